@@ -1,0 +1,40 @@
+namespace ActorGraph.Execution;
+
+internal static class Errors
+{
+    public static FailedPreconditionException Uninitialized(Operation variable) =>
+        new($"Attempting to use uninitialized value {variable.Name}\n  Run its initializer first: " +
+            $"session.Run(TF.GlobalVariablesInitializer()) once the variables exist, or session.Run(variable.Initializer).");
+
+    // The chain of tensors from a fetch back to `target`, for errors that say why it was needed.
+    public static List<string>? ChainTo(Operation target, IReadOnlyList<Operation> roots, ISet<Tensor> fed)
+    {
+        var parent = new Dictionary<Operation, Operation?>();
+        var queue = new Queue<Operation>();
+        foreach (var r in roots)
+            if (parent.TryAdd(r, null)) queue.Enqueue(r);
+        while (queue.Count > 0)
+        {
+            var op = queue.Dequeue();
+            if (op == target)
+            {
+                var chain = new List<string>();
+                for (Operation? o = op; o is not null; o = parent[o]) chain.Add(o.Outputs.Count > 0 ? o.Outputs[0].Name : o.Name);
+                chain.Reverse();
+                return chain;
+            }
+            var inputs = op.InputArray;
+            for (int i = op.Def.RefInputs; i < inputs.Length; i++)
+                if (!fed.Contains(inputs[i]) && parent.TryAdd(inputs[i].Op, op)) queue.Enqueue(inputs[i].Op);
+            foreach (var c in op.ControlInputArray)
+                if (parent.TryAdd(c, op)) queue.Enqueue(c);
+        }
+        return null;
+    }
+}
+
+// The owner mark of arrays that hold a variable's state (see NDArray.Owner).
+internal sealed class VariableStorage
+{
+    public static readonly VariableStorage Instance = new();
+}

@@ -1,0 +1,35 @@
+using ActorGraph.Kernels;
+
+namespace ActorGraph.Execution;
+
+// Checks a feed dict against the graph before any op runs, converting integer values fed into
+// float tensors as TensorFlow converts Python numbers.
+internal static class Feeds
+{
+    private static readonly KeyValuePair<Tensor, NDArray>[] None = [];
+
+    public static IReadOnlyList<KeyValuePair<Tensor, NDArray>> Validate(Graph graph, FeedDict? feeds)
+    {
+        if (feeds is null || feeds.Count == 0) return None;
+        var result = new KeyValuePair<Tensor, NDArray>[feeds.Count];
+        int i = 0;
+        foreach (var (tensor, value) in feeds)
+            result[i++] = new(tensor, Check(graph, tensor, value));
+        return result;
+    }
+
+    public static NDArray Check(Graph graph, Tensor tensor, NDArray? value)
+    {
+        if (tensor.Graph != graph)
+            throw new InvalidArgumentException($"Cannot feed Tensor '{tensor.Name}': it belongs to another graph than this session's.");
+        if (value is null)
+            throw new InvalidArgumentException($"The feed for Tensor '{tensor.Name}' is null; give it a value.");
+        if (!tensor.Shape.IsCompatibleWith(value.Shape))
+            throw new InvalidArgumentException($"Cannot feed value of shape {value.Shape} for Tensor '{tensor.Name}', which has shape '{tensor.Shape}'");
+        if (value.DType == tensor.DType) return value;
+        if (value.DType.IsInteger() && tensor.DType.IsFloating()) return Cast.To(value, tensor.DType);
+        throw new InvalidArgumentException(
+            $"Cannot feed a {value.DType.PythonName()} value for Tensor '{tensor.Name}', which has dtype {tensor.DType.PythonName()}; " +
+            $"feed a {tensor.DType.PythonName()} value (or an integer, for a float tensor).");
+    }
+}
