@@ -12,6 +12,7 @@ public sealed partial class Graph
     private static readonly ScopeState Root = new("", "", null, null);
 
     internal string CurrentDevice => Current.Device;
+    internal string CurrentNameScope => Current.NameScope;
 
     // TensorFlow's unique_name: "add", "add_1", …; keys compare in lower case as TF does.
     internal string UniqueName(string baseName, bool markUsed = true)

@@ -91,7 +91,10 @@ public sealed partial class Graph
         }
         lock (_lock)
         {
-            string opName = creation.HasFlag(OpCreation.ExactName) ? ReserveExactName(name!) : UniqueName(name ?? def.DefaultName);
+            // A name ending in '/' is a scope's own name, taken as is (TF's name_from_scope_name).
+            string opName = creation.HasFlag(OpCreation.ExactName) ? ReserveExactName(name!)
+                : name is not null && name.EndsWith('/') ? ReserveExactName(name[..^1])
+                : UniqueName(name ?? def.DefaultName);
             var specs = def.Infer(new InferContext(opName, def.Type, inputs, attrs));
             var control = ControlInputsFor(inputs, controlInputs, creation);
             var op = new Operation(this, _ops.Count, opName, def, inputs, control, CurrentDevice, attrs);
