@@ -63,7 +63,8 @@ public sealed partial class CompiledPlan
                 throw new InvalidArgumentException($"{ctx.Op.Type} (op '{ctx.Op.Name}'): {e.Message}", e);
             }
             var outputSlots = plan._outputSlots[n];
-            for (int i = 0; i < outputSlots.Length; i++) _values[outputSlots[i]] = ctx.Outputs[i];
+            for (int i = 0; i < outputSlots.Length; i++)
+                if (outputSlots[i] >= 0) _values[outputSlots[i]] = ctx.Outputs[i];
             ctx.ClearOutputs();
             Array.Clear(ctx.Inputs);
         }

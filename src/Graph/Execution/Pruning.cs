@@ -23,10 +23,14 @@ internal static class Pruning
                 if (!fed.Contains(t) && path.Add(t.Op)) stack.Push(t.Op);
             }
             foreach (var c in op.ControlInputArray)
-                if (path.Add(c)) stack.Push(c);
+                if (!IsFedPlaceholder(c, fed) && path.Add(c)) stack.Push(c);
         }
         return path;
     }
+
+    // As TensorFlow rewires a fed placeholder's control edges to its feed: waiting on it needs no run.
+    private static bool IsFedPlaceholder(Operation op, ISet<Tensor> fed) =>
+        op.Def.Traits.HasFlag(OpTraits.Placeholder) && fed.Contains(op.Outputs[0]);
 
     // Kahn's order over the path, writers of variables as late as the edges allow, so every
     // pure op (and every read) that does not depend on an update runs before any update.
