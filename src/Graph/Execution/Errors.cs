@@ -6,6 +6,11 @@ internal static class Errors
         new($"Attempting to use uninitialized value {variable.Name}\n  Run its initializer first: " +
             $"session.Run(TF.GlobalVariablesInitializer()) once the variables exist, or session.Run(variable.Initializer).");
 
+    // TensorFlow's as_graph_element text for an element of another graph.
+    public static string NotInGraph(Fetch f) => f.Tensor is { } t
+        ? $"Tensor {t} is not an element of this graph."
+        : $"Operation '{f.Operation.Name}' is not an element of this graph.";
+
     // The chain of tensors from a fetch back to `target`, for errors that say why it was needed.
     public static List<string>? ChainTo(Operation target, IReadOnlyList<Operation> roots, ISet<Tensor> fed)
     {
