@@ -70,7 +70,7 @@ public sealed partial class CompiledPlan
         }
 
         // A fetched value leaves the step: take it from its kernel's reuse list, or copy it out
-        // of a variable's storage so later updates do not change what the caller holds.
+        // of a variable's storage (under its lock) so updates do not change what the caller holds.
         private NDArray?[] CollectFetches()
         {
             var slots = plan._fetchSlots;
@@ -85,8 +85,8 @@ public sealed partial class CompiledPlan
                         owner.Release(value);
                         value.Owner = null;
                         break;
-                    case VariableStorage:
-                        value = value.Copy();
+                    case VariableStorage storage:
+                        value = storage.Snapshot(value);
                         break;
                 }
                 result[f] = value;

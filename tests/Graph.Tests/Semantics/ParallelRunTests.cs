@@ -79,4 +79,31 @@ public class ParallelRunTests
         Assert.Equal(0, failures);
         Assert.Equal(2 * 200, writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length);
     }
+
+    [Fact]
+    public async Task A_variable_fetched_during_updates_is_a_value_it_really_had()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("v", [4096], initializer: TF.ZerosInitializer());
+        var inc = TF.AssignAdd(v, TF.OnesLike(v));
+        using var sess = new Session(g, new SessionOptions { PrintOutput = new StringWriter() });
+        sess.Run(v.Initializer);
+        using var started = new ManualResetEventSlim();
+        var writer = Task.Run(() =>
+        {
+            started.Set();
+            for (int i = 0; i < 3000; i++) sess.Run(inc.Op);
+        });
+        started.Wait();
+        int torn = 0;
+        while (!writer.IsCompleted)
+        {
+            var values = sess.Run(v).ToArray<float>();
+            if (values.Any(x => x != values[0])) torn++;
+        }
+        await writer;
+        Assert.Equal(3000f, sess.Run(v).ToArray<float>().Min());
+        Assert.Equal(0, torn);
+    }
 }
