@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace ActorGraph;
 
 // Naming, name scopes, device scopes and control dependencies, as TensorFlow 1's ops.py does them.
@@ -59,8 +61,25 @@ public sealed partial class Graph
         lock (_lock) return _namesInUse.ContainsKey(name.ToLowerInvariant());
     }
 
+    // ops.py's _VALID_OP_NAME_REGEX (a scope at the root) and _VALID_SCOPE_NAME_REGEX (nested).
+    [GeneratedRegex(@"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")]
+    private static partial Regex ValidOpName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-/>]*$")]
+    private static partial Regex ValidScopeName();
+
+    internal static void CheckOpName(string name)
+    {
+        if (!ValidOpName().IsMatch(name))
+            throw new ArgumentException($"'{name}' is not a valid name: use letters, digits and . _ - / >, starting with a letter, digit or '.'.");
+    }
+
     internal IDisposable NameScope(string name)
     {
+        bool nested = Current.NameScope.Length > 0;
+        if (name.Length > 0 && !(nested ? ValidScopeName() : ValidOpName()).IsMatch(name))
+            throw new ArgumentException($"'{name}' is not a valid scope name: use letters, digits and . _ - / >" +
+                (nested ? "." : ", starting with a letter, digit or '.' at the root."));
         string scope;
         if (name.EndsWith('/')) scope = name[..^1];
         else if (name.Length == 0) scope = "";

@@ -149,6 +149,40 @@ public class NamingTests
             Assert.Equal("bar/Const_3", TF.Constant(1).Op.Name);
     }
 
+    [Theory]
+    [InlineData("a b")]
+    [InlineData("_hidden")]
+    [InlineData("-dash")]
+    [InlineData("x:0")]
+    public void A_scope_name_TensorFlow_would_refuse_is_refused_at_the_root(string name)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        Assert.Contains($"'{name}' is not a valid scope name", Assert.Throws<ArgumentException>(() => TF.NameScope(name)).Message);
+    }
+
+    [Fact]
+    public void A_nested_scope_name_may_start_with_an_underscore_or_dash()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        using (TF.NameScope("outer"))
+        using (TF.NameScope("_inner-"))
+            Assert.Equal("outer/_inner-/Const", TF.Constant(1).Op.Name);
+        using (TF.NameScope("outer"))
+            Assert.Throws<ArgumentException>(() => TF.NameScope("a b"));
+    }
+
+    [Fact]
+    public void A_variable_name_TensorFlow_would_refuse_is_refused()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        Assert.Throws<ArgumentException>(() => TF.GetVariable("my var", []));
+        Assert.Throws<ArgumentException>(() => TF.GetVariable("_v", []));
+        Assert.Empty(g.Operations);
+    }
+
     [Fact]
     public void An_empty_name_scope_returns_to_the_root()
     {
