@@ -34,6 +34,23 @@ public class DeviceTests
     }
 
     [Fact]
+    public void A_partial_spec_merges_into_the_enclosing_device_as_TensorFlow_merges_it()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        using (TF.Device("/job:worker/task:2"))
+        {
+            using (TF.Device("/task:1")) Assert.Equal("/job:worker/task:1", TF.Constant(1).Op.Device);
+            using (TF.Device("/job:ps")) Assert.Equal("/job:ps/task:2", TF.Constant(1).Op.Device);
+            using (TF.Device("")) Assert.Equal("/job:worker/task:2", TF.Constant(1).Op.Device);
+            using (TF.Device("/cpu:0")) Assert.Equal("/job:worker/task:2", TF.Constant(1).Op.Device);
+        }
+        using (TF.Device("/job:localhost/replica:0/task:0/device:CPU:0"))
+            Assert.Equal("/job:worker/task:0", TF.Constant(1).Op.Device);
+        using (TF.Device("/job:ps")) Assert.Equal("/job:ps/task:0", TF.Constant(1).Op.Device);
+    }
+
+    [Fact]
     public void Variables_are_placed_by_the_device_scope_they_are_created_in()
     {
         var g = new Graph();
@@ -47,6 +64,7 @@ public class DeviceTests
     [InlineData("worker")]
     [InlineData("/job:chief/task:0")]
     [InlineData("/job:worker/task:x")]
+    [InlineData("/task:1")]
     public void A_device_spec_the_runtime_cannot_place_is_refused_at_once(string spec)
     {
         var g = new Graph();
