@@ -22,6 +22,7 @@ public sealed partial class Graph
     private static readonly ScopeState Root = new("", "", []);
 
     internal string CurrentDevice => Current.Device;
+    internal string CurrentNameScope => Current.NameScope;
 
     // TensorFlow's unique_name: "add", "add_1", …; keys compare in lower case as TF does.
     internal string UniqueName(string baseName, bool markUsed = true)
@@ -48,10 +49,9 @@ public sealed partial class Graph
         }
     }
 
+    // A variable's name, taken as is and marked used, as its name scope would mark it in TF.
     private string ReserveExactName(string name)
     {
-        if (_byName.ContainsKey(name))
-            throw new ArgumentException($"An operation named '{name}' already exists in the graph; choose another name.");
         _namesInUse[name.ToLowerInvariant()] = _namesInUse.GetValueOrDefault(name.ToLowerInvariant()) + 1;
         return name;
     }

@@ -100,8 +100,10 @@ public sealed partial class Graph
         {
             // A name ending in '/' (a name scope's) names the op as is, as TensorFlow's create_op does.
             string opName = creation.HasFlag(OpCreation.ExactName) ? ReserveExactName(name!)
-                : name is not null && name.EndsWith('/') ? ReserveExactName(name[..^1])
+                : name is not null && name.EndsWith('/') ? name[..^1]
                 : UniqueName(name ?? def.DefaultName);
+            if (_byName.ContainsKey(opName))
+                throw new ArgumentException($"Duplicate node name in graph: '{opName}'; choose another name.");
             var specs = def.Infer(new InferContext(opName, def.Type, inputs, attrs));
             var control = ControlInputsFor(inputs, controlInputs);
             var op = new Operation(this, _ops.Count, opName, def, inputs, control, CurrentDevice, attrs);

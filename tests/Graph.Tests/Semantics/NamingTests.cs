@@ -200,6 +200,10 @@ public class NamingTests
         using var scope = g.AsDefault();
         using (TF.NameScope("baz"))
             Assert.Equal("trailing", TF.Constant(1, name: "trailing/").Op.Name);
+        using (TF.NameScope("bar"))
+            Assert.Equal("bar", TF.Constant(1, name: "bar/").Op.Name);
+        Assert.Contains("Duplicate node name in graph: 'bar'", Assert.Throws<ArgumentException>(() => TF.Constant(1, name: "bar/")).Message);
+        Assert.Equal("bar_1", TF.Constant(1, name: "bar").Op.Name);
     }
 
     [Fact]
@@ -216,6 +220,23 @@ public class NamingTests
             Assert.Equal("count/Assign", count.Initializer.Name);
             Assert.Equal("count/Initializer/Const", count.InitialValue.Op.Name);
         }
+    }
+
+    [Fact]
+    public void A_train_op_is_named_after_its_optimizer_and_its_updates_live_under_it()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var m = TF.GetVariable("m", [], initializer: TF.ZerosInitializer());
+        var x = TF.Placeholder(DType.Float32);
+        var loss = TF.Square(m * x);
+        var first = new GradientDescentOptimizer(0.1).Minimize(loss);
+        var second = new GradientDescentOptimizer(0.1).Minimize(loss);
+        Assert.Equal("GradientDescent", first.Name);
+        Assert.Equal("GradientDescent_1", second.Name);
+        Assert.Equal(["GradientDescent/update_m/ApplyGradientDescent"], first.ControlInputs.Select(o => o.Name));
+        using (TF.NameScope("train"))
+            Assert.Equal("train/GradientDescent", new GradientDescentOptimizer(0.1).Minimize(loss).Name);
     }
 
     [Fact]
