@@ -144,7 +144,7 @@ public static class ElementwiseLoops
         var dims = Broadcast.Dims(x.Shape, y.Shape, opName);
         if (y.Length == 1 && y.Shape.Rank <= x.Shape.Rank) return (BinaryLayout.SpanScalar, dims);
         if (x.Length == 1 && x.Shape.Rank <= y.Shape.Rank) return (BinaryLayout.ScalarSpan, dims);
-        if (x.Shape.Rank == dims.Length && x.Shape.SameDims(dims) && IsTrailing(y.Shape, x.Shape)) return (BinaryLayout.Rows, dims);
+        if (x.Shape.SameDims(dims) && IsTrailing(y.Shape, x.Shape)) return (BinaryLayout.Rows, dims);
         return (BinaryLayout.General, dims);
     }
 

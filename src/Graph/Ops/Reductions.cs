@@ -14,12 +14,12 @@ internal static class Reductions
     [
         new()
         {
-            Type = "Sum", Infer = Reduced, Kernel = ctx => Reduce(ctx, mean: false),
+            Type = "Sum", Infer = Reduced, Kernel = ctx => SumOrMean(ctx, mean: false),
             Gradient = g => [GradUtil.BroadcastToShapeOf(g.Grad, g.Input(0), ExpandAxes(g))],
         },
         new()
         {
-            Type = "Mean", Infer = Reduced, Kernel = ctx => Reduce(ctx, mean: true),
+            Type = "Mean", Infer = Reduced, Kernel = ctx => SumOrMean(ctx, mean: true),
             Gradient = g => [GradUtil.BroadcastToShapeOf(g.Grad, g.Input(0), ExpandAxes(g)) / GradUtil.ReducedCount(g.Input(0), g.Output())],
         },
         new()
@@ -91,7 +91,7 @@ internal static class Reductions
     private static InvalidArgumentException RunError(KernelContext ctx, string problem) =>
         new($"{ctx.Op.Type} (op '{ctx.Op.Name}'): {problem}.");
 
-    private static void Reduce(KernelContext ctx, bool mean)
+    private static void SumOrMean(KernelContext ctx, bool mean)
     {
         var x = ctx.Input(0);
         var reduced = Axes(ctx.Op.Attr<int[]?>("axis", null), x.Shape.Rank, p => RunError(ctx, $"{p}; input shape {x.Shape.ToBracketString()}"));
@@ -117,7 +117,7 @@ internal static class Reductions
     private static void SumOf<T>(NDArray x, int[] dims, bool[] reduced, NDArray result, long divisor) where T : unmanaged, INumber<T>
     {
         var r = result.Span<T>();
-        Kernels.Reduce.Sum<T>(x.Span<T>(), dims, reduced, r);
+        Reduce.Sum<T>(x.Span<T>(), dims, reduced, r);
         if (divisor == 1 || (divisor == 0 && x.DType.IsInteger())) return;
         TensorPrimitives.Divide(r, T.CreateTruncating(divisor), r);
     }
@@ -156,9 +156,9 @@ internal static class Reductions
         var result = ctx.Allocate(0, x.DType, like.Shape);
         switch (x.DType.SizeInBytes())
         {
-            case 1: Kernels.Reduce.BroadcastInto<byte>(x.Bytes, outDims, broadcast, result.Bytes); break;
-            case 4: Kernels.Reduce.BroadcastInto<int>(As<int>(x), outDims, broadcast, As<int>(result)); break;
-            default: Kernels.Reduce.BroadcastInto<long>(As<long>(x), outDims, broadcast, As<long>(result)); break;
+            case 1: Reduce.BroadcastInto<byte>(x.Bytes, outDims, broadcast, result.Bytes); break;
+            case 4: Reduce.BroadcastInto<int>(As<int>(x), outDims, broadcast, As<int>(result)); break;
+            default: Reduce.BroadcastInto<long>(As<long>(x), outDims, broadcast, As<long>(result)); break;
         }
     }
 

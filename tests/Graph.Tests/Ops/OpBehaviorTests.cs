@@ -173,6 +173,18 @@ public class OpBehaviorTests
         }
     }
 
+    [Fact]
+    public void Equal_compares_bools_and_integer_means_truncate_as_in_TensorFlow()
+    {
+        Fresh(out var scope);
+        using (scope)
+        {
+            var equal = TF.Equal(TF.Constant(new[] { true, false, true }), TF.Constant(true));
+            Assert.Equal([true, false, true], Run(equal).ToArray<bool>());
+            Assert.Equal(1, Run(TF.ReduceMean(TF.Constant(new[] { 1, 2 }))).ToScalar<int>());
+        }
+    }
+
     [Theory]
     [InlineData(17, 33, 9, false, false)]
     [InlineData(17, 33, 9, true, false)]
