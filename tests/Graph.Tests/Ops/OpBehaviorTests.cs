@@ -174,6 +174,23 @@ public class OpBehaviorTests
     }
 
     [Fact]
+    public void Gradients_build_in_the_graph_of_y_even_when_another_graph_is_the_default()
+    {
+        var g = new Graph();
+        Tensor x, y;
+        using (g.AsDefault())
+        {
+            x = TF.Placeholder(DType.Float64, [2]);
+            y = TF.ReduceSum(TF.Square(x) * 3.0);
+        }
+        using var other = new Graph().AsDefault();
+        var grad = TF.Gradients(y, [x])[0]!;
+        Assert.Same(g, grad.Graph);
+        using var sess = new Session(g);
+        Assert.Equal([6.0, -12.0], sess.Run(grad, new FeedDict { [x] = new double[] { 1, -2 } }).ToArray<double>());
+    }
+
+    [Fact]
     public void Equal_compares_bools_and_integer_means_truncate_as_in_TensorFlow()
     {
         Fresh(out var scope);
