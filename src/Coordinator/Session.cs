@@ -8,6 +8,7 @@ public sealed class Session : IDisposable
     private readonly Executor _executor;
     private readonly LocalVariableStore _variables = new();
     private readonly StepContext _step;
+    private readonly TrapWarnings _traps;
     private volatile bool _disposed;
 
     public Session(Graph? graph = null, SessionOptions? options = null)
@@ -17,6 +18,7 @@ public sealed class Session : IDisposable
         Graph = graph ?? Graph.Default;
         _executor = new Executor(Graph);
         _step = new StepContext(_variables, Options.PrintOutput ?? Console.Error);
+        _traps = new TrapWarnings(Graph, SessionLog.Warner(Options.Logger));
     }
 
     public Graph Graph { get; }
@@ -34,7 +36,9 @@ public sealed class Session : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(fetches);
-        return _executor.Run(fetches, feed, _step);
+        var fed = Feeds.Validate(Graph, feed);
+        _traps.Observe(fetches, fed);
+        return _executor.RunValidated(fetches, fed, _step);
     }
 
     public ExecutionPlan Explain(IReadOnlyList<Fetch> fetches, IEnumerable<Tensor>? feeds = null)

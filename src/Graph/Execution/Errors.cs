@@ -2,7 +2,24 @@ namespace ActorGraph.Execution;
 
 internal static class Errors
 {
-    public static FailedPreconditionException Uninitialized(Operation variable) => new(UninitializedText(variable.Name));
+    public static FailedPreconditionException Uninitialized(Operation variable) =>
+        new(UninitializedText(variable.Name) + InitializerHint(variable));
+
+    // Which initializer to run: the variable's own, and why an existing 'init' did not cover it
+    // (TF.GlobalVariablesInitializer covers only the variables that exist when it is called).
+    internal static string InitializerHint(Operation variable)
+    {
+        if (variable.Outputs is not [Variable v] || v.Initializer is not { } own) return "";
+        var text = $"\n  Its own initializer is the op '{own.Name}' ({variable.Name}.Initializer).";
+        var inits = variable.Graph.Operations.Where(o => o.Type == "NoOp" && (o.Name == "init" || o.Name.StartsWith("init_"))).ToList();
+        if (inits.Count > 0 && !inits.Any(i => i.ControlInputs.Contains(own)))
+        {
+            var names = string.Join(", ", inits.Select(i => $"'{i.Name}'"));
+            text += $"\n  The graph's {names} does not cover {variable.Name}: it was created before {variable.Name} existed. " +
+                    "Call TF.GlobalVariablesInitializer() after creating the last variable.";
+        }
+        return text;
+    }
 
     // Shared with the parameter servers, so local and distributed runs say the same thing.
     public static string UninitializedText(string variable) =>

@@ -14,9 +14,12 @@ public sealed class Executor(Graph graph)
     public NDArray?[] Run(IReadOnlyList<Fetch> fetches, FeedDict? feeds, StepContext step)
     {
         var fed = Feeds.Validate(Graph, feeds);
-        var plan = GetPlan(fetches, fed);
-        return plan.Run(fed, step);
+        return RunValidated(fetches, fed, step);
     }
+
+    // With feeds already checked by Feeds.Validate.
+    public NDArray?[] RunValidated(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step) =>
+        GetPlan(fetches, fed).Run(fed, step);
 
     public CompiledPlan GetPlan(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {
