@@ -2,5 +2,14 @@
 # The test command of the README: builds the solution and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The CLI tests draw SVGs through Graphviz and train on a subset of Fashion-MNIST: install them
+# where they are missing and we may (root, as on CI); elsewhere those tests say what to install.
+need=()
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "tests/run.sh: installing ${need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 dotnet build ActorGraph.sln -c Release
 dotnet test ActorGraph.sln -c Release --no-build

@@ -1,0 +1,59 @@
+using Spectre.Console;
+
+namespace ActorGraph.Host.Cli;
+
+// Where a long loop reports how far it is: a live Spectre.Console bar on a terminal, plain lines
+// (about ten per run) when standard output is a file or a pipe, so logs stay readable.
+internal interface IProgressSink
+{
+    void Update(long done, string status);
+}
+
+internal static class Progress
+{
+    public static bool Live => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    // plainLines: false when the caller prints its own summary lines (one per epoch) anyway.
+    public static T Run<T>(string title, long total, Func<IProgressSink, T> work, bool plainLines = true)
+    {
+        if (!Live) return work(plainLines ? new PlainSink(title, total) : new SilentSink());
+        return AnsiConsole.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(title), maxValue: total);
+                var result = work(new LiveSink(task, title));
+                task.Value = total;
+                return result;
+            });
+    }
+
+    private sealed class LiveSink(ProgressTask task, string title) : IProgressSink
+    {
+        public void Update(long done, string status)
+        {
+            task.Value = done;
+            task.Description = Markup.Escape($"{title}  {status}");
+        }
+    }
+
+    private sealed class SilentSink : IProgressSink
+    {
+        public void Update(long done, string status) { }
+    }
+
+    private sealed class PlainSink(string title, long total) : IProgressSink
+    {
+        private long _nextLine;
+
+        public void Update(long done, string status)
+        {
+            if (done < _nextLine && done < total) return;
+            Console.WriteLine($"{title} {done}/{total}  {status}");
+            _nextLine = done + Math.Max(1, total / 10);
+        }
+    }
+}
