@@ -4,7 +4,8 @@ namespace ActorGraph.Execution;
 
 // Notices the seed's two silent traps while a session runs and says so once: a Print that would
 // print if it were on the computation path, and a graph that grows on every Run. Looks at each
-// plan (fetches, fed tensors) once, so a training loop pays one hash lookup per Run.
+// plan (fetches, fed tensors) once, and again only at ops added since, so a training loop pays
+// one hash lookup per Run.
 internal sealed class TrapWarnings(Graph graph, Action<string> warn)
 {
     // Runs in a row, each on a new plan of a graph that grew since the Run before: more than the
@@ -12,7 +13,8 @@ internal sealed class TrapWarnings(Graph graph, Action<string> warn)
     public const int GrowingRunsBeforeWarning = 25;
 
     private readonly object _lock = new();
-    private readonly HashSet<PlanKey> _seen = [];
+    // Per plan, the graph version up to which its Prints have been looked at.
+    private readonly Dictionary<PlanKey, int> _checkedUpTo = [];
     private int _lastVersion = -1;
     private int _growingRuns;
     private bool _growthWarned;
@@ -22,29 +24,32 @@ internal sealed class TrapWarnings(Graph graph, Action<string> warn)
         var key = PlanKey.Of(fetches, fed);
         int version = graph.Version;
         bool newPlan, warnGrowth = false;
-        int since;
+        int since, printsFrom;
         lock (_lock)
         {
-            newPlan = _seen.Add(key);
+            newPlan = !_checkedUpTo.TryGetValue(key, out printsFrom);
+            if (newPlan || version > printsFrom) _checkedUpTo[key] = version;
             since = _lastVersion;
             bool grew = _lastVersion >= 0 && version > _lastVersion;
             _growingRuns = newPlan && grew ? _growingRuns + 1 : 0;
             if (_growingRuns >= GrowingRunsBeforeWarning && !_growthWarned) warnGrowth = _growthWarned = true;
             _lastVersion = Math.Max(_lastVersion, version);
         }
-        if (newPlan) WarnPrintsOffPath(fetches, fed);
+        if (newPlan) WarnPrintsOffPath(fetches, fed, 0);
+        else if (version > printsFrom) WarnPrintsOffPath(fetches, fed, printsFrom);
         if (warnGrowth) warn(GrowthText(since, version));
     }
 
     // A Print whose copied input this Run computes, while the Print itself is not on the path:
     // the user most likely expects it to print, and TensorFlow stays silent.
-    private void WarnPrintsOffPath(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    private void WarnPrintsOffPath(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, int fromVersion)
     {
-        var fedSet = new HashSet<Tensor>(fed.Select(p => p.Key), ReferenceEqualityComparer<Tensor>.Instance);
+        HashSet<Tensor>? fedSet = null;
         HashSet<Operation>? path = null;
-        foreach (var op in graph.Operations)
+        foreach (var op in graph.OperationsSince(fromVersion))
         {
             if (!op.Def.Traits.HasFlag(OpTraits.Print) || op.InputArray.Length == 0) continue;
+            fedSet ??= new HashSet<Tensor>(fed.Select(p => p.Key), ReferenceEqualityComparer<Tensor>.Instance);
             path ??= Pruning.ComputationPath(Pruning.Roots(fetches, fedSet), fedSet);
             var copied = op.InputArray[0];
             if (path.Contains(op) || fedSet.Contains(copied) || !path.Contains(copied.Op)) continue;

@@ -26,6 +26,26 @@ public class TrapWarningTests
     }
 
     [Fact]
+    public void A_print_added_after_its_plan_first_ran_still_warns_as_in_the_seeds_order()
+    {
+        using var scope = _graph.AsDefault();
+        var two = TF.Constant(2);
+        var three = TF.Constant(3);
+        var sum = two + three;
+        using var sess = Open();
+        sess.Run(sum);
+        var printSum = TF.Print(sum, [two, three]);
+        sess.Run(printSum);
+        Assert.Empty(_log.Warnings);
+        _ = TF.Print(two, [two, three, sum]);
+        sess.Run(sum);
+        sess.Run(sum);
+        // Both Prints copy a tensor this Run computes, and neither is on its path.
+        Assert.All(_log.Warnings, w => Assert.Contains("will not print: it is not on the computation path of [add:0]", w));
+        Assert.Equal(["Print", "Print_1"], _log.Warnings.Select(w => w.Split('\'')[1]).Order());
+    }
+
+    [Fact]
     public void The_print_warning_comes_once_per_plan_not_once_per_run()
     {
         using var scope = _graph.AsDefault();
