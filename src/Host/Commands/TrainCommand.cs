@@ -20,7 +20,7 @@ internal static class TrainCommand
 
     private static Command FashionMnistCommand()
     {
-        var epochs = CommonOptions.Positive("--epochs", 5, "Passes over the training set");
+        var epochs = CommonOptions.Positive("--epochs", 6, "Passes over the training set (the last fifth at a tenth of the learning rate)");
         var batch = CommonOptions.Positive("--batch", 100, "Examples per training step (one Run)");
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training and test examples (a quick run)", HelpName = "N" };
         CommonOptions.AtLeastOne(limit);
@@ -63,8 +63,10 @@ internal static class TrainCommand
         var clock = Stopwatch.StartNew();
         var (train, test) = FashionMnist.Load(s.Data, s.Limit);
         log.LogInformation("Loaded {Train} training and {Test} test images from {Folder} in {Seconds:F1} s", train.Count, test.Count, s.Data, clock.Elapsed.TotalSeconds);
+        int fineTune = Mlp.FineTuneEpochs(s.Epochs);
         Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images; MLP {string.Join('-', Mlp.Layers)}, " +
-            $"{s.Optimizer} {s.LearningRate:G3}, batch {s.Batch}, {s.Epochs} epoch(s), local mode");
+            $"{s.Optimizer} at {s.LearningRate:G3}" + (fineTune > 0 ? $" (the last {fineTune} epoch(s) at {s.LearningRate / 10:G3})" : "") +
+            $", batch {s.Batch}, {s.Epochs} epoch(s), local mode");
 
         var graph = new Graph();
         using var scope = graph.AsDefault();

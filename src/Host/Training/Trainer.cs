@@ -14,6 +14,7 @@ internal sealed class Trainer(Session session, Mlp model, int batchSize, int see
 
     public EpochResult Epoch(int epoch, int epochs, Dataset train, Dataset test)
     {
+        var trainOp = epoch > epochs - Mlp.FineTuneEpochs(epochs) ? model.FineTuneOp : model.TrainOp;
         var order = Enumerable.Range(0, train.Count).ToArray();
         new Random(seed + epoch).Shuffle(order);
         int batches = (train.Count + batchSize - 1) / batchSize;
@@ -25,7 +26,7 @@ internal sealed class Trainer(Session session, Mlp model, int batchSize, int see
             {
                 int from = b * batchSize, n = Math.Min(batchSize, train.Count - from);
                 var feed = Batch(train, order.AsSpan(from, n));
-                var r = session.Run([model.Loss, model.Correct, model.TrainOp], feed);
+                var r = session.Run([model.Loss, model.Correct, trainOp], feed);
                 lossSum += r[0]!.ToScalar<float>() * n;
                 correctSum += r[1]!.ToScalar<float>();
                 int seen = from + n;

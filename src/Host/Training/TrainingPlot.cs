@@ -11,10 +11,11 @@ internal static class TrainingPlot
     {
         var plot = new Plot();
         double[] xs = epochs.Select(e => (double)e.Epoch).ToArray();
-        Line(plot, xs, epochs.Select(e => e.TrainLoss), "train loss", Colors.C0, LinePattern.Solid, plot.Axes.Left);
-        Line(plot, xs, epochs.Select(e => e.TestLoss), "test loss", Colors.C0, LinePattern.Dashed, plot.Axes.Left);
-        Line(plot, xs, epochs.Select(e => e.TrainAccuracy), "train accuracy", Colors.C1, LinePattern.Solid, plot.Axes.Right);
-        Line(plot, xs, epochs.Select(e => e.TestAccuracy), "test accuracy", Colors.C1, LinePattern.Dashed, plot.Axes.Right);
+        // Train solid with filled markers, test dashed with open ones: the legend shows the markers.
+        Line(plot, xs, epochs.Select(e => e.TrainLoss), "train loss", Colors.C0, test: false, plot.Axes.Left);
+        Line(plot, xs, epochs.Select(e => e.TestLoss), "test loss", Colors.C0, test: true, plot.Axes.Left);
+        Line(plot, xs, epochs.Select(e => e.TrainAccuracy), "train accuracy", Colors.C1, test: false, plot.Axes.Right);
+        Line(plot, xs, epochs.Select(e => e.TestAccuracy), "test accuracy", Colors.C1, test: true, plot.Axes.Right);
         plot.Title(title);
         plot.XLabel("epoch");
         plot.Axes.Left.Label.Text = "loss (cross-entropy)";
@@ -27,13 +28,14 @@ internal static class TrainingPlot
         plot.SavePng(full, Width, Height);
     }
 
-    private static void Line(Plot plot, double[] xs, IEnumerable<double> ys, string label, Color color, LinePattern pattern, IYAxis axis)
+    private static void Line(Plot plot, double[] xs, IEnumerable<double> ys, string label, Color color, bool test, IYAxis axis)
     {
         var s = plot.Add.Scatter(xs, ys.ToArray(), color);
         s.LegendText = label;
-        s.LinePattern = pattern;
+        s.LinePattern = test ? LinePattern.Dashed : LinePattern.Solid;
+        s.MarkerShape = test ? MarkerShape.OpenCircle : MarkerShape.FilledCircle;
         s.LineWidth = 2;
-        s.MarkerSize = 7;
+        s.MarkerSize = 8;
         s.Axes.YAxis = axis;
     }
 }
