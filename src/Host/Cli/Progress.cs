@@ -13,12 +13,13 @@ internal static class Progress
 {
     public static bool Live => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    // plainLines: false when the caller prints its own summary lines (one per epoch) anyway.
-    public static T Run<T>(string title, long total, Func<IProgressSink, T> work, bool plainLines = true)
+    // summaryFollows: the caller prints its own line when done (one per epoch), so the bar goes
+    // away when finished and plain output has no lines of its own.
+    public static T Run<T>(string title, long total, Func<IProgressSink, T> work, bool summaryFollows = false)
     {
-        if (!Live) return work(plainLines ? new PlainSink(title, total) : new SilentSink());
+        if (!Live) return work(summaryFollows ? new SilentSink() : new PlainSink(title, total));
         return AnsiConsole.Progress()
-            .AutoClear(false)
+            .AutoClear(summaryFollows)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
                 new ElapsedTimeColumn(), new RemainingTimeColumn())

@@ -33,7 +33,7 @@ internal sealed class Trainer(Session session, Mlp model, int batchSize, int see
                 progress.Update(b + 1, $"loss {lossSum / seen:F4}  accuracy {correctSum / seen:F4}  {seen / clock.Elapsed.TotalSeconds:N0} samples/s");
             }
             return (lossSum / train.Count, correctSum / train.Count);
-        }, plainLines: false);
+        }, summaryFollows: true);
         double samplesPerSecond = train.Count / clock.Elapsed.TotalSeconds;
         var (testLoss, testAccuracy) = Evaluate(test);
         return new EpochResult(epoch, loss, correct, testLoss, testAccuracy, samplesPerSecond);
