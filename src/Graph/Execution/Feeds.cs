@@ -19,13 +19,11 @@ internal static class Feeds
     }
 
     // The usual cause of a rank off by one: a single example fed where a batch is expected.
-    private static string ShapeHint(Shape wanted, Shape given)
-    {
-        string text = $"\n  The value's shape is {given}; the tensor accepts {wanted}, where ? takes any size.";
-        if (wanted.Rank == given.Rank + 1 && wanted[0] is -1 or 1)
-            text += $" A single example needs its batch dimension: feed it with shape {new Shape([1, .. given])}.";
-        return text;
-    }
+    // Nothing is added otherwise: TensorFlow's text already shows both shapes.
+    private static string ShapeHint(Shape wanted, Shape given) =>
+        wanted.Rank == given.Rank + 1 && wanted[0] is -1 or 1
+            ? $"\n  A single example needs its batch dimension: feed it with shape {new Shape([1, .. given])}."
+            : "";
 
     public static NDArray Check(Graph graph, Tensor tensor, NDArray? value)
     {
