@@ -38,7 +38,14 @@ public sealed class Session : IDisposable
         ArgumentNullException.ThrowIfNull(fetches);
         var fed = Feeds.Validate(Graph, feed);
         _traps.Observe(fetches, fed);
-        return _executor.RunValidated(fetches, fed, _step);
+        try
+        {
+            return _executor.RunValidated(fetches, fed, _step);
+        }
+        catch (FailedPreconditionException e) when (Errors.WithGraphHints(Graph, e) is var taught && taught != e)
+        {
+            throw taught;
+        }
     }
 
     public ExecutionPlan Explain(IReadOnlyList<Fetch> fetches, IEnumerable<Tensor>? feeds = null)

@@ -2,8 +2,24 @@ namespace ActorGraph.Execution;
 
 internal static class Errors
 {
-    public static FailedPreconditionException Uninitialized(Operation variable) =>
-        new(UninitializedText(variable.Name) + InitializerHint(variable));
+    public static FailedPreconditionException Uninitialized(Operation variable) => new(UninitializedText(variable.Name));
+
+    private const string UninitializedPrefix = "Attempting to use uninitialized value ";
+
+    // Adds what only the client's graph knows to an uninitialized-variable error, wherever it was
+    // raised (the executor, or a parameter server that has no graph): the variable's initializer.
+    public static Exception WithGraphHints(Graph graph, Exception error)
+    {
+        if (error is not FailedPreconditionException || !error.Message.StartsWith(UninitializedPrefix) || error.Message.Contains("Its own initializer")) return error;
+        var rest = error.Message.AsSpan(UninitializedPrefix.Length);
+        int end = rest.IndexOfAny([' ', ':', '\n']);
+        var name = (end < 0 ? rest : rest[..end]).ToString();
+        Operation op;
+        try { op = graph.GetOperation(name); }
+        catch (KeyNotFoundException) { return error; }
+        var hint = InitializerHint(op);
+        return hint.Length == 0 ? error : new FailedPreconditionException(error.Message + hint, error);
+    }
 
     // Which initializer to run: the variable's own, and why an existing 'init' did not cover it
     // (TF.GlobalVariablesInitializer covers only the variables that exist when it is called).

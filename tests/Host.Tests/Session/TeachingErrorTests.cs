@@ -47,6 +47,20 @@ public class TeachingErrorTests
     }
 
     [Fact]
+    public void An_uninitialized_error_from_a_parameter_server_gets_the_same_hint_from_the_clients_graph()
+    {
+        using var scope = _graph.AsDefault();
+        _ = TF.GetVariable("w", [2], initializer: TF.ZerosInitializer());
+        var remote = new FailedPreconditionException("Attempting to use uninitialized value w: parameter server /job:ps/task:0 restarted and lost its state");
+        var taught = ActorGraph.Execution.Errors.WithGraphHints(_graph, remote);
+        Assert.StartsWith(remote.Message, taught.Message);
+        Assert.Contains("'w/Assign' (w.Initializer)", taught.Message);
+        Assert.Same(taught, ActorGraph.Execution.Errors.WithGraphHints(_graph, taught));
+        var other = new InvalidArgumentException("You must feed a value for placeholder tensor 'x' with dtype float");
+        Assert.Same(other, ActorGraph.Execution.Errors.WithGraphHints(_graph, other));
+    }
+
+    [Fact]
     public void A_wrong_shape_feed_shows_both_shapes()
     {
         using var scope = _graph.AsDefault();
