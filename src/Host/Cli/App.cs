@@ -41,6 +41,12 @@ internal static class App
             if (parsed.GetValue(CommonOptions.Verbose)) Console.Error.WriteLine(e);
             return ExitCodes.Failure;
         }
+        catch (Exception e)
+        {
+            // A bug of ours: the whole exception, still exit 1 rather than the runtime's abort code.
+            Console.Error.WriteLine($"internal error: {e}");
+            return ExitCodes.Failure;
+        }
     }
 
     // Usage errors say what was wrong and where the help is; with no command at all, the help itself.
