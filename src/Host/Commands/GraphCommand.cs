@@ -12,8 +12,9 @@ internal static class GraphCommand
     {
         var example = new Option<string>("--example", "-e")
         {
-            Description = "The graph to draw: " + string.Join("; ", Example.All.Select(e => $"{e.Name}: {e.Description}")),
+            Description = "The graph to draw (listed above)",
             DefaultValueFactory = _ => "seed-print",
+            HelpName = "NAME",
         };
         example.AcceptOnlyFromAmong(Example.Names);
         var fetch = new Option<string[]>("--fetch", "-f")
@@ -33,7 +34,10 @@ internal static class GraphCommand
             Description = "FILE.svg (rendered by Graphviz's dot), FILE.dot (DOT text), or - for DOT text on standard output; default: EXAMPLE.svg",
             HelpName = "FILE",
         };
-        var command = new Command("graph", "Draw a graph of the seed with the computation path of its fetches highlighted and side-effect ops marked")
+        int width = Example.All.Max(e => e.Name.Length);
+        var examples = string.Join("\n", Example.All.Select(e => $"  {e.Name.PadRight(width)}  {e.Description}"));
+        var command = new Command("graph", "Draw a graph of the seed with the computation path of its fetches highlighted and side-effect ops marked.\n" +
+            "Bold: runs in this Run; grey: does not; green: side effect; yellow: fed; double border: fetched.\n\nExamples:\n" + examples)
         {
             example, fetch, feed, output,
         };

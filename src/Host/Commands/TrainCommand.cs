@@ -30,7 +30,7 @@ internal static class TrainCommand
         optimizer.AcceptOnlyFromAmong("adam", "momentum", "sgd");
         var learningRate = new Option<double>("--learning-rate") { Description = "Step size of the optimizer", DefaultValueFactory = _ => 1e-3, HelpName = "RATE" };
         CommonOptions.Positive(learningRate);
-        var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffling", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffling", DefaultValueFactory = _ => 1, HelpName = "N" };
         var store = new Option<string?>("--store") { Description = "Checkpoint store: Data Source=path.db (SQLite) or a PostgreSQL connection string", HelpName = "CONN" };
         var resume = new Option<bool>("--resume") { Description = "Start from the latest checkpoint in --store" };
         var cluster = CommonOptions.Cluster();

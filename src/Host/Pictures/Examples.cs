@@ -40,7 +40,7 @@ internal sealed record Example(string Name, string Description, Func<(Fetch[] Fe
             _ = TF.Print(two, [two, three, sum]);
             return ([sum], []);
         }),
-        new("linear-regression", "the seed's training graph (fetch: Square, GradientDescent; fed: x, y)", () =>
+        new("linear-regression", "the seed's training graph (fetch: Square, GradientDescent; fed: x and y, named Placeholder and Placeholder_1)", () =>
         {
             var model = LinearRegression.Build();
             return ([model.Loss, model.TrainOp], [model.X, model.Y]);
