@@ -10,5 +10,6 @@ internal static class OpFamilies
         GradientOps.Defs,
         RandomOps.Defs,
         TrainingOps.Defs,
+        RuntimeOps.Defs,
     ];
 }
