@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using ActorGraph.Wire;
+using MessagePack;
 
 namespace ActorGraph;
 
 // A concrete value: what Run returns and what a feed holds. Row-major, one typed array.
+[MessagePackFormatter(typeof(NDArrayFormatter))]
 public sealed class NDArray
 {
     private readonly Array _data;
@@ -36,6 +39,21 @@ public sealed class NDArray
 
     // Takes ownership of `values` without a copy.
     internal static NDArray Wrap<T>(T[] values, Shape shape) where T : unmanaged => new(DTypes.Of<T>(), shape, values);
+
+    // Contents undefined: for callers that overwrite every byte (the wire formatter).
+    internal static NDArray Uninitialized(DType dtype, Shape shape)
+    {
+        int n = shape.ElementCount;
+        Array data = dtype switch
+        {
+            DType.Float32 => GC.AllocateUninitializedArray<float>(n),
+            DType.Float64 => GC.AllocateUninitializedArray<double>(n),
+            DType.Int32 => GC.AllocateUninitializedArray<int>(n),
+            DType.Int64 => GC.AllocateUninitializedArray<long>(n),
+            _ => GC.AllocateUninitializedArray<bool>(n),
+        };
+        return new NDArray(dtype, shape, data);
+    }
 
     internal Array RawArray => _data;
 

@@ -2,9 +2,12 @@ namespace ActorGraph.Execution;
 
 internal static class Errors
 {
-    public static FailedPreconditionException Uninitialized(Operation variable) =>
-        new($"Attempting to use uninitialized value {variable.Name}\n  Run its initializer first: " +
-            $"session.Run(TF.GlobalVariablesInitializer()) once the variables exist, or session.Run(variable.Initializer).");
+    public static FailedPreconditionException Uninitialized(Operation variable) => new(UninitializedText(variable.Name));
+
+    // Shared with the parameter servers, so local and distributed runs say the same thing.
+    public static string UninitializedText(string variable) =>
+        $"Attempting to use uninitialized value {variable}\n  Run its initializer first: " +
+        $"session.Run(TF.GlobalVariablesInitializer()) once the variables exist, or session.Run(variable.Initializer).";
 
     // The chain of tensors from a fetch back to `target`, for errors that say why it was needed.
     public static List<string>? ChainTo(Operation target, IReadOnlyList<Operation> roots, ISet<Tensor> fed)

@@ -1,0 +1,34 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using MessagePack;
+using MessagePack.Resolvers;
+
+namespace ActorGraph.Messaging;
+
+// MessagePack for every IActorGraphMessage. Payloads come from the network and the journal, so:
+// untrusted-data security, attribute contracts only (never Typeless), and types from a closed registry.
+public sealed class ActorGraphSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 4217;
+
+    public static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
+        .WithResolver(StandardResolver.Instance)
+        .WithSecurity(MessagePackSecurity.UntrustedData);
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => MessageTypes.ManifestOf(o.GetType());
+
+    public override byte[] ToBinary(object obj) => Serialize(obj);
+
+    public override object FromBinary(byte[] bytes, string manifest) => Deserialize(bytes, manifest);
+
+    // The same path without an ActorSystem, for tests, benchmarks and a future journal adapter.
+    public static byte[] Serialize(object message) =>
+        MessagePackSerializer.Serialize(message.GetType(), message, Options);
+
+    public static object Deserialize(ReadOnlyMemory<byte> bytes, string manifest) =>
+        MessagePackSerializer.Deserialize(MessageTypes.TypeOf(manifest), bytes, Options)
+        ?? throw new SerializationException($"The payload of a '{manifest}' message is nil.");
+}
