@@ -19,22 +19,22 @@ internal sealed class Planner
     private Placement _placement = null!;
 
     public static StepPlan Build(int planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
-        IReadOnlyList<int> liveTasks, string[] workerPaths, string[] shardPaths) =>
-        new Planner().Plan(planId, graph, fetchNames, feedNames, variables, liveTasks, workerPaths, shardPaths);
+        IReadOnlyList<int> liveTasks, string[] workerPaths, string[] shardPaths, bool requireFeeds) =>
+        new Planner().Plan(planId, graph, fetchNames, feedNames, variables, liveTasks, workerPaths, shardPaths, requireFeeds);
 
     // "name:0" is a tensor, "^name" an operation run for its effect.
     public static Fetch Resolve(Graph graph, string fetch) =>
         fetch.StartsWith('^') ? new Fetch(graph.GetOperation(fetch[1..])) : new Fetch(graph.GetTensor(fetch));
 
     private StepPlan Plan(int planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
-        IReadOnlyList<int> liveTasks, string[] workerPaths, string[] shardPaths)
+        IReadOnlyList<int> liveTasks, string[] workerPaths, string[] shardPaths, bool requireFeeds)
     {
         var fetches = Array.ConvertAll(fetchNames, f => Resolve(graph, f));
         var fedTensors = Array.ConvertAll(feedNames, graph.GetTensor);
         var fed = new HashSet<Tensor>(fedTensors, ReferenceEqualityComparer<Tensor>.Instance);
         var roots = fetches.Where(f => f.Tensor is null || !fed.Contains(f.Tensor)).Select(f => f.Operation).Distinct().ToArray();
         var full = new CompiledPlan(fetches.Select(f => f.Tensor).ToArray(), roots, fed);
-        if (full.MissingFeedError() is { } missing) return Refused(planId, fetches.Length, missing);
+        if (requireFeeds && full.MissingFeedError() is { } missing) return Refused(planId, fetches.Length, missing);
         var order = full.Operations;
         if (order.Count > 0 && liveTasks.Count == 0)
             return Refused(planId, fetches.Length, new UnavailableException("No worker is left to run the step: every worker of the session has stopped."));

@@ -1,0 +1,48 @@
+using ActorGraph.ParameterServer;
+using ActorGraph.Wire;
+using ActorGraph.Worker;
+using Akka.Actor;
+
+namespace ActorGraph.Coordinator;
+
+// Starting a step: every message of it leaves here at once; the gatherer collects the answers.
+public sealed partial class CoordinatorActor
+{
+    private void Handle(RunStep m)
+    {
+        long stepId = ++_stepsStarted;
+        StepPlan plan;
+        try
+        {
+            Extend(m.FromVersion, m.Extend);
+            plan = PlanFor(m);
+        }
+        catch (Exception e)
+        {
+            Sender.Tell(new StepFailed(stepId, ErrorCodes.Of(e), e.Message, null));
+            return;
+        }
+        if (plan.Error is { } error)
+        {
+            Sender.Tell(new StepFailed(stepId, ErrorCodes.Of(error), error.Message, null));
+            return;
+        }
+        if (plan.Shares.Length == 0)
+        {
+            Sender.Tell(new StepSucceeded(stepId, new NDArray?[plan.FetchCount], null));
+            return;
+        }
+        var involved = Array.ConvertAll(plan.Shares, s => (s.Task, _workers[s.Task]));
+        var gatherer = Context.ActorOf(StepGatherer.Props(stepId, Sender, involved, plan.FetchCount, _stepTimeout), $"step-{stepId}");
+        foreach (var share in plan.Shares)
+        {
+            var worker = _workers[share.Task];
+            if (_registered.Add((plan.Id, share.Task))) worker.Tell(share.Registration);
+            var feeds = new NDArray[share.FeedIndices.Length];
+            for (int i = 0; i < feeds.Length; i++) feeds[i] = m.FeedValues[share.FeedIndices[i]];
+            worker.Tell(new RunPartition(stepId, plan.Id, feeds), gatherer);
+            // The shard answers the worker directly, while RunPartition is on its way.
+            foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names), worker);
+        }
+    }
+}
