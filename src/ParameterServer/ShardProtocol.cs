@@ -79,9 +79,9 @@ public sealed record ShardStatus(
     [property: Key(1)] bool Restarted,
     [property: Key(2)] string[] Variables) : IShardReply;
 
-// A simulated fault: the shard throws, and its supervisor restarts it (TestKit simulations).
+// A simulated fault during a step: the shard answers Aborted and throws; its supervisor restarts it.
 [MessagePackObject]
-public sealed record CrashShard([property: Key(0)] string Reason) : IShardCommand;
+public sealed record CrashShard([property: Key(0)] long StepId, [property: Key(1)] string Reason) : IShardCommand;
 
 // The shard came back from a crash with no variables; Reason is the exception's message.
 [MessagePackObject]

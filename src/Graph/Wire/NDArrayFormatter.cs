@@ -10,6 +10,7 @@ public sealed class NDArrayFormatter : IMessagePackFormatter<NDArray?>
 {
     // TensorFlow's own limit on rank; anything above is corrupt data.
     private const int MaxRank = 254;
+    private const int ChunkSize = 64 * 1024;
 
     public void Serialize(ref MessagePackWriter writer, NDArray? value, MessagePackSerializerOptions options)
     {
@@ -24,7 +25,20 @@ public sealed class NDArrayFormatter : IMessagePackFormatter<NDArray?>
         var dims = value.Shape.Span;
         writer.WriteArrayHeader(dims.Length);
         foreach (var d in dims) writer.Write(d);
-        writer.Write(value.Bytes);
+        WriteBlob(ref writer, value.Bytes);
+    }
+
+    // In pieces: one span of the whole tensor would make the writer allocate a buffer that large.
+    private static void WriteBlob(ref MessagePackWriter writer, ReadOnlySpan<byte> bytes)
+    {
+        writer.WriteBinHeader(bytes.Length);
+        while (bytes.Length > 0)
+        {
+            var chunk = bytes[..Math.Min(bytes.Length, ChunkSize)];
+            chunk.CopyTo(writer.GetSpan(chunk.Length));
+            writer.Advance(chunk.Length);
+            bytes = bytes[chunk.Length..];
+        }
     }
 
     public NDArray? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)

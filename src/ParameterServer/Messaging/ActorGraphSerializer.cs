@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
@@ -25,8 +26,25 @@ public sealed class ActorGraphSerializer(ExtendedActorSystem system) : Serialize
     public override object FromBinary(byte[] bytes, string manifest) => Deserialize(bytes, manifest);
 
     // The same path without an ActorSystem, for tests, benchmarks and a future journal adapter.
-    public static byte[] Serialize(object message) =>
-        MessagePackSerializer.Serialize(message.GetType(), message, Options);
+    public static byte[] Serialize(object message)
+    {
+        // Through a reused buffer and one final copy: MessagePack's own byte[] path is ~5x slower on 4 MiB tensors.
+        var buffer = _buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
+        try
+        {
+            MessagePackSerializer.Serialize(message.GetType(), buffer, message, Options);
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity > MaxRetainedBuffer) _buffer = null;
+            else buffer.ResetWrittenCount();
+        }
+    }
+
+    private const int MaxRetainedBuffer = 16 << 20;
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _buffer;
 
     public static object Deserialize(ReadOnlyMemory<byte> bytes, string manifest) =>
         MessagePackSerializer.Deserialize(MessageTypes.TypeOf(manifest), bytes, Options)
