@@ -1,4 +1,5 @@
 using ActorGraph.Wire;
+using ActorGraph.Worker;
 using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
@@ -7,7 +8,7 @@ namespace ActorGraph.Coordinator;
 // and starts each step: one RunPartition per involved worker, one ReadVariables per
 // (worker, shard) that the shard answers straight to the worker, and a StepGatherer child
 // that answers the client. Watches its workers and plans over the ones left when one stops.
-public sealed partial class CoordinatorActor : ReceiveActor
+public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 {
     private readonly Graph _graph = new();
     private readonly VariablePlacement _variables;
@@ -34,7 +35,12 @@ public sealed partial class CoordinatorActor : ReceiveActor
         Receive<RunStep>(Handle);
         Receive<ExplainStep>(Handle);
         Receive<Terminated>(Handle);
+        Receive<PartitionSucceeded>(Handle);
+        Receive<PartitionFailed>(Handle);
+        Receive<SweepStepDeadlines>(_ => SweepDeadlines());
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout));
@@ -42,6 +48,9 @@ public sealed partial class CoordinatorActor : ReceiveActor
     protected override void PreStart()
     {
         foreach (var worker in _workers) Context.Watch(worker);
+        // Deadlines of the steps gathered here: checked a few times per timeout, not timed one by one.
+        var period = TimeSpan.FromTicks(Math.Clamp(_stepTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        Timers.StartPeriodicTimer("deadlines", new SweepStepDeadlines(), period);
     }
 
     private void Handle(ExplainStep m)
@@ -65,6 +74,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
         int task = Array.IndexOf(_workers, t.ActorRef);
         if (task < 0) return;
         _alive[task] = false;
+        FailStepsOn(t.ActorRef);
         _plans.Clear();
         _registered.RemoveWhere(r => r.Task == task);
     }

@@ -45,3 +45,7 @@ public sealed record StepFailed(
 public sealed record StepExplained(
     [property: Key(0)] string[] Operations,
     [property: Key(1)] Dictionary<string, string> Placement) : ICoordinatorReply;
+
+// The coordinator's own timer: fail the steps it gathers that are past their deadline.
+[MessagePackObject]
+public sealed record SweepStepDeadlines : IActorGraphMessage;

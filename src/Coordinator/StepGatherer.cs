@@ -1,82 +1,40 @@
-using ActorGraph.Wire;
 using ActorGraph.Worker;
 using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
 
-// One step's gathering: watches its workers, waits for each one's reply, answers the client once
-// and stops. Any failure (a worker's error, a worker that stops, the deadline) aborts the whole
-// step on every worker; what arrives after that goes to dead letters with this actor.
-public sealed class StepGatherer : ReceiveActor, IWithTimers
+// The gathering of one step that runs on several workers: watches them, waits for each one's
+// reply, answers the client once and stops. Any failure (a worker's error, a worker that stops,
+// the deadline) aborts the step on every worker; what arrives later goes to dead letters.
+internal sealed class StepGatherer : ReceiveActor, IWithTimers
 {
-    private readonly long _stepId;
-    private readonly IActorRef _client;
-    private readonly Dictionary<IActorRef, int> _pending = [];
-    private readonly (int Task, IActorRef Worker)[] _workers;
-    private readonly NDArray?[] _values;
-    private readonly SortedDictionary<int, string> _printed = [];
-    private readonly TimeSpan _timeout;
+    private readonly StepGathering _step;
 
-    public StepGatherer(long stepId, IActorRef client, (int Task, IActorRef Worker)[] workers, int fetchCount, TimeSpan timeout)
+    public StepGatherer(StepGathering step)
     {
-        _stepId = stepId;
-        _client = client;
-        _workers = workers;
-        _values = new NDArray?[fetchCount];
-        _timeout = timeout;
-        foreach (var (task, worker) in workers) _pending[worker] = task;
-        Receive<PartitionSucceeded>(m => m.StepId == _stepId, Handle);
-        Receive<PartitionFailed>(m => m.StepId == _stepId, Handle);
-        Receive<Terminated>(Handle);
-        Receive<StepDeadlinePassed>(_ => Abort(ErrorCodes.DeadlineExceeded,
-            $"Step {_stepId} exceeded its deadline of {_timeout.TotalSeconds:0.###} s: no answer from {Names(_pending.Values)}."));
+        _step = step;
+        Receive<PartitionSucceeded>(m => m.StepId == _step.StepId, m => Answer(_step.Succeeded(Sender, m), abort: false));
+        Receive<PartitionFailed>(m => m.StepId == _step.StepId, m => Answer(_step.Failed(Sender, m), abort: true));
+        Receive<Terminated>(t => Answer(_step.Stopped(t.ActorRef), abort: true));
+        Receive<StepDeadlinePassed>(_ => Answer(_step.Overdue(), abort: true));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(long stepId, IActorRef client, (int Task, IActorRef Worker)[] workers, int fetchCount, TimeSpan timeout) =>
-        Akka.Actor.Props.Create(() => new StepGatherer(stepId, client, workers, fetchCount, timeout));
+    public static Props Props(StepGathering step) => Akka.Actor.Props.Create(() => new StepGatherer(step));
 
     protected override void PreStart()
     {
-        foreach (var (_, worker) in _workers) Context.Watch(worker);
-        Timers.StartSingleTimer("deadline", new StepDeadlinePassed(_stepId), _timeout);
+        foreach (var (_, worker) in _step.Workers) Context.Watch(worker);
+        Timers.StartSingleTimer("deadline", new StepDeadlinePassed(_step.StepId), _step.Timeout);
     }
 
-    private void Handle(PartitionSucceeded m)
+    private void Answer(ICoordinatorReply? reply, bool abort)
     {
-        if (!_pending.Remove(Sender, out int task)) return;
-        for (int i = 0; i < m.FetchIndices.Length; i++) _values[m.FetchIndices[i]] = m.Values[i];
-        if (m.Printed is not null) _printed[task] = m.Printed;
-        if (_pending.Count > 0) return;
-        _client.Tell(new StepSucceeded(_stepId, _values, Printed()));
+        if (reply is null) return;
+        if (abort)
+            foreach (var (_, worker) in _step.Workers) worker.Tell(new AbortStep(_step.StepId));
+        _step.Client.Tell(reply);
         Context.Stop(Self);
     }
-
-    private void Handle(PartitionFailed m)
-    {
-        if (!_pending.Remove(Sender, out int task)) return;
-        if (m.Printed is not null) _printed[task] = m.Printed;
-        Abort(m.ErrorCode, m.Message);
-    }
-
-    private void Handle(Terminated t)
-    {
-        if (!_pending.TryGetValue(t.ActorRef, out int task)) return;
-        Abort(ErrorCodes.Unavailable, $"Step {_stepId} failed: worker {WorkerName(task)} stopped while running it ({t.ActorRef.Path}). " +
-            "The next run is planned over the workers that are left.");
-    }
-
-    private void Abort(string code, string message)
-    {
-        foreach (var (_, worker) in _workers) worker.Tell(new AbortStep(_stepId));
-        _client.Tell(new StepFailed(_stepId, code, message, Printed()));
-        Context.Stop(Self);
-    }
-
-    private string? Printed() => _printed.Count == 0 ? null : string.Concat(_printed.Values);
-
-    private static string WorkerName(int task) => Placement.WorkerDevice(task);
-
-    private static string Names(IEnumerable<int> tasks) => string.Join(", ", tasks.Order().Select(WorkerName));
 }

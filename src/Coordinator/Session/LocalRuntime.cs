@@ -36,11 +36,13 @@ internal sealed class LocalRuntime : ISessionRuntime
         _ownsSystem = options.ActorSystem is null;
         int id = Interlocked.Increment(ref _sessions);
         _system = options.ActorSystem ?? ActorSystem.Create($"actorgraph-local-{id}", LocalConfig);
+        // A caller's system keeps its own dispatcher: its tests decide how its actors are scheduled.
+        Props Local(Props props) => _ownsSystem ? props.WithDispatcher(InlineDispatcher.ConfigPath) : props;
         var shards = Enumerable.Range(0, options.ParameterServers)
-            .Select(t => _system.ActorOf(ShardActor.Props(t), $"session-{id}-ps-{t}")).ToArray();
+            .Select(t => _system.ActorOf(Local(ShardActor.Props(t)), $"session-{id}-ps-{t}")).ToArray();
         var workers = Enumerable.Range(0, options.Workers)
-            .Select(t => _system.ActorOf(WorkerActor.Props(t), $"session-{id}-worker-{t}")).ToArray();
-        var coordinator = _system.ActorOf(CoordinatorActor.Props(workers, shards, options.StepTimeout), $"session-{id}-coordinator");
+            .Select(t => _system.ActorOf(Local(WorkerActor.Props(t)), $"session-{id}-worker-{t}")).ToArray();
+        var coordinator = _system.ActorOf(Local(CoordinatorActor.Props(workers, shards, options.StepTimeout)), $"session-{id}-coordinator");
         Actors = new RuntimeActors(coordinator, workers, shards);
     }
 
@@ -51,7 +53,7 @@ internal sealed class LocalRuntime : ISessionRuntime
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
         }
-        """).WithFallback(ActorGraphSerialization.Hocon);
+        """).WithFallback(InlineDispatcher.Hocon).WithFallback(ActorGraphSerialization.Hocon);
 
     public RuntimeActors? Actors { get; }
 
@@ -102,16 +104,12 @@ internal sealed class LocalRuntime : ISessionRuntime
             var extend = version > _sentVersion ? _graph.ExportSince(_sentVersion).ToArray() : [];
             var message = request((_sentVersion, extend));
             _sentVersion = version;
-            answer = Actors!.Coordinator.Ask<object>(message, _replyTimeout);
+            // No Ask timeout (a timer per step); the wait below bounds it instead.
+            answer = Actors!.Coordinator.Ask<object>(message, timeout: null);
         }
-        try
-        {
-            return answer.GetAwaiter().GetResult();
-        }
-        catch (AskTimeoutException)
-        {
+        if (!answer.Wait(_replyTimeout))
             throw new DeadlineExceededException($"The coordinator did not answer within {_replyTimeout.TotalSeconds:0} s.");
-        }
+        return answer.Result;
     }
 
     private static string NameOf(Fetch f) => f.Tensor?.Name ?? "^" + f.Operation.Name;
