@@ -1,0 +1,1 @@
+namespace ActorGraph.Worker.Tests;
