@@ -11,7 +11,7 @@ internal sealed class StepGathering
 {
     private readonly Dictionary<IActorRef, int> _pending = [];
     private readonly NDArray?[] _values;
-    private SortedDictionary<int, string>? _printed;
+    private List<string>? _printed;
 
     public StepGathering(long stepId, IActorRef client, (int Task, IActorRef Worker)[] workers, int fetchCount, TimeSpan timeout)
     {
@@ -34,16 +34,16 @@ internal sealed class StepGathering
     // The answer once every worker has answered; null while some have not.
     public StepSucceeded? Succeeded(IActorRef worker, PartitionSucceeded m)
     {
-        if (!_pending.Remove(worker, out int task)) return null;
+        if (!_pending.Remove(worker)) return null;
         for (int i = 0; i < m.FetchIndices.Length; i++) _values[m.FetchIndices[i]] = m.Values[i];
-        Keep(task, m.Printed);
+        Keep(m.Printed);
         return _pending.Count == 0 ? new StepSucceeded(StepId, _values, Printed()) : null;
     }
 
     public StepFailed? Failed(IActorRef worker, PartitionFailed m)
     {
-        if (!_pending.Remove(worker, out int task)) return null;
-        Keep(task, m.Printed);
+        if (!_pending.Remove(worker)) return null;
+        Keep(m.Printed);
         return Failure(m.ErrorCode, m.Message);
     }
 
@@ -59,10 +59,11 @@ internal sealed class StepGathering
 
     private StepFailed Failure(string code, string message) => new(StepId, code, message, Printed());
 
-    private void Keep(int task, string? printed)
+    // In the order the workers answered, which is the order their Prints ran where one feeds another.
+    private void Keep(string? printed)
     {
-        if (printed is not null) (_printed ??= [])[task] = printed;
+        if (printed is not null) (_printed ??= []).Add(printed);
     }
 
-    private string? Printed() => _printed is null ? null : string.Concat(_printed.Values);
+    private string? Printed() => _printed is null ? null : string.Concat(_printed);
 }

@@ -57,6 +57,8 @@ internal sealed class Placement
         int shard = variables.ShardOf(op.RefInput(0));
         for (int r = 0; r < op.Def.RefInputs; r++)
         {
+            // The variables an update writes are shown where they live, though they are not read.
+            Devices[op.RefInput(r).Name] = PsDevice(variables.ShardOf(op.RefInput(r)));
             Error ??= variables.ErrorOf(op.RefInput(r));
             if (variables.ShardOf(op.RefInput(r)) != shard)
                 Error ??= $"{op.Type} (op '{op.Name}') updates {op.RefInput(0).Name} on {PsDevice(shard)} and {op.RefInput(r).Name} on " +
