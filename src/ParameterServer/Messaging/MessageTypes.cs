@@ -59,14 +59,21 @@ public static class MessageTypes
         // Copy-on-write so readers outside the lock never see a dictionary being changed.
         var byManifest = new Dictionary<string, Type>(_byManifest, StringComparer.Ordinal);
         var byType = new Dictionary<Type, string>(_byType);
-        foreach (var assembly in assemblies) ScanAssembly(assembly, byManifest, byType);
+        // Our assemblies' references too: a message may arrive before its assembly's code has run here.
+        var pending = new Queue<Assembly>(assemblies);
+        while (pending.TryDequeue(out var assembly))
+        {
+            if (!ScanAssembly(assembly, byManifest, byType)) continue;
+            foreach (var reference in assembly.GetReferencedAssemblies())
+                if (IsOurs(reference) && TryLoad(reference) is { } referenced) pending.Enqueue(referenced);
+        }
         _byType = byType;
         _byManifest = byManifest;
     }
 
-    private static void ScanAssembly(Assembly assembly, Dictionary<string, Type> byManifest, Dictionary<Type, string> byType)
+    private static bool ScanAssembly(Assembly assembly, Dictionary<string, Type> byManifest, Dictionary<Type, string> byType)
     {
-        if (!Scanned.Add(assembly)) return;
+        if (!Scanned.Add(assembly)) return false;
         foreach (var type in LoadableTypes(assembly))
         {
             if (!type.IsClass || type.IsAbstract || type.ContainsGenericParameters || !typeof(IActorGraphMessage).IsAssignableFrom(type)) continue;
@@ -75,10 +82,24 @@ public static class MessageTypes
             byManifest[type.Name] = type;
             byType[type] = type.Name;
         }
+        return true;
     }
 
-    private static bool IsOurs(Assembly assembly) =>
-        !assembly.IsDynamic && assembly.GetName().Name?.StartsWith("ActorGraph.", StringComparison.Ordinal) == true;
+    private static bool IsOurs(Assembly assembly) => !assembly.IsDynamic && IsOurs(assembly.GetName());
+
+    private static bool IsOurs(AssemblyName name) => name.Name?.StartsWith("ActorGraph.", StringComparison.Ordinal) == true;
+
+    private static Assembly? TryLoad(AssemblyName name)
+    {
+        try
+        {
+            return Assembly.Load(name);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private static IEnumerable<Type> LoadableTypes(Assembly assembly)
     {
