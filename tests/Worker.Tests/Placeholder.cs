@@ -1,1 +1,0 @@
-namespace ActorGraph.Worker.Tests;
