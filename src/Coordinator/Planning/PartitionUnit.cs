@@ -9,7 +9,9 @@ internal sealed class PartitionUnit(int task, int stage)
 {
     public int Task { get; } = task;
     public int Stage { get; } = stage;
-    public string Label => Stage == 0 ? $"w{Task}" : $"w{Task}s{Stage}";
+    // The stage's place among its worker's stages: names say "w1s1" for the second stage of worker 1.
+    public int Index { get; set; }
+    public string Label => Index == 0 ? $"w{Task}" : $"w{Task}s{Index}";
 
     public List<Operation> Ops { get; } = [];
     public HashSet<Operation> Members { get; } = new(ReferenceEqualityComparer<Operation>.Instance);

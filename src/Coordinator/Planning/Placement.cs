@@ -40,7 +40,35 @@ internal sealed class Placement
         }
         foreach (var op in order)
             if (p._task.TryGetValue(op, out int task)) p._stage[op] = p.StageFor(op, task, fed);
+        p.Delay(order, fed);
         return p;
+    }
+
+    // An op whose consumers all sit on its own worker joins the earliest of their stages, so that
+    // a constant used after a value comes back does not need a stage (and an edge) of its own.
+    private void Delay(IReadOnlyList<Operation> order, ISet<Tensor> fed)
+    {
+        var consumers = new Dictionary<Operation, List<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
+        foreach (var op in order)
+        {
+            if (!_task.ContainsKey(op)) continue;
+            for (int i = op.Def.RefInputs; i < op.InputArray.Length; i++)
+                if (!fed.Contains(op.InputArray[i])) Add(op.InputArray[i].Op, op);
+            foreach (var c in op.ControlInputArray) Add(c, op);
+        }
+        for (int n = order.Count - 1; n >= 0; n--)
+        {
+            var op = order[n];
+            if (op.Def.IsVariable || !_task.TryGetValue(op, out int task) || !consumers.TryGetValue(op, out var users)) continue;
+            if (users.Exists(u => _task[u] != task)) continue;
+            _stage[op] = Math.Max(_stage[op], users.Min(u => _stage[u]));
+        }
+
+        void Add(Operation producer, Operation consumer)
+        {
+            if (!consumers.TryGetValue(producer, out var list)) consumers[producer] = list = [];
+            list.Add(consumer);
+        }
     }
 
     public static string WorkerDevice(int task) => $"/job:worker/task:{task}";

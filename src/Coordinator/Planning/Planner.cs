@@ -50,6 +50,11 @@ internal sealed class Planner
                 if (op.Def.IsVariable) Read(unit, op);
                 else unit.Ops.Add(op);
             }
+        foreach (var group in _units.Values.GroupBy(u => u.Task))
+        {
+            int index = 0;
+            foreach (var unit in group.OrderBy(u => u.Stage)) unit.Index = index++;
+        }
         var feedIndex = new Dictionary<Tensor, int>(ReferenceEqualityComparer<Tensor>.Instance);
         for (int i = 0; i < fedTensors.Length; i++) feedIndex[fedTensors[i]] = i;
         var onPath = new HashSet<Operation>(order, ReferenceEqualityComparer<Operation>.Instance);
