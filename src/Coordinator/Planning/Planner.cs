@@ -121,7 +121,8 @@ internal sealed class Planner
         foreach (var c in op.ControlInputArray)
         {
             if (unit.Members.Contains(c)) continue;
-            if (c.Def.IsVariable) unit.Local["^" + c.Name] = "";
+            // A variable has nothing to wait for, and a fed placeholder is satisfied by its feed.
+            if (c.Def.IsVariable || Pruning.IsFedPlaceholder(c, fed)) unit.Local["^" + c.Name] = "";
             else Edge("^" + c.Name, null, c, UnitOf(c), unit);
         }
     }

@@ -7,6 +7,8 @@ namespace ActorGraph;
 internal sealed class ExecutorRuntime(Graph graph, SessionOptions options) : ISessionRuntime
 {
     private readonly Executor _executor = new(graph);
+
+    public Executor Executor => _executor;
     private readonly StepContext _step = new(new LocalVariableStore(), options.PrintOutput ?? Console.Error);
 
     public RuntimeActors? Actors => null;

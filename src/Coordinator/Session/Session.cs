@@ -20,6 +20,10 @@ public sealed class Session : IDisposable
     public Graph Graph { get; }
     public SessionOptions Options { get; }
 
+    // For tests of the executor's plan cache (an executor-only session's).
+    internal Execution.Executor Executor => (_runtime as ExecutorRuntime)?.Executor
+        ?? throw new InvalidOperationException("Only an executor-only session (SessionOptions.ExecutorOnly) has an in-process executor.");
+
     // The actors of local mode, for simulations: watch them, stop them, probe them.
     public RuntimeActors Runtime => _runtime.Actors
         ?? throw new InvalidOperationException("This session runs in-process without actors (executor only); it has no runtime actors.");
@@ -60,7 +64,7 @@ public sealed class Session : IDisposable
     {
         foreach (var f in fetches)
             if (f.Operation.Graph != Graph)
-                throw new InvalidArgumentException($"Fetch '{f}' belongs to another graph than this session's; run it in a session of its own graph.");
+                throw new InvalidArgumentException($"Fetch argument '{f}' cannot be interpreted as a Tensor or an Operation. ({Errors.NotInGraph(f)}) Run it in a session of its own graph.");
     }
 }
 

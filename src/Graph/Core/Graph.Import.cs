@@ -24,7 +24,7 @@ public sealed partial class Graph
             var control = new Operation[def.ControlInputs.Length];
             for (int i = 0; i < control.Length; i++) control[i] = GetOperation(def.ControlInputs[i]);
             AddOperation(def.Type, inputs, def.AttrDictionary(), def.Name, control,
-                OpCreation.ExactName | OpCreation.IgnoreControlScope, def.Device);
+                OpCreation.ExactName, def.Device);
         }
     }
 
