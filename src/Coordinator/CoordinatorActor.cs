@@ -75,8 +75,8 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         if (task < 0) return;
         _alive[task] = false;
         FailStepsOn(t.ActorRef);
-        _plans.Clear();
         _registered.RemoveWhere(r => r.Task == task);
+        ForgetPlans();
     }
 
     // Ops the coordinator already has (a request that raced another's extend) are skipped.
@@ -91,7 +91,17 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         int before = have;
         _graph.Import(extend.Skip(skip));
         _variables.Add(_graph.OperationsSince(before));
+        ForgetPlans();
+    }
+
+    // Plans are keyed by graph version: once it moves on, none is asked for again, so the
+    // workers may drop their partitions (a step already started keeps its own).
+    private void ForgetPlans()
+    {
         _plans.Clear();
+        foreach (var group in _registered.GroupBy(r => r.Task))
+            if (_alive[group.Key]) _workers[group.Key].Tell(new ForgetPartitions(group.Select(r => r.Plan).ToArray()));
+        _registered.Clear();
     }
 
     private int[] LiveTasks() => Enumerable.Range(0, _workers.Length).Where(t => _alive[t]).ToArray();

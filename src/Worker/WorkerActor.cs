@@ -1,6 +1,7 @@
 using ActorGraph.ParameterServer;
 using ActorGraph.Wire;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorGraph.Worker;
 
@@ -28,6 +29,14 @@ public sealed partial class WorkerActor : ReceiveActor
         Receive<TensorsSent>(Handle);
         Receive<UpdatesApplied>(Handle);
         Receive<ShardRequestFailed>(Handle);
+        Receive<ForgetPartitions>(m =>
+        {
+            foreach (int plan in m.PlanIds)
+            {
+                _programs.Remove(plan);
+                _brokenPrograms.Remove(plan);
+            }
+        });
         Receive<AbortStep>(m =>
         {
             _failedEarly.Remove(m.StepId);
@@ -38,6 +47,21 @@ public sealed partial class WorkerActor : ReceiveActor
     public static Props Props(int task) => Akka.Actor.Props.Create(() => new WorkerActor(task));
 
     public string Name => $"/job:worker/task:{_task}";
+
+    // A restart would lose the registered partitions the coordinator counts on: a handler's
+    // unexpected exception is logged, and the step it belonged to runs into its deadline.
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Context.GetLogger().Error(e, "{0} failed on {1}", Name, message.GetType().Name);
+            return true;
+        }
+    }
 
     private void Handle(RegisterPartition m)
     {

@@ -51,6 +51,10 @@ public sealed record RunPartition(
     [property: Key(1)] int PlanId,
     [property: Key(2)] NDArray[] Feeds) : IWorkerCommand;
 
+// The coordinator will not run these plans again.
+[MessagePackObject]
+public sealed record ForgetPartitions([property: Key(0)] int[] PlanIds) : IWorkerCommand;
+
 // Drop whatever the worker holds of the step, and anything of it that arrives later.
 [MessagePackObject]
 public sealed record AbortStep([property: Key(0)] long StepId) : IWorkerCommand;

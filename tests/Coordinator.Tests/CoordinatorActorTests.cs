@@ -88,7 +88,9 @@ public class CoordinatorActorTests : TestKit
         var failed = _client.ExpectMsg<StepFailed>(TestConfig.Wait);
         Assert.Equal(ErrorCodes.Unavailable, failed.ErrorCode);
         Assert.Contains("/job:worker/task:1", failed.Message);
-        workers[0].ExpectMsg<AbortStep>(TestConfig.Wait);
+        // The step is aborted, and the plans made with the lost worker are forgotten.
+        var cleanup = workers[0].ReceiveN(2, TestConfig.Wait).Select(m => m.GetType().Name).Order();
+        Assert.Equal(["AbortStep", "ForgetPartitions"], cleanup);
 
         _client.Send(coordinator, Step("add:0"));
         var register = workers[0].ExpectMsg<RegisterPartition>(TestConfig.Wait);
@@ -189,5 +191,21 @@ public class CoordinatorActorTests : TestKit
         Assert.Equal(ErrorCodes.InvalidArgument, failed.ErrorCode);
         Assert.StartsWith("You must feed a value for placeholder tensor 'Placeholder' with dtype float and shape [2,3]", failed.Message);
         foreach (var w in workers) w.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Coordinator_tells_workers_to_forget_the_partitions_of_plans_an_extend_made_stale()
+    {
+        var (coordinator, workers) = Start(1);
+        using (_graph.AsDefault()) TF.Constant(7);
+        _client.Send(coordinator, Step("Const:0"));
+        var register = workers[0].ExpectMsg<RegisterPartition>(TestConfig.Wait);
+        var run = workers[0].ExpectMsg<RunPartition>(TestConfig.Wait);
+        workers[0].Reply(new PartitionSucceeded(run.StepId, [0], [7], null));
+        _client.ExpectMsg<StepSucceeded>(TestConfig.Wait);
+        using (_graph.AsDefault()) TF.Constant(8);
+        _client.Send(coordinator, Step("Const_1:0"));
+        Assert.Equal([register.PlanId], workers[0].ExpectMsg<ForgetPartitions>(TestConfig.Wait).PlanIds);
+        Assert.NotEqual(register.PlanId, workers[0].ExpectMsg<RegisterPartition>(TestConfig.Wait).PlanId);
     }
 }
