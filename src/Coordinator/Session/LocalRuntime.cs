@@ -94,19 +94,23 @@ internal sealed class LocalRuntime : ISessionRuntime
         };
     }
 
-    // The extend and the request leave together under one lock, so the coordinator sees extends in order.
+    // A request that carries an extend is sent under the lock, so the coordinator sees extends in
+    // order; one that carries none is sent without it, after every extend it depends on was sent
+    // (in local mode the step then runs on this thread, and other threads' runs are not held up).
     private object Ask(Func<(int From, OperationDef[] Extend), object> request)
     {
-        Task<object> answer;
-        lock (_sendLock)
-        {
-            int version = _graph.Version;
-            var extend = version > _sentVersion ? _graph.ExportSince(_sentVersion).ToArray() : [];
-            var message = request((_sentVersion, extend));
-            _sentVersion = version;
-            // No Ask timeout (a timer per step); the wait below bounds it instead.
-            answer = Actors!.Coordinator.Ask<object>(message, timeout: null);
-        }
+        Task<object>? answer = null;
+        int version = _graph.Version;
+        if (version != Volatile.Read(ref _sentVersion))
+            lock (_sendLock)
+                if (version > _sentVersion)
+                {
+                    var extend = _graph.ExportSince(_sentVersion).ToArray();
+                    answer = Actors!.Coordinator.Ask<object>(request((_sentVersion, extend)), timeout: null);
+                    Volatile.Write(ref _sentVersion, _sentVersion + extend.Length);
+                }
+        // No Ask timeout (a timer per step); the wait below bounds it instead.
+        answer ??= Actors!.Coordinator.Ask<object>(request((version, [])), timeout: null);
         if (!answer.Wait(_replyTimeout))
             throw new DeadlineExceededException($"The coordinator did not answer within {_replyTimeout.TotalSeconds:0} s.");
         return answer.Result;
