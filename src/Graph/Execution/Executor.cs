@@ -14,12 +14,9 @@ public sealed class Executor(Graph graph)
     public NDArray?[] Run(IReadOnlyList<Fetch> fetches, FeedDict? feeds, StepContext step)
     {
         var fed = Feeds.Validate(Graph, feeds);
-        return RunValidated(fetches, fed, step);
+        var plan = GetPlan(fetches, fed);
+        return plan.Run(fed, step);
     }
-
-    // With feeds already checked by Feeds.Validate.
-    public NDArray?[] RunValidated(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step) =>
-        GetPlan(fetches, fed).Run(fed, step);
 
     public CompiledPlan GetPlan(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {

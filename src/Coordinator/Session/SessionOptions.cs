@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorGraph;
@@ -20,9 +21,24 @@ public class SessionOptions
     // A connection string: "Data Source=path.db" (SQLite) or a PostgreSQL one.
     public string? CheckpointStore { get; init; }
 
+    // Host the local runtime's actors in this system (a TestKit's Sys); null = a system the session
+    // owns and shuts down on Dispose. The system needs ActorGraphSerialization.Hocon in its config
+    // when it verifies or remotes messages.
+    public ActorSystem? ActorSystem { get; init; }
+
+    // How long a step may wait for its workers before it fails with DeadlineExceededException.
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    // The in-process executor without actors: the reference runs are compared against.
+    internal bool ExecutorOnly { get; init; }
+
     internal void Validate()
     {
         if (Workers < 1) throw new ArgumentException($"SessionOptions.Workers is {Workers}; a session needs at least 1 worker.");
         if (ParameterServers < 1) throw new ArgumentException($"SessionOptions.ParameterServers is {ParameterServers}; a session needs at least 1 parameter server.");
+        if (StepTimeout <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.StepTimeout is {StepTimeout}; give a positive time.");
+        if (Cluster is not null)
+            throw new ArgumentException($"SessionOptions.Cluster is '{Cluster}', but cluster mode is not supported yet: " +
+                "leave Cluster null to run in single-process local mode (coordinator, workers and parameter servers as actors in this process).");
     }
 }
