@@ -33,10 +33,12 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffling", DefaultValueFactory = _ => 1, HelpName = "N" };
         var store = new Option<string?>("--store") { Description = "Checkpoint store: Data Source=path.db (SQLite) or a PostgreSQL connection string", HelpName = "CONN" };
         var resume = new Option<bool>("--resume") { Description = "Start from the latest checkpoint in --store" };
+        var workers = CommonOptions.Positive("--workers", 1, "Worker actors in local mode");
+        var ps = CommonOptions.Positive("--ps", 1, "Parameter-server actors in local mode (the weights spread over them)");
         var cluster = CommonOptions.Cluster();
         var command = new Command("fashion-mnist", "A 784-256-128-10 MLP on Fashion-MNIST (Debian: dataset-fashion-mnist)")
         {
-            epochs, batch, limit, data, plot, optimizer, learningRate, seed, store, resume, cluster,
+            epochs, batch, limit, data, plot, optimizer, learningRate, seed, workers, ps, store, resume, cluster,
         };
         command.SetAction(parsed =>
         {
@@ -44,13 +46,15 @@ internal static class TrainCommand
             Checkpoints.RefuseUntilAvailable(parsed.GetValue(store), parsed.GetValue(resume));
             using var logging = CommonOptions.Logging(parsed);
             var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
-                parsed.GetValue(plot)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed));
+                parsed.GetValue(plot)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
+                parsed.GetValue(workers), parsed.GetValue(ps));
             return Run(settings, logging);
         });
         return command;
     }
 
-    private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Optimizer, double LearningRate, int Seed);
+    private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Optimizer, double LearningRate, int Seed,
+        int Workers, int ParameterServers);
 
     private static int Run(Settings s, ILoggerFactory logging)
     {
@@ -66,12 +70,12 @@ internal static class TrainCommand
         int fineTune = Mlp.FineTuneEpochs(s.Epochs);
         Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images; MLP {string.Join('-', Mlp.Layers)}, " +
             $"{s.Optimizer} at {s.LearningRate:G3}" + (fineTune > 0 ? $" (the last {fineTune} epoch(s) at {s.LearningRate / 10:G3})" : "") +
-            $", batch {s.Batch}, {s.Epochs} epoch(s), local mode");
+            $", batch {s.Batch}, {s.Epochs} epoch(s), local mode ({s.Workers} worker(s), {s.ParameterServers} parameter server(s))");
 
         var graph = new Graph();
         using var scope = graph.AsDefault();
         var model = Mlp.Build(s.Optimizer, s.LearningRate, s.Seed);
-        using var sess = new Session(graph, new SessionOptions { Logger = logging.CreateLogger("session") });
+        using var sess = new Session(graph, new SessionOptions { Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session") });
         sess.Run(model.Init);
         var trainer = new Trainer(sess, model, s.Batch, s.Seed);
         var results = new List<EpochResult>();

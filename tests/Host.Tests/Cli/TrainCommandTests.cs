@@ -9,10 +9,11 @@ public class TrainCommandTests
     {
         var data = TinyFashionMnist.Write();
         var work = TempDir.Create();
-        var r = ActorGraphProcess.RunIn(work, null, "train", "fashion-mnist", "--data", data, "--epochs", "2", "--batch", "50", "--plot", "curves.png");
+        var r = ActorGraphProcess.RunIn(work, null, "train", "fashion-mnist", "--data", data, "--epochs", "2", "--batch", "50", "--plot", "curves.png", "--workers", "2", "--ps", "2");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Matches(@"epoch 1/2  loss \d\.\d{4}  accuracy \d\.\d{4}  test loss \d\.\d{4}  test accuracy \d\.\d{4}  [\d,]+ samples/s", r.Out);
         Assert.Contains("epoch 2/2  loss", r.Out);
+        Assert.Contains("local mode (2 worker(s), 2 parameter server(s))", r.Out);
         var accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Out, @"Test accuracy: (\d\.\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(accuracy > 0.5, $"The bands are easy to tell apart; test accuracy {accuracy}.\n{r}");
         var png = Path.Combine(work, "curves.png");
