@@ -101,9 +101,9 @@ public static unsafe partial class Gemm
                 if (!fma)
                     KernelPortable(kc, aPanel, bPanel, cTile, ldc, mr, nr, load);
                 else if (mr == MR && nr == NR)
-                    KernelFma(kc, aPanel, bPanel, cTile, ldc, load);
+                    KernelFma(kc, aPanel, 1, MR, bPanel, NR, cTile, ldc, load);
                 else
-                    KernelEdge(kc, aPanel, bPanel, cTile, ldc, mr, nr, load);
+                    KernelEdge(kc, aPanel, 1, MR, bPanel, NR, cTile, ldc, mr, nr, load);
             }
         }
     }

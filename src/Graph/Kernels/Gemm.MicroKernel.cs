@@ -14,9 +14,11 @@ public static unsafe partial class Gemm
 
     static readonly bool s_useFma = Fma.IsSupported && Avx2.IsSupported;
 
-    // Full MR×NR tile: C (=|+=) Ap·Bp where Ap holds MR floats per k step and Bp holds NR floats per k step.
-    static void KernelFma(int kc, float* a, float* b, float* c, int ldc, bool load)
+    // Full MR×NR tile: C (=|+=) A·B with A(i,p) at a[i*rsA + p*csA] and the NR floats of B's row p at b + p*rsB.
+    // Packed panels are rsA = 1, csA = MR, rsB = NR; the strides also let a skinny product read A or B in place.
+    static void KernelFma(int kc, float* a, nint rsA, nint csA, float* b, nint rsB, float* c, int ldc, bool load)
     {
+        nint r1 = rsA, r2 = 2 * rsA, r3 = 3 * rsA, r4 = 4 * rsA, r5 = 5 * rsA;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -26,23 +28,23 @@ public static unsafe partial class Gemm
             var ai = Avx.BroadcastScalarToVector256(a);
             c00 = Fma.MultiplyAdd(ai, b0, c00);
             c01 = Fma.MultiplyAdd(ai, b1, c01);
-            ai = Avx.BroadcastScalarToVector256(a + 1);
+            ai = Avx.BroadcastScalarToVector256(a + r1);
             c10 = Fma.MultiplyAdd(ai, b0, c10);
             c11 = Fma.MultiplyAdd(ai, b1, c11);
-            ai = Avx.BroadcastScalarToVector256(a + 2);
+            ai = Avx.BroadcastScalarToVector256(a + r2);
             c20 = Fma.MultiplyAdd(ai, b0, c20);
             c21 = Fma.MultiplyAdd(ai, b1, c21);
-            ai = Avx.BroadcastScalarToVector256(a + 3);
+            ai = Avx.BroadcastScalarToVector256(a + r3);
             c30 = Fma.MultiplyAdd(ai, b0, c30);
             c31 = Fma.MultiplyAdd(ai, b1, c31);
-            ai = Avx.BroadcastScalarToVector256(a + 4);
+            ai = Avx.BroadcastScalarToVector256(a + r4);
             c40 = Fma.MultiplyAdd(ai, b0, c40);
             c41 = Fma.MultiplyAdd(ai, b1, c41);
-            ai = Avx.BroadcastScalarToVector256(a + 5);
+            ai = Avx.BroadcastScalarToVector256(a + r5);
             c50 = Fma.MultiplyAdd(ai, b0, c50);
             c51 = Fma.MultiplyAdd(ai, b1, c51);
-            a += MR;
-            b += NR;
+            a += csA;
+            b += rsB;
         }
         StoreRow(c, c00, c01, load);
         StoreRow(c + ldc, c10, c11, load);
@@ -66,10 +68,11 @@ public static unsafe partial class Gemm
 
     // Edge tiles (mr < MR or nr < NR) run the full kernel into a scratch tile: the packed panels are
     // zero-padded, so the extra lanes are harmless, and only the valid corner is copied out.
-    static void KernelEdge(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool load)
+    [SkipLocalsInit]
+    static void KernelEdge(int kc, float* a, nint rsA, nint csA, float* b, nint rsB, float* c, int ldc, int mr, int nr, bool load)
     {
         float* tile = stackalloc float[MR * NR];
-        KernelFma(kc, a, b, tile, NR, false);
+        KernelFma(kc, a, rsA, csA, b, rsB, tile, NR, false);
         CopyOut(tile, c, ldc, mr, nr, load);
     }
 
