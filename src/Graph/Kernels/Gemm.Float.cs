@@ -1,4 +1,5 @@
-using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ActorGraph.Kernels;
 
@@ -7,9 +8,18 @@ namespace ActorGraph.Kernels;
 // so one KC×NR sliver of B stays in L1 while the A block streams past it.
 public static unsafe partial class Gemm
 {
+    // Tunable from the gemm bench (--kc/--mc/--nc); MC must stay a multiple of MR and NC of NR.
     internal static int KC = 256;
     internal static int MC = 72;
     internal static int NC = 4080;
+
+    // Packing A pays only when the block is reused across enough NR-wide column panels; with fewer,
+    // the kernel reads A in place. Packing B pays only when more than this many rows of C reuse each sliver.
+    internal static int PackAMinN = 3 * NR;
+    internal static int PackBMinM = 2 * MR;
+
+    // One pinned scratch array per thread: no per-call allocation or pool round trip, stable 64-byte-aligned addresses.
+    [ThreadStatic] static float[]? t_scratch;
 
     static void MultiplyFloat(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB,
         float* c, int ldc, bool accumulate, int threads)
@@ -52,60 +62,105 @@ public static unsafe partial class Gemm
         float* c, int ldc, bool accumulate, bool portable = false)
     {
         int kcMax = Math.Min(KC, k), mcMax = Math.Min(MC, RoundUp(m, MR)), ncMax = Math.Min(NC, RoundUp(n, NR));
-        // 16 spare floats let the panels start on a 64-byte line whatever address the pool hands out.
-        float[] bufA = ArrayPool<float>.Shared.Rent(mcMax * kcMax + 16);
-        float[] bufB = ArrayPool<float>.Shared.Rent(kcMax * ncMax + 16);
-        try
+        bool packA = n >= PackAMinN, packB = transB || m >= PackBMinM;
+        float* scratch = Scratch((mcMax + MR) * kcMax + (ncMax + NR) * kcMax + 32);
+        float* packedA = scratch, edgeA = packedA + mcMax * kcMax;
+        float* packedB = AlignTo64(edgeA + MR * kcMax), edgeB = packedB + ncMax * kcMax;
+        nint rsA = transA ? 1 : lda, csA = transA ? lda : 1;
+        for (int jc = 0; jc < n; jc += NC)
         {
-            fixed (float* rawA = bufA, rawB = bufB)
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
             {
-                float* packedA = AlignTo64(rawA), packedB = AlignTo64(rawB);
-                for (int jc = 0; jc < n; jc += NC)
+                int kc = Math.Min(KC, k - pc);
+                float* bBlock = transB ? b + (long)jc * ldb + pc : b + (long)pc * ldb + jc;
+                Panels bPanels;
+                if (packB)
                 {
-                    int nc = Math.Min(NC, n - jc);
-                    for (int pc = 0; pc < k; pc += KC)
+                    PackB(kc, nc, bBlock, ldb, transB, packedB);
+                    bPanels = Panels.Packed(packedB, NR, kc);
+                }
+                else
+                {
+                    int full = nc / NR * NR;
+                    if (full < nc)
+                        PackB(kc, nc - full, bBlock + full, ldb, false, edgeB);
+                    bPanels = new Panels(bBlock, NR, 0, ldb, edgeB, full / NR);
+                }
+                bool load = accumulate || pc > 0;
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    float* aBlock = a + ic * rsA + pc * csA;
+                    Panels aPanels;
+                    if (packA)
                     {
-                        int kc = Math.Min(KC, k - pc);
-                        float* bBlock = transB ? b + (long)jc * ldb + pc : b + (long)pc * ldb + jc;
-                        PackB(kc, nc, bBlock, ldb, transB, packedB);
-                        bool load = accumulate || pc > 0;
-                        for (int ic = 0; ic < m; ic += MC)
-                        {
-                            int mc = Math.Min(MC, m - ic);
-                            float* aBlock = transA ? a + (long)pc * lda + ic : a + (long)ic * lda + pc;
-                            PackA(mc, kc, aBlock, lda, transA, packedA);
-                            MacroKernel(mc, nc, kc, packedA, packedB, c + (long)ic * ldc + jc, ldc, load, portable);
-                        }
+                        PackA(mc, kc, aBlock, lda, transA, packedA);
+                        aPanels = Panels.Packed(packedA, MR, kc);
                     }
+                    else
+                    {
+                        int full = mc / MR * MR;
+                        if (full < mc)
+                            PackA(mc - full, kc, aBlock + full * rsA, lda, transA, edgeA);
+                        aPanels = new Panels(aBlock, MR * rsA, rsA, csA, edgeA, full / MR);
+                    }
+                    MacroKernel(mc, nc, kc, aPanels, bPanels, c + (long)ic * ldc + jc, ldc, load, portable);
                 }
             }
         }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(bufA);
-            ArrayPool<float>.Shared.Return(bufB);
-        }
     }
 
-    static void MacroKernel(int mc, int nc, int kc, float* packedA, float* packedB, float* c, int ldc, bool load, bool portable)
+    // Where the micro-panels of a block are: either packed one after another, or in place in the caller's
+    // matrix (Step apart, with strides Across/Along) except for a partial last panel, which is always packed
+    // because reading a full panel there would run past the end of the operand.
+    readonly struct Panels(float* origin, nint step, nint across, nint along, float* edge, int edgeIndex)
+    {
+        public static Panels Packed(float* origin, int width, int kc) => new(origin, width * kc, 1, width, null, int.MaxValue);
+
+        public float* At(int index, out nint across, out nint along, int width)
+        {
+            if (index < edgeIndex)
+            {
+                (across, along) = (_across, _along);
+                return _origin + index * _step;
+            }
+            (across, along) = (1, width);
+            return _edge;
+        }
+
+        readonly float* _origin = origin, _edge = edge;
+        readonly nint _step = step, _across = across, _along = along;
+        readonly int edgeIndex = edgeIndex;
+    }
+
+    static void MacroKernel(int mc, int nc, int kc, Panels aPanels, Panels bPanels, float* c, int ldc, bool load, bool portable)
     {
         bool fma = s_useFma && !portable;
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
-            float* bPanel = packedB + (long)jr * kc;
+            float* bPanel = bPanels.At(jr / NR, out _, out nint rsB, NR);
             for (int ir = 0; ir < mc; ir += MR)
             {
                 int mr = Math.Min(MR, mc - ir);
-                float* aPanel = packedA + (long)ir * kc, cTile = c + (long)ir * ldc + jr;
+                float* aPanel = aPanels.At(ir / MR, out nint rsA, out nint csA, MR), cTile = c + (long)ir * ldc + jr;
                 if (!fma)
-                    KernelPortable(kc, aPanel, bPanel, cTile, ldc, mr, nr, load);
+                    KernelPortable(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, mr, nr, load);
                 else if (mr == MR && nr == NR)
-                    KernelFma(kc, aPanel, 1, MR, bPanel, NR, cTile, ldc, load);
+                    KernelFma(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, load);
                 else
-                    KernelEdge(kc, aPanel, 1, MR, bPanel, NR, cTile, ldc, mr, nr, load);
+                    KernelEdge(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, mr, nr, load);
             }
         }
+    }
+
+    static float* Scratch(int length)
+    {
+        var array = t_scratch;
+        if (array is null || array.Length < length + 16)
+            t_scratch = array = GC.AllocateUninitializedArray<float>(RoundUp(length + 16, 4096), pinned: true);
+        return AlignTo64((float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)));
     }
 
     static float* AlignTo64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);

@@ -91,17 +91,17 @@ public static unsafe partial class Gemm
     }
 
     // For CPUs without AVX2+FMA: same packed layout, Vector<float> multiply-then-add, any edge.
-    internal static void KernelPortable(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool load)
+    internal static void KernelPortable(int kc, float* a, nint rsA, nint csA, float* b, nint rsB, float* c, int ldc, int mr, int nr, bool load)
     {
         int w = Vector<float>.Count, perRow = NR / w;
         var acc = stackalloc Vector<float>[MR * NR / w];
         for (int i = 0; i < MR * perRow; i++)
             acc[i] = Vector<float>.Zero;
-        for (int p = 0; p < kc; p++, a += MR, b += NR)
+        for (int p = 0; p < kc; p++, a += csA, b += rsB)
         {
             for (int i = 0; i < MR; i++)
             {
-                var ai = new Vector<float>(a[i]);
+                var ai = new Vector<float>(a[i * rsA]);
                 for (int v = 0; v < perRow; v++)
                     acc[i * perRow + v] += ai * Unsafe.ReadUnaligned<Vector<float>>(b + v * w);
             }

@@ -29,7 +29,10 @@ public static unsafe partial class Gemm
                     ClearRows(pc, m, n, ldc);
                 return;
             }
-            MultiplyFloat(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
+            if (m == 1 || n == 1)
+                MultiplyVector(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate);
+            else
+                MultiplyFloat(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
         }
     }
 

@@ -41,6 +41,22 @@ public class GemmTests
             (m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, _) => Gemm.MultiplyPortable(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc),
             r => (float)(r.NextDouble() * 2 - 1), float.NaN, FloatTolerance);
 
+    // m = 1 or n = 1 take the matrix-vector path; strides make its vector operands non-contiguous.
+    [Theory]
+    [InlineData(1, 37, 70)]
+    [InlineData(45, 1, 83)]
+    [InlineData(1, 1, 100)]
+    [InlineData(1, 300, 9)]
+    public void Vector_products_match_the_naive_product_with_strides_and_accumulation(int m, int n, int k)
+    {
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                CheckFloat(new Case(m, n, k, ta, tb));
+                CheckFloat(new Case(m, n, k, ta, tb, PadA: 2, PadB: 3, PadC: 1, Accumulate: true));
+            }
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]
