@@ -2,7 +2,8 @@ using System.Diagnostics;
 
 namespace ActorGraph.Bench.Harness;
 
-public sealed record Stats(IReadOnlyList<double> Values)
+// OtherLoad: average cores other processes kept busy during the trials (null when unknown).
+public sealed record Stats(IReadOnlyList<double> Values, double? OtherLoad = null)
 {
     public double Median
     {
@@ -18,7 +19,7 @@ public sealed record Stats(IReadOnlyList<double> Values)
     public double Max => Values.Max();
 
     // Applied per trial, not to the summary, so that median/min/max stay right for decreasing maps such as 1/x.
-    public Stats Map(Func<double, double> f) => new(Values.Select(f).ToArray());
+    public Stats Map(Func<double, double> f) => new(Values.Select(f).ToArray(), OtherLoad);
 }
 
 // Common settings, overridable on every bench's command line.
@@ -41,10 +42,11 @@ public static class Measure
     {
         for (int i = 0; i < warmup; i++)
             trial();
+        var load = CpuLoad.Start();
         var values = new double[trials];
         for (int i = 0; i < trials; i++)
             values[i] = trial();
-        return new Stats(values);
+        return new Stats(values, load?.OtherCores());
     }
 
     // Seconds per call of a short body. Each trial repeats the body enough times to last MinTrialSeconds, so

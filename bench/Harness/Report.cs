@@ -26,6 +26,8 @@ public sealed class Report(string bench)
     public void Print(TextWriter output)
     {
         PrintTable(output);
+        if (_rows.Any(r => r.Stats.OtherLoad > 0.2))
+            output.WriteLine("# other_load = cores kept busy by other processes meanwhile; figures with a high one are not trustworthy");
         output.WriteLine();
         foreach (var row in _rows)
             output.WriteLine(Json(row));
@@ -34,13 +36,14 @@ public sealed class Report(string bench)
     void PrintTable(TextWriter output)
     {
         var keys = _rows.SelectMany(r => r.Config.Select(c => c.Key)).Distinct().ToList();
-        string[] header = ["figure", .. keys, "median", "min", "max", "unit", "ratio"];
+        string[] header = ["figure", .. keys, "median", "min", "max", "unit", "ratio", "other_load"];
         var lines = _rows.Select(r => (string[])
         [
             r.Figure,
             .. keys.Select(k => r.Config.Where(c => c.Key == k).Select(c => Text(c.Value)).FirstOrDefault() ?? ""),
             Number(r.Stats.Median), Number(r.Stats.Min), Number(r.Stats.Max), r.Unit,
             r.Baseline is null ? "" : Number(r.Stats.Median / r.Baseline.Stats.Median) + "x",
+            r.Stats.OtherLoad is double load ? load.ToString("0.00", CultureInfo.InvariantCulture) : "",
         ]).Prepend(header).ToList();
         var widths = header.Select((_, i) => lines.Max(l => l[i].Length)).ToArray();
         // Text columns read better left-aligned, numbers right-aligned.

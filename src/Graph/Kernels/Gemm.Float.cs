@@ -33,6 +33,8 @@ public static unsafe partial class Gemm
         // the duplicated packing to the smaller one.
         bool splitN = n >= m;
         int dim = splitN ? n : m, unit = splitN ? NR : MR;
+        // One chunk per thread: finer chunks (measured 2 and 4 per thread) re-pack the shared operand more often
+        // and cost more in Parallel.For overhead than they win back in balance.
         int chunk = RoundUp((dim + threads - 1) / threads, unit);
         int parts = (dim + chunk - 1) / chunk;
         if (parts <= 1)
@@ -112,13 +114,13 @@ public static unsafe partial class Gemm
     }
 
     // Where the micro-panels of a block are: either packed one after another, or in place in the caller's
-    // matrix (Step apart, with strides Across/Along) except for a partial last panel, which is always packed
+    // matrix (step apart, element strides across/along) except for a partial last panel, which is always packed
     // because reading a full panel there would run past the end of the operand.
     readonly struct Panels(float* origin, nint step, nint across, nint along, float* edge, int edgeIndex)
     {
         public static Panels Packed(float* origin, int width, int kc) => new(origin, width * kc, 1, width, null, int.MaxValue);
 
-        public float* At(int index, out nint across, out nint along, int width)
+        public float* At(int index, int width, out nint across, out nint along)
         {
             if (index < edgeIndex)
             {
@@ -131,7 +133,6 @@ public static unsafe partial class Gemm
 
         readonly float* _origin = origin, _edge = edge;
         readonly nint _step = step, _across = across, _along = along;
-        readonly int edgeIndex = edgeIndex;
     }
 
     static void MacroKernel(int mc, int nc, int kc, Panels aPanels, Panels bPanels, float* c, int ldc, bool load, bool portable)
@@ -140,11 +141,11 @@ public static unsafe partial class Gemm
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
-            float* bPanel = bPanels.At(jr / NR, out _, out nint rsB, NR);
+            float* bPanel = bPanels.At(jr / NR, NR, out _, out nint rsB);
             for (int ir = 0; ir < mc; ir += MR)
             {
                 int mr = Math.Min(MR, mc - ir);
-                float* aPanel = aPanels.At(ir / MR, out nint rsA, out nint csA, MR), cTile = c + (long)ir * ldc + jr;
+                float* aPanel = aPanels.At(ir / MR, MR, out nint rsA, out nint csA), cTile = c + (long)ir * ldc + jr;
                 if (!fma)
                     KernelPortable(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, mr, nr, load);
                 else if (mr == MR && nr == NR)
