@@ -157,13 +157,33 @@ public class GemmTests
         var (b, ldb) = Storage(@case.TransB ? n : k, @case.TransB ? k : n, @case.PadB, random, next, pad);
         var (c, ldc) = Storage(m, n, @case.PadC, random, next, T.CreateTruncating(-7));
         var before = (T[])c.Clone();
-        double A(int i, int p) => double.CreateChecked(@case.TransA ? a[p * lda + i] : a[i * lda + p]);
-        double B(int p, int j) => double.CreateChecked(@case.TransB ? b[j * ldb + p] : b[p * ldb + j]);
+        // op(A) and op(B) in double, laid out plainly, so the reference loop stays cheap.
+        var opA = new double[m * k];
+        var opB = new double[k * n];
+        for (int i = 0; i < m; i++)
+            for (int p = 0; p < k; p++)
+                opA[i * k + p] = double.CreateChecked(@case.TransA ? a[p * lda + i] : a[i * lda + p]);
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++)
+                opB[p * n + j] = double.CreateChecked(@case.TransB ? b[j * ldb + p] : b[p * ldb + j]);
 
         multiply(m, n, k, a, lda, @case.TransA, b, ldb, @case.TransB, c, ldc, @case.Accumulate, @case.Threads);
 
+        var expected = new double[n];
+        var absSum = new double[n];
         for (int i = 0; i < m; i++)
         {
+            for (int j = 0; j < n; j++)
+                (expected[j], absSum[j]) = (@case.Accumulate ? double.CreateChecked(before[i * ldc + j]) : 0, 0);
+            for (int p = 0; p < k; p++)
+            {
+                double aip = opA[i * k + p];
+                for (int j = 0; j < n; j++)
+                {
+                    expected[j] += aip * opB[p * n + j];
+                    absSum[j] += Math.Abs(aip * opB[p * n + j]);
+                }
+            }
             for (int j = 0; j < ldc; j++)
             {
                 if (j >= n)
@@ -171,15 +191,9 @@ public class GemmTests
                     Assert.Equal(before[i * ldc + j], c[i * ldc + j]);
                     continue;
                 }
-                double expected = @case.Accumulate ? double.CreateChecked(before[i * ldc + j]) : 0, absSum = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    expected += A(i, p) * B(p, j);
-                    absSum += Math.Abs(A(i, p) * B(p, j));
-                }
                 double actual = double.CreateChecked(c[i * ldc + j]);
-                if (!(Math.Abs(actual - expected) <= tolerance(k, absSum + Math.Abs(expected))))
-                    Assert.Fail($"C[{i},{j}] = {actual}, expected {expected} for {@case}");
+                if (!(Math.Abs(actual - expected[j]) <= tolerance(k, absSum[j] + Math.Abs(expected[j]))))
+                    Assert.Fail($"C[{i},{j}] = {actual}, expected {expected[j]} for {@case}");
             }
         }
     }
