@@ -30,6 +30,11 @@ public sealed partial class CoordinatorActor
             Sender.Tell(new StepFailed(stepId, ErrorCodes.Of(error), error.Message, null));
             return;
         }
+        if (_cluster is not null && UnhostedShard(plan) is { } unhosted)
+        {
+            Sender.Tell(new StepFailed(stepId, ErrorCodes.Unavailable, unhosted, null));
+            return;
+        }
         if (plan.Shares.Length == 0)
         {
             Sender.Tell(new StepSucceeded(stepId, new NDArray?[plan.FetchCount], null));

@@ -8,46 +8,62 @@ namespace ActorGraph.Coordinator;
 // and starts each step: one RunPartition per involved worker, one ReadVariables per
 // (worker, shard) that the shard answers straight to the worker, and a StepGatherer child
 // that answers the client. Watches its workers and plans over the ones left when one stops.
+// In a cluster it is one session's coordinator, a child of the coordinator singleton, which tells
+// it when workers and parameter servers come and go (ClusterSession has the differences).
 public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 {
     private readonly Graph _graph = new();
     private readonly VariablePlacement _variables;
-    private readonly IActorRef[] _workers;
-    private readonly string[] _workerPaths;
-    private readonly bool[] _alive;
-    private readonly IActorRef[] _shards;
-    private readonly string[] _shardPaths;
+    private readonly List<IActorRef> _workers;
+    private readonly List<string> _workerPaths;
+    private readonly List<bool> _alive;
+    private readonly List<IActorRef> _shards;
+    private readonly List<string> _shardPaths;
     private readonly TimeSpan _stepTimeout;
+    private readonly ClusterSession? _cluster;
     private readonly Dictionary<PlanKey, StepPlan> _plans = [];
-    private readonly HashSet<(int Plan, int Task)> _registered = [];
-    private int _plansMade;
+    private readonly HashSet<(long Plan, int Task)> _registered = [];
+    private long _plansMade;
     private long _stepsStarted;
 
-    public CoordinatorActor(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout)
+    public CoordinatorActor(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, ClusterSession? cluster = null)
     {
-        _workers = workers.ToArray();
-        _workerPaths = Array.ConvertAll(_workers, w => w.Path.ToSerializationFormat());
-        _alive = Array.ConvertAll(_workers, _ => true);
-        _shards = shards.ToArray();
-        _shardPaths = Array.ConvertAll(_shards, s => s.Path.ToSerializationFormat());
-        _variables = new VariablePlacement(_shards.Length);
+        _cluster = cluster;
+        _workers = [.. workers];
+        _workerPaths = _workers.ConvertAll(PathOf);
+        _alive = _workers.ConvertAll(_ => true);
+        _shards = [.. shards];
+        _shardPaths = _shards.ConvertAll(PathOf);
+        _variables = new VariablePlacement(_shards.Count, cluster?.Pinned);
         _stepTimeout = stepTimeout;
+        // Ids of a cluster session start at its own base: the cluster's workers and shards serve every session.
+        _plansMade = _stepsStarted = cluster?.IdBase ?? 0;
         Receive<RunStep>(Handle);
         Receive<ExplainStep>(Handle);
         Receive<Terminated>(Handle);
         Receive<PartitionSucceeded>(Handle);
         Receive<PartitionFailed>(Handle);
         Receive<SweepStepDeadlines>(_ => SweepDeadlines());
+        if (cluster is not null) Membership();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout));
+        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, null));
+
+    public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, ClusterSession cluster) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, cluster));
+
+    // A cluster address in the path, so that a worker on another node can resolve it.
+    private string PathOf(IActorRef actor) => actor.IsNobody() ? "" :
+        _cluster?.SelfAddress is { } self ? actor.Path.ToSerializationFormatWithAddress(self) : actor.Path.ToSerializationFormat();
 
     protected override void PreStart()
     {
-        foreach (var worker in _workers) Context.Watch(worker);
+        // In a cluster, membership events say when a worker goes (ClusterSession).
+        if (_cluster is null)
+            foreach (var worker in _workers) Context.Watch(worker);
         // Deadlines of the steps gathered here: checked a few times per timeout, not timed one by one.
         var period = TimeSpan.FromTicks(Math.Clamp(_stepTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
         Timers.StartPeriodicTimer("deadlines", new SweepStepDeadlines(), period);
@@ -58,7 +74,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         try
         {
             Extend(m.FromVersion, m.Extend);
-            var plan = Planner.Build(-1, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), _workerPaths, _shardPaths, requireFeeds: false);
+            var plan = Planner.Build(-1, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), [.. _workerPaths], [.. _shardPaths], requireFeeds: false);
             if (plan.Error is { } error) Sender.Tell(new StepFailed(0, ErrorCodes.Of(error), error.Message, null));
             else Sender.Tell(new StepExplained(plan.Operations, plan.Placement));
         }
@@ -71,12 +87,17 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     // A stopped worker takes its partitions with it: plan again over the workers left.
     private void Handle(Terminated t)
     {
-        int task = Array.IndexOf(_workers, t.ActorRef);
+        int task = _workers.IndexOf(t.ActorRef);
         if (task < 0) return;
-        _alive[task] = false;
-        FailStepsOn(t.ActorRef);
-        _registered.RemoveWhere(r => r.Task == task);
+        WorkerLost(task);
         ForgetPlans();
+    }
+
+    private void WorkerLost(int task)
+    {
+        _alive[task] = false;
+        FailStepsOn(_workers[task]);
+        _registered.RemoveWhere(r => r.Task == task);
     }
 
     // Ops the coordinator already has (a request that raced another's extend) are skipped.
@@ -90,7 +111,9 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         if (skip >= extend.Length) return;
         int before = have;
         _graph.Import(extend.Skip(skip));
-        _variables.Add(_graph.OperationsSince(before));
+        var added = _graph.OperationsSince(before);
+        _variables.Add(added);
+        if (_cluster is not null) TellPlaced(added);
         ForgetPlans();
     }
 
@@ -104,13 +127,13 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         _registered.Clear();
     }
 
-    private int[] LiveTasks() => Enumerable.Range(0, _workers.Length).Where(t => _alive[t]).ToArray();
+    private int[] LiveTasks() => Enumerable.Range(0, _workers.Count).Where(t => _alive[t]).ToArray();
 
     private StepPlan PlanFor(RunStep m)
     {
         var key = new PlanKey(m.Fetches, m.Feeds, _graph.Version);
         if (_plans.TryGetValue(key, out var plan)) return plan;
-        plan = Planner.Build(++_plansMade, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), _workerPaths, _shardPaths, requireFeeds: true);
+        plan = Planner.Build(++_plansMade, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), [.. _workerPaths], [.. _shardPaths], requireFeeds: true);
         _plans[key] = plan;
         return plan;
     }

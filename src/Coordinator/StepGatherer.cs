@@ -17,6 +17,8 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
         Receive<PartitionFailed>(m => m.StepId == _step.StepId, m => Answer(_step.Failed(Sender, m), abort: true));
         Receive<Terminated>(t => Answer(_step.Stopped(t.ActorRef), abort: true));
         Receive<StepDeadlinePassed>(_ => Answer(_step.Overdue(), abort: true));
+        Receive<WorkerLeft>(m => Answer(_step.Left(m.Task), abort: true));
+        Receive<ShardLeft>(m => Answer(_step.Unavailable(m.Reason), abort: true));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -6,3 +6,11 @@ namespace ActorGraph.Coordinator;
 // The gatherer's own timer: the step has run out of time.
 [MessagePackObject]
 public sealed record StepDeadlinePassed([property: Key(0)] long StepId) : IActorGraphMessage;
+
+// From its coordinator: a worker's node left the cluster (or cannot be reached); a step waiting on it fails.
+[MessagePackObject]
+public sealed record WorkerLeft([property: Key(0)] int Task) : IActorGraphMessage;
+
+// From its coordinator: a parameter server's node left; every step in flight may be waiting on it.
+[MessagePackObject]
+public sealed record ShardLeft([property: Key(0)] int Shard, [property: Key(1)] string Reason) : IActorGraphMessage;

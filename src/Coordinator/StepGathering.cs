@@ -53,6 +53,11 @@ internal sealed class StepGathering
                 $"({worker.Path}). The next run is planned over the workers that are left.")
             : null;
 
+    public StepFailed? Left(int task) =>
+        _pending.FirstOrDefault(p => p.Value == task) is { Key: { } worker } ? Stopped(worker) : null;
+
+    public StepFailed Unavailable(string reason) => Failure(ErrorCodes.Unavailable, $"Step {StepId} failed: {reason}");
+
     public StepFailed Overdue() => Failure(ErrorCodes.DeadlineExceeded,
         $"Step {StepId} exceeded its deadline of {Timeout.TotalSeconds:0.###} s: no answer from " +
         $"{string.Join(", ", _pending.Values.Order().Select(Placement.WorkerDevice))}.");

@@ -12,9 +12,9 @@ public sealed partial class WorkerActor : ReceiveActor
 {
     private const int RememberedAborts = 4096;
 
-    private readonly int _task;
-    private readonly Dictionary<int, PartitionProgram> _programs = [];
-    private readonly Dictionary<int, string> _brokenPrograms = [];
+    private int _task;
+    private readonly Dictionary<long, PartitionProgram> _programs = [];
+    private readonly Dictionary<long, string> _brokenPrograms = [];
     private readonly Dictionary<long, WorkerStep> _steps = [];
     private readonly HashSet<long> _aborted = [];
     private readonly Queue<long> _abortOrder = new();
@@ -31,7 +31,7 @@ public sealed partial class WorkerActor : ReceiveActor
         Receive<ShardRequestFailed>(Handle);
         Receive<ForgetPartitions>(m =>
         {
-            foreach (int plan in m.PlanIds)
+            foreach (long plan in m.PlanIds)
             {
                 _programs.Remove(plan);
                 _brokenPrograms.Remove(plan);
@@ -68,6 +68,8 @@ public sealed partial class WorkerActor : ReceiveActor
         try
         {
             var provider = ((ExtendedActorSystem)Context.System).Provider;
+            // In a cluster the coordinator numbers the workers; a worker node learns its task here.
+            _task = m.Task;
             _programs[m.PlanId] = new PartitionProgram(m, path => provider.ResolveActorRef(path));
             _brokenPrograms.Remove(m.PlanId);
         }

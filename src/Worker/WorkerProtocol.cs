@@ -17,7 +17,7 @@ public interface IWorkerReply : IActorGraphMessage
 // contract plain data; the worker resolves them once here.
 [MessagePackObject]
 public sealed record RegisterPartition(
-    [property: Key(0)] int PlanId,
+    [property: Key(0)] long PlanId,
     [property: Key(1)] PartitionStage[] Stages,
     [property: Key(2)] string[] Variables,
     [property: Key(3)] int[] VariableShards,
@@ -25,7 +25,8 @@ public sealed record RegisterPartition(
     [property: Key(5)] string[] ShardPaths,
     [property: Key(6)] string[] WorkerPaths,
     [property: Key(7)] int FeedCount,
-    [property: Key(8)] bool KeepsUpdateOutputs) : IWorkerCommand;
+    [property: Key(8)] bool KeepsUpdateOutputs,
+    [property: Key(9)] int Task) : IWorkerCommand;
 
 // One piece of a partition that can run as a whole once its feeds, reads and receives are in.
 // RecvTensors / SendTensors hold "" for a control edge; SendWorkers index RegisterPartition.WorkerPaths.
@@ -48,12 +49,12 @@ public sealed record PartitionStage(
 [MessagePackObject]
 public sealed record RunPartition(
     [property: Key(0)] long StepId,
-    [property: Key(1)] int PlanId,
+    [property: Key(1)] long PlanId,
     [property: Key(2)] NDArray[] Feeds) : IWorkerCommand;
 
 // The coordinator will not run these plans again.
 [MessagePackObject]
-public sealed record ForgetPartitions([property: Key(0)] int[] PlanIds) : IWorkerCommand;
+public sealed record ForgetPartitions([property: Key(0)] long[] PlanIds) : IWorkerCommand;
 
 // Drop whatever the worker holds of the step, and anything of it that arrives later.
 [MessagePackObject]

@@ -45,7 +45,7 @@ public class WorkerActorTests : TestKit
         }
         var stage = new PartitionStage(g.ExportSince(0).ToArray(), ["loss", train], ["x:0", "y:0"], [0, 1],
             [], [], [], [], [], ["loss:0"], [0]);
-        return new RegisterPartition(planId, [stage], ["m", "b"], [0, 0], [[0, 1]], [Path(_shard.Ref)], [Path(_worker)], 2, false);
+        return new RegisterPartition(planId, [stage], ["m", "b"], [0, 0], [[0, 1]], [Path(_shard.Ref)], [Path(_worker)], 2, false, 0);
     }
 
     private static string Path(IActorRef actor) => actor.Path.ToSerializationFormat();
@@ -138,8 +138,8 @@ public class WorkerActorTests : TestKit
             [Def("_Recv/a_0/w1", "_Recv", [], scalar), Def("two", "Const", [], AttrDef.Of("value", (NDArray)2f)),
              Def("b", "Mul", ["_Recv/a_0/w1:0", "two:0"])],
             ["two", "b"], [], [], ["_Recv/a_0/w1:0"], [0], [], [], [], ["b:0"], [0]);
-        _worker.Tell(new RegisterPartition(3, [sender], [], [], [[]], [Path(_shard.Ref)], workers, 0, false));
-        other.Tell(new RegisterPartition(3, [receiver], [], [], [[]], [Path(_shard.Ref)], workers, 0, false));
+        _worker.Tell(new RegisterPartition(3, [sender], [], [], [[]], [Path(_shard.Ref)], workers, 0, false, 0));
+        other.Tell(new RegisterPartition(3, [receiver], [], [], [[]], [Path(_shard.Ref)], workers, 0, false, 1));
         _gatherer.Send(_worker, new RunPartition(20, 3, []));
         var first = _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
         Assert.Empty(first.FetchIndices);
