@@ -34,6 +34,6 @@ public sealed class ShardHostActor : ReceiveActor
         // A shard too busy to answer is still listed, with no variables known.
         Task.WhenAll(statuses).ContinueWith(_ => new ShardsHosted(shards.Select(s => s.Key).ToArray(), paths,
                 statuses.Select(s => s.IsCompletedSuccessfully ? s.Result.Variables : []).ToArray()),
-            TaskContinuationOptions.ExecuteSynchronously).PipeTo(to);
+            TaskContinuationOptions.ExecuteSynchronously).PipeTo(to, Self);
     }
 }

@@ -18,6 +18,7 @@ public sealed partial class ClusterCoordinatorActor
     private readonly Dictionary<Address, Member> _admitted = [];
     private readonly HashSet<Address> _unreachable = [];
     private readonly List<Address?> _workerTasks = [];
+    private readonly Dictionary<Address, string> _workerPaths = [];
     private readonly Dictionary<Address, IActorRef> _psHosts = [];
     private readonly List<ShardSlot> _shards = [];
     // ps nodes asked to list or host shards, whose answer has not come yet.
@@ -54,7 +55,7 @@ public sealed partial class ClusterCoordinatorActor
     {
         if (member.Address.Equals(_cluster.SelfAddress))
         {
-            Admit(member);
+            Admit(member, "");
             return;
         }
         var nonce = ClusterSecret.Nonce();
@@ -74,7 +75,7 @@ public sealed partial class ClusterCoordinatorActor
         }
         _proving.Remove(address);
         Timers.Cancel(("proof", address));
-        Admit(proving.Member);
+        Admit(proving.Member, m.RoleActor);
     }
 
     private void Refuse(Address address, string why)
@@ -86,20 +87,20 @@ public sealed partial class ClusterCoordinatorActor
         if (Ready) Stash.UnstashAll();
     }
 
-    private void Admit(Member member)
+    private void Admit(Member member, string roleActor)
     {
         _admitted[member.Address] = member;
         _log.Info("Node {0} serves as {1}", member.Address, string.Join(",", member.Roles));
-        if (member.HasRole(NodeRoles.Worker) && !_workerTasks.Contains(member.Address))
+        if (member.HasRole(NodeRoles.Worker) && roleActor.Length > 0 && !_workerTasks.Contains(member.Address))
         {
+            _workerPaths[member.Address] = roleActor;
             int task = _workerTasks.IndexOf(null);
             if (task < 0) _workerTasks.Add(member.Address);
             else _workerTasks[task] = member.Address;
         }
-        if (member.HasRole(NodeRoles.ParameterServer))
+        if (member.HasRole(NodeRoles.ParameterServer) && roleActor.Length > 0)
         {
-            var host = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(
-                (new RootActorPath(member.Address) / "user" / NodeRoles.ShardHostActor).ToSerializationFormat());
+            var host = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(roleActor);
             _psHosts[member.Address] = host;
             _pendingHosts.Add(member.Address);
             host.Tell(new ListShards());
@@ -112,6 +113,7 @@ public sealed partial class ClusterCoordinatorActor
         var address = member.Address;
         int task = _workerTasks.IndexOf(address);
         if (task >= 0) _workerTasks[task] = null;
+        _workerPaths.Remove(address);
         if (removed)
         {
             _proving.Remove(address);
@@ -187,8 +189,7 @@ public sealed partial class ClusterCoordinatorActor
 
     private MembershipChanged Membership()
     {
-        var workers = _workerTasks.Select(a => Serves(a)
-            ? (new RootActorPath(a!) / "user" / NodeRoles.WorkerActor).ToSerializationFormat() : "").ToArray();
+        var workers = _workerTasks.Select(a => Serves(a) ? _workerPaths[a!] : "").ToArray();
         var shards = _shards.Select(s => Serves(s.Host) ? s.Path : "").ToArray();
         return new MembershipChanged(workers, shards);
     }

@@ -36,9 +36,13 @@ public sealed class ClusterNode
         try
         {
             var secret = new ClusterSecret(config.GetString("actorgraph.secret", ""));
-            system.ActorOf(NodeActor.Props(secret), NodeActor.Name);
-            if (settings.Role == NodeRoles.Worker) system.ActorOf(WorkerActor.Props(-1), NodeRoles.WorkerActor);
-            if (settings.Role == NodeRoles.ParameterServer) system.ActorOf(ShardHostActor.Props(), NodeRoles.ShardHostActor);
+            var roleActor = settings.Role switch
+            {
+                NodeRoles.Worker => system.ActorOf(WorkerActor.Props(-1), NodeRoles.WorkerActor),
+                NodeRoles.ParameterServer => system.ActorOf(ShardHostActor.Props(), NodeRoles.ShardHostActor),
+                _ => null,
+            };
+            system.ActorOf(NodeActor.Props(secret, roleActor), NodeActor.Name);
             if (settings.Role == NodeRoles.Coordinator)
                 system.ActorOf(ClusterSingletonManager.Props(ClusterCoordinatorActor.Props(secret), PoisonPill.Instance,
                     ClusterSingletonManagerSettings.Create(system).WithRole(NodeRoles.Coordinator)), NodeRoles.SingletonManager);

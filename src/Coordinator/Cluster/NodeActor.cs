@@ -8,13 +8,14 @@ public sealed class NodeActor : ReceiveActor
 {
     public const string Name = "node";
 
-    public NodeActor(ClusterSecret secret)
+    public NodeActor(ClusterSecret secret, IActorRef? roleActor)
     {
-        var address = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
-        Receive<ProveNode>(m => Sender.Tell(new NodeProved(m.Nonce, secret.Prove(NodePurpose(address), m.Nonce))));
+        var address = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
+        var rolePath = roleActor?.Path.ToSerializationFormatWithAddress(address) ?? "";
+        Receive<ProveNode>(m => Sender.Tell(new NodeProved(m.Nonce, secret.Prove(NodePurpose(address.ToString()), m.Nonce), rolePath)));
     }
 
-    public static Props Props(ClusterSecret secret) => Akka.Actor.Props.Create(() => new NodeActor(secret));
+    public static Props Props(ClusterSecret secret, IActorRef? roleActor) => Akka.Actor.Props.Create(() => new NodeActor(secret, roleActor));
 
     public static string NodePurpose(string address) => $"node|{address}";
 }

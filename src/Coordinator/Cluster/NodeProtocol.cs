@@ -8,5 +8,10 @@ namespace ActorGraph.Coordinator.Cluster;
 [MessagePackObject]
 public sealed record ProveNode([property: Key(0)] byte[] Nonce) : IActorGraphMessage;
 
+// RoleActor: the full path (with uid) of the node's worker or shard host, "" for a coordinator node;
+// a ref resolved from it is equal to the sender of that actor's replies.
 [MessagePackObject]
-public sealed record NodeProved([property: Key(0)] byte[] Nonce, [property: Key(1)] byte[] Proof) : IActorGraphMessage;
+public sealed record NodeProved(
+    [property: Key(0)] byte[] Nonce,
+    [property: Key(1)] byte[] Proof,
+    [property: Key(2)] string RoleActor) : IActorGraphMessage;

@@ -116,10 +116,10 @@ internal sealed class LocalRuntime : ISessionRuntime
         return answer.Result;
     }
 
-    private static string NameOf(Fetch f) => f.Tensor?.Name ?? "^" + f.Operation.Name;
+    internal static string NameOf(Fetch f) => f.Tensor?.Name ?? "^" + f.Operation.Name;
 
     // Feeds in tensor order, so one request always travels in one form and hits one cached plan.
-    private static (string[], NDArray[]) Canonical(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    internal static (string[], NDArray[]) Canonical(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {
         if (fed.Count == 0) return ([], []);
         var pairs = fed.ToArray();

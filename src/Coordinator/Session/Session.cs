@@ -15,7 +15,9 @@ public sealed class Session : IDisposable
         Options = options ?? new SessionOptions();
         Options.Validate();
         Graph = graph ?? Graph.Default;
-        _runtime = Options.ExecutorOnly ? new ExecutorRuntime(Graph, Options) : new LocalRuntime(Graph, Options);
+        _runtime = Options.ExecutorOnly ? new ExecutorRuntime(Graph, Options)
+            : Options.Cluster is not null ? new ClusterRuntime(Graph, Options)
+            : new LocalRuntime(Graph, Options);
         _traps = new TrapWarnings(Graph, SessionLog.Warner(Options.Logger));
     }
 
@@ -28,7 +30,9 @@ public sealed class Session : IDisposable
 
     // The actors of local mode, for simulations: watch them, stop them, probe them.
     public RuntimeActors Runtime => _runtime.Actors
-        ?? throw new InvalidOperationException("This session runs in-process without actors (executor only); it has no runtime actors.");
+        ?? throw new InvalidOperationException(Options.Cluster is not null
+            ? "This session runs on a cluster: its actors live on the cluster's nodes, not in this process."
+            : "This session runs in-process without actors (executor only); it has no runtime actors.");
 
     public NDArray Run(Tensor fetch, FeedDict? feed = null) => Run([fetch], feed)[0]!;
 

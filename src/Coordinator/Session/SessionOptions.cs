@@ -12,7 +12,18 @@ public class SessionOptions
     public TextWriter? PrintOutput { get; init; }
 
     // The address of a running cluster's node (akka.tcp://actorgraph@127.0.0.1:4053); null = local mode.
+    // Workers and ParameterServers do not apply there: the cluster's nodes are what serves.
     public string? Cluster { get; init; }
+
+    // The secret the cluster's nodes were started with (--secret); null = ACTORGRAPH_SECRET, else none.
+    public string? ClusterSecret { get; init; }
+
+    // How long opening (or, after the coordinator's node went, reopening) a cluster session may take.
+    public TimeSpan ClusterConnectTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    // Where this client listens for the cluster's replies: 127.0.0.1 for a loopback cluster, else every
+    // interface under this machine's name, unless set.
+    public string? ClusterClientHost { get; init; }
 
     // Where the session warns about the seed's traps (a Print off the path, a graph growing in a
     // training loop); null = one "warning: …" line per warning on Console.Error.
@@ -38,7 +49,12 @@ public class SessionOptions
         if (ParameterServers < 1) throw new ArgumentException($"SessionOptions.ParameterServers is {ParameterServers}; a session needs at least 1 parameter server.");
         if (StepTimeout <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.StepTimeout is {StepTimeout}; give a positive time.");
         if (Cluster is not null)
-            throw new ArgumentException($"SessionOptions.Cluster is '{Cluster}', but cluster mode is not supported yet: " +
-                "leave Cluster null to run in single-process local mode (coordinator, workers and parameter servers as actors in this process).");
+        {
+            ClusterRuntime.ParseAddress(Cluster);
+            if (ActorSystem is not null)
+                throw new ArgumentException("SessionOptions.ActorSystem hosts local mode's actors; with SessionOptions.Cluster set they run on the cluster's nodes. Set one or the other.");
+            if (ExecutorOnly) throw new ArgumentException("An executor-only session runs in this process; it cannot also use SessionOptions.Cluster.");
+            if (ClusterConnectTimeout <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.ClusterConnectTimeout is {ClusterConnectTimeout}; give a positive time.");
+        }
     }
 }

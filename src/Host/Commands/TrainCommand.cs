@@ -42,19 +42,18 @@ internal static class TrainCommand
         };
         command.SetAction(parsed =>
         {
-            CommonOptions.RefuseCluster(parsed.GetValue(cluster));
             Checkpoints.RefuseUntilAvailable(parsed.GetValue(store), parsed.GetValue(resume));
             using var logging = CommonOptions.Logging(parsed);
             var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
                 parsed.GetValue(plot)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
-                parsed.GetValue(workers), parsed.GetValue(ps));
+                parsed.GetValue(workers), parsed.GetValue(ps), CommonOptions.CheckCluster(parsed.GetValue(cluster)));
             return Run(settings, logging);
         });
         return command;
     }
 
     private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Optimizer, double LearningRate, int Seed,
-        int Workers, int ParameterServers);
+        int Workers, int ParameterServers, string? Cluster);
 
     private static int Run(Settings s, ILoggerFactory logging)
     {
@@ -70,14 +69,15 @@ internal static class TrainCommand
         int fineTune = Mlp.FineTuneEpochs(s.Epochs);
         Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images; MLP {string.Join('-', Mlp.Layers)}, " +
             $"{s.Optimizer} at {s.LearningRate:G3}" + (fineTune > 0 ? $" (the last {fineTune} epoch(s) at {s.LearningRate / 10:G3})" : "") +
-            $", batch {s.Batch}, {s.Epochs} epoch(s), local mode ({s.Workers} worker(s), {s.ParameterServers} parameter server(s))");
+            $", batch {s.Batch}, {s.Epochs} epoch(s), {DemoCommand.Mode(s.Workers, s.ParameterServers, s.Cluster)}");
 
         var graph = new Graph();
         using var scope = graph.AsDefault();
         var model = Mlp.Build(s.Optimizer, s.LearningRate, s.Seed);
-        using var sess = new Session(graph, new SessionOptions { Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session") });
-        sess.Run(model.Init);
-        var trainer = new Trainer(sess, model, s.Batch, s.Seed);
+        using var sess = new Session(graph, new SessionOptions { Workers = s.Workers, ParameterServers = s.ParameterServers, Cluster = s.Cluster, Logger = logging.CreateLogger("session") });
+        var retrying = new ClusterSteps(s.Cluster is not null);
+        retrying.Run(() => sess.Run([model.Init]));
+        var trainer = new Trainer(sess, model, s.Batch, s.Seed, retrying);
         var results = new List<EpochResult>();
         for (int e = 1; e <= s.Epochs; e++)
         {

@@ -1,0 +1,101 @@
+using System.Net;
+using ActorGraph.Coordinator.Cluster;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorGraph;
+
+// Opening (and reopening) the session: OpenSession to the singleton proxy of each known node in
+// turn until one answers, for up to SessionOptions.ClusterConnectTimeout; the answer names the
+// session's coordinator, which the client watches, and the cluster's nodes, its next contacts.
+internal sealed partial class ClusterRuntime
+{
+    private static readonly TimeSpan PerContact = TimeSpan.FromSeconds(5);
+
+    private readonly ActorSystem _system;
+    private readonly IActorRef _anchor;
+    private readonly List<string> _contacts;
+    private readonly object _connectLock = new();
+    private volatile Connection? _connection;
+
+    private sealed class Connection(IActorRef session, string path, Task lost)
+    {
+        public IActorRef Session { get; } = session;
+        public string Path { get; } = path;
+        public Task Lost { get; } = lost;
+        public string Node => Akka.Actor.ActorPath.TryParse(Path, out var p) ? p.Address.ToString() : Path;
+        public readonly object SendLock = new();
+        public int SentVersion;
+    }
+
+    private static (ActorSystem, IActorRef, List<string>) StartClient(SessionOptions options)
+    {
+        var contact = ParseAddress(options.Cluster!);
+        string host = options.ClusterClientHost ?? (IsLoopback(contact.Host) ? "127.0.0.1" : "0.0.0.0");
+        var lines = new List<string> { $"akka.remote.dot-netty.tcp.hostname = {ClusterConfig.Quote(host)}" };
+        // Bound to every interface, the cluster needs a name to reach it by.
+        if (host == "0.0.0.0") lines.Add($"akka.remote.dot-netty.tcp.public-hostname = {ClusterConfig.Quote(Dns.GetHostName())}");
+        var config = ConfigurationFactory.ParseString(string.Join("\n", lines)).WithFallback(ClusterConfig.Client);
+        var system = ActorSystem.Create("actorgraph-client", config);
+        var anchor = system.ActorOf(Props.Empty, "session");
+        return (system, anchor, [contact.ToString()]);
+    }
+
+    internal static Address ParseAddress(string address)
+    {
+        if (!Address.TryParse(address, out var parsed) || parsed.Host is null || parsed.Port is null || parsed.Protocol != "akka.tcp")
+            throw new ArgumentException($"SessionOptions.Cluster is '{address}': give the address of a running cluster's node, " +
+                "as akka.tcp://actorgraph@127.0.0.1:4053.");
+        return parsed;
+    }
+
+    private static bool IsLoopback(string? host) =>
+        host is "localhost" || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+
+    private Connection Connect()
+    {
+        if (_connection is { Lost.IsCompleted: false } live) return live;
+        lock (_connectLock)
+        {
+            if (_connection is { Lost.IsCompleted: false } again) return again;
+            var self = ((ExtendedActorSystem)_system).Provider.DefaultAddress;
+            string anchorPath = _anchor.Path.ToSerializationFormatWithAddress(self);
+            var secret = new ClusterSecret(_options.ClusterSecret ?? Environment.GetEnvironmentVariable("ACTORGRAPH_SECRET"));
+            var open = new OpenSession(anchorPath, secret.Prove("session", anchorPath), (long)_options.StepTimeout.TotalMilliseconds);
+            var deadline = DateTime.UtcNow + _options.ClusterConnectTimeout;
+            string reason = "no node answered";
+            while (true)
+            {
+                foreach (var contact in _contacts.ToArray())
+                {
+                    object reply;
+                    try
+                    {
+                        reply = _system.ActorSelection($"{contact}/user/{NodeRoles.SingletonProxy}").Ask<object>(open, PerContact).GetAwaiter().GetResult();
+                    }
+                    catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+                    {
+                        continue;
+                    }
+                    switch (reply)
+                    {
+                        case SessionOpened opened:
+                            foreach (var c in opened.Contacts)
+                                if (!_contacts.Contains(c)) _contacts.Add(c);
+                            var session = ((ExtendedActorSystem)_system).Provider.ResolveActorRef(opened.SessionPath);
+                            return _connection = new Connection(session, opened.SessionPath, session.WatchAsync());
+                        case SessionRefused { Retry: false } refused:
+                            throw new PermissionDeniedException(refused.Reason);
+                        case SessionRefused refused:
+                            reason = refused.Reason;
+                            break;
+                    }
+                }
+                if (DateTime.UtcNow >= deadline)
+                    throw new UnavailableException($"Could not open a session on the cluster at {_options.Cluster} within " +
+                        $"{_options.ClusterConnectTimeout.TotalSeconds:0} s: {reason}.");
+                Thread.Sleep(250);
+            }
+        }
+    }
+}
