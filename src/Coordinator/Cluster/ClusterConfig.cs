@@ -1,4 +1,5 @@
 using ActorGraph.Messaging;
+using Akka.Actor;
 using Akka.Configuration;
 
 namespace ActorGraph.Coordinator.Cluster;
@@ -85,6 +86,14 @@ public static class ClusterConfig
         if (s.Secret is { } secret) lines.Add($"actorgraph.secret = {Quote(secret)}");
         if (s.Store is { } store) lines.Add($"actorgraph.store = {Quote(store)}");
         return ConfigurationFactory.ParseString(string.Join("\n", lines));
+    }
+
+    public static Address ParseAddress(string address)
+    {
+        if (!Address.TryParse(address, out var parsed) || parsed.Host is null || parsed.Port is null || parsed.Protocol != "akka.tcp")
+            throw new ArgumentException($"The cluster address '{address}' is not one: give the address of a running cluster's node, " +
+                "as akka.tcp://actorgraph@127.0.0.1:4053.");
+        return parsed;
     }
 
     public static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

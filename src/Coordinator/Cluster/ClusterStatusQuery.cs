@@ -9,7 +9,7 @@ public static class ClusterStatusQuery
 {
     public static async Task<ClusterStatus?> WaitAsync(string address, Func<ClusterStatus, bool> until, TimeSpan timeout)
     {
-        ClusterRuntime.ParseAddress(address);
+        ClusterConfig.ParseAddress(address);
         var config = ConfigurationFactory.ParseString("akka.loglevel = ERROR").WithFallback(ClusterConfig.Client);
         var system = ActorSystem.Create("actorgraph-status", config);
         try

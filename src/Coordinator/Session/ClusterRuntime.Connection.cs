@@ -30,7 +30,7 @@ internal sealed partial class ClusterRuntime
 
     private static (ActorSystem, IActorRef, List<string>) StartClient(SessionOptions options)
     {
-        var contact = ParseAddress(options.Cluster!);
+        var contact = ClusterConfig.ParseAddress(options.Cluster!);
         string host = options.ClusterClientHost ?? (IsLoopback(contact.Host) ? "127.0.0.1" : "0.0.0.0");
         var lines = new List<string> { $"akka.remote.dot-netty.tcp.hostname = {ClusterConfig.Quote(host)}" };
         // Bound to every interface, the cluster needs a name to reach it by.
@@ -39,14 +39,6 @@ internal sealed partial class ClusterRuntime
         var system = ActorSystem.Create("actorgraph-client", config);
         var anchor = system.ActorOf(Props.Empty, "session");
         return (system, anchor, [contact.ToString()]);
-    }
-
-    internal static Address ParseAddress(string address)
-    {
-        if (!Address.TryParse(address, out var parsed) || parsed.Host is null || parsed.Port is null || parsed.Protocol != "akka.tcp")
-            throw new ArgumentException($"SessionOptions.Cluster is '{address}': give the address of a running cluster's node, " +
-                "as akka.tcp://actorgraph@127.0.0.1:4053.");
-        return parsed;
     }
 
     private static bool IsLoopback(string? host) =>

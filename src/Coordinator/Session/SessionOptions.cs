@@ -50,7 +50,7 @@ public class SessionOptions
         if (StepTimeout <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.StepTimeout is {StepTimeout}; give a positive time.");
         if (Cluster is not null)
         {
-            ClusterRuntime.ParseAddress(Cluster);
+            Coordinator.Cluster.ClusterConfig.ParseAddress(Cluster);
             if (ActorSystem is not null)
                 throw new ArgumentException("SessionOptions.ActorSystem hosts local mode's actors; with SessionOptions.Cluster set they run on the cluster's nodes. Set one or the other.");
             if (ExecutorOnly) throw new ArgumentException("An executor-only session runs in this process; it cannot also use SessionOptions.Cluster.");

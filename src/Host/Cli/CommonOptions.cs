@@ -21,7 +21,7 @@ internal static class CommonOptions
     // A malformed address fails before any data is read or any session opens.
     public static string? CheckCluster(string? address)
     {
-        if (address is not null) ClusterRuntime.ParseAddress(address);
+        if (address is not null) Coordinator.Cluster.ClusterConfig.ParseAddress(address);
         return address;
     }
 
