@@ -69,7 +69,7 @@ internal static class TrainCommand
         int fineTune = Mlp.FineTuneEpochs(s.Epochs);
         Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images; MLP {string.Join('-', Mlp.Layers)}, " +
             $"{s.Optimizer} at {s.LearningRate:G3}" + (fineTune > 0 ? $" (the last {fineTune} epoch(s) at {s.LearningRate / 10:G3})" : "") +
-            $", batch {s.Batch}, {s.Epochs} epoch(s), {DemoCommand.Mode(s.Workers, s.ParameterServers, s.Cluster)}");
+            $", batch {s.Batch}, {s.Epochs} epoch(s), {(s.Cluster is null ? $"local mode ({s.Workers} worker(s), {s.ParameterServers} parameter server(s))" : $"cluster mode at {s.Cluster}")}");
 
         var graph = new Graph();
         using var scope = graph.AsDefault();
