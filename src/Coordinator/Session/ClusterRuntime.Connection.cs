@@ -28,6 +28,20 @@ internal sealed partial class ClusterRuntime
         public int SentVersion;
     }
 
+    // Remote death watch of the session's coordinator: Terminated when it stops or its node vanishes.
+    private sealed class SessionWatcher : ReceiveActor
+    {
+        public SessionWatcher(IActorRef session, TaskCompletionSource lost)
+        {
+            Context.Watch(session);
+            Receive<Terminated>(_ =>
+            {
+                lost.TrySetResult();
+                Context.Stop(Self);
+            });
+        }
+    }
+
     private static (ActorSystem, IActorRef, List<string>) StartClient(SessionOptions options)
     {
         var contact = ClusterConfig.ParseAddress(options.Cluster!);
@@ -75,7 +89,9 @@ internal sealed partial class ClusterRuntime
                             foreach (var c in opened.Contacts)
                                 if (!_contacts.Contains(c)) _contacts.Add(c);
                             var session = ((ExtendedActorSystem)_system).Provider.ResolveActorRef(opened.SessionPath);
-                            return _connection = new Connection(session, opened.SessionPath, session.WatchAsync());
+                            var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                            _system.ActorOf(Props.Create(() => new SessionWatcher(session, lost)));
+                            return _connection = new Connection(session, opened.SessionPath, lost.Task);
                         case SessionRefused { Retry: false } refused:
                             throw new PermissionDeniedException(refused.Reason);
                         case SessionRefused refused:
