@@ -16,7 +16,7 @@ internal static class Handshake
 {
     private const uint Magic = 0x48544741; // "AGTH" as bytes
     private const byte Version = 1;
-    private const byte ConnectorRole = 1, ListenerRole = 2;
+    internal const byte ConnectorRole = 1, ListenerRole = 2;
     private const int NonceSize = 32, FixedSize = 4 + 1 + 1 + 2 + NonceSize + 4;
     private static readonly byte[] ConnectorLabel = "actorgraph tensor channel: connector"u8.ToArray();
     private static readonly byte[] ListenerLabel = "actorgraph tensor channel: listener"u8.ToArray();
@@ -63,7 +63,7 @@ internal static class Handshake
         return new Result(new Peer(name, address), maxFrame);
     }
 
-    private static byte[] Hello(TransportOptions options, byte role)
+    internal static byte[] Hello(TransportOptions options, byte role)
     {
         var cluster = Encoding.UTF8.GetBytes(options.ClusterName);
         var node = Encoding.UTF8.GetBytes(options.NodeName);
@@ -81,7 +81,7 @@ internal static class Handshake
     }
 
     // The hello's exact bytes come back too: the proofs are computed over them.
-    private static async Task<(byte[] Bytes, string Node, string Cluster, int MaxFrame)> ReadHelloAsync(
+    internal static async Task<(byte[] Bytes, string Node, string Cluster, int MaxFrame)> ReadHelloAsync(
         SocketReader reader, byte expectedRole, EndPoint address, CancellationToken ct)
     {
         var head = new byte[FixedSize + 1];

@@ -18,12 +18,16 @@ public sealed class TensorSender : IAsyncDisposable
     private readonly FrameWriter _writer;
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly Task _watch;
+    private readonly TaskCompletionSource<UnavailableException> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private UnavailableException? _fault;
     private int _disposed;
 
     public Peer Peer { get; }
     public int PeerMaxFrameBytes { get; }
     public bool IsClosed => _fault is not null;
+
+    // Completes, with the reason, when the channel closes for any cause: a place to hang reconnects on.
+    public Task<UnavailableException> Closed => _closed.Task;
 
     private TensorSender(Socket socket, SocketReader reader, Handshake.Result handshake)
     {
@@ -130,7 +134,9 @@ public sealed class TensorSender : IAsyncDisposable
 
     private void Close(string why, Exception? cause)
     {
-        if (Interlocked.CompareExchange(ref _fault, new UnavailableException($"The tensor channel is closed: {why}.", cause), null) is not null) return;
+        var fault = new UnavailableException($"The tensor channel is closed: {why}.", cause);
+        if (Interlocked.CompareExchange(ref _fault, fault, null) is not null) return;
+        _closed.TrySetResult(fault);
         // Pending reads and writes fail at once instead of hanging on a dead peer.
         try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
         _socket.Dispose();
