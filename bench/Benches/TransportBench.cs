@@ -7,7 +7,8 @@ using ActorGraph.Transport;
 namespace ActorGraph.Bench.Benches;
 
 // Bulk tensors between two processes on loopback: MiB/s one at a time and pipelined, bytes allocated per
-// message on both ends, and a 64-byte round trip, for Akka.Remote (the baseline) and the tensor channel.
+// message on both ends, and a 64-byte round trip, for Akka.Remote (the baseline) and the tensor channel,
+// receiving into fresh arrays (channel) or into a TensorPool's buffers given back after use (channel-pooled).
 public static class TransportBench
 {
     public static void Run(Options options, Report report)
@@ -30,7 +31,7 @@ public static class TransportBench
     {
         int[] sizes = options.Ints("sizes-mib", 1, 16);
         int[] windows = options.Ints("in-flight", 1, 4);
-        var only = options.String("only", "akka-remote,channel").Split(',');
+        var only = options.String("only", "akka-remote,channel,channel-pooled").Split(',');
         int warmup = options.Int("warmup", 1), trials = options.Int("trials", 5), pings = options.Int("pings", 1000);
         double minTrial = options.Double("min-trial-ms", 300) / 1000;
         int? socketBuffer = options.Has("socket-buffer") ? options.Int("socket-buffer", 0) : null;
@@ -39,12 +40,14 @@ public static class TransportBench
         var inbox = new TensorInbox();
         await using var listener = TensorListener.Start(ChannelOptions("bench-client", secret, socketBuffer), inbox);
         using var server = ServerProcess.Start(listener.EndPoint.Port, secret);
-        var (channelPort, akkaPort) = await server.ReadyAsync();
+        var (channelPort, pooledPort, akkaPort) = await server.ReadyAsync();
         Console.Error.WriteLine($"  load average at start: {LoadAverage()}");
 
         List<ILink> links = [];
         if (only.Contains("akka-remote")) links.Add(await AkkaLink.ConnectAsync(akkaPort));
-        if (only.Contains("channel")) links.Add(await ChannelLink.ConnectAsync(channelPort, ChannelOptions("bench-client", secret, socketBuffer), inbox, Serve.NodeName));
+        var channelOptions = ChannelOptions("bench-client", secret, socketBuffer);
+        if (only.Contains("channel")) links.Add(await ChannelLink.ConnectAsync("channel", channelPort, channelOptions, inbox, Serve.NodeName));
+        if (only.Contains("channel-pooled")) links.Add(await ChannelLink.ConnectAsync("channel-pooled", pooledPort, channelOptions, inbox, Serve.NodeName));
         Process[] helpers = [server.Process];
         try
         {

@@ -3,7 +3,8 @@ namespace ActorGraph.Transport;
 // A sink that matches arriving tensors with receives keyed by (step, edge), whichever comes first, as
 // TensorFlow's rendezvous does. A receive names the peer it expects the tensor from: when that peer's
 // channel ends, the receive fails with UnavailableException naming it instead of waiting forever.
-public sealed class TensorInbox : ITensorSink
+// With a pool, tensors are received into its buffers; give them back with pool.Return once consumed.
+public sealed class TensorInbox(TensorPool? pool = null) : ITensorSink
 {
     private const int RememberedForgets = 4096;
 
@@ -46,7 +47,11 @@ public sealed class TensorInbox : ITensorSink
         List<(TaskCompletionSource<NDArray?>, NDArray?)>? ready = null;
         lock (_gate)
         {
-            if (_forgotten.Contains(frame.StepId)) return;
+            if (_forgotten.Contains(frame.StepId))
+            {
+                foreach (var value in frame.Values) pool?.Return(value);
+                return;
+            }
             for (int i = 0; i < frame.Edges.Length; i++)
             {
                 var key = (frame.StepId, frame.Edges[i]);
@@ -57,6 +62,8 @@ public sealed class TensorInbox : ITensorSink
         // Outside the lock: completions run their continuations elsewhere, but keep the lock short anyway.
         if (ready is not null) foreach (var (result, value) in ready) result.TrySetResult(value);
     }
+
+    public NDArray? Destination(Peer from, long stepId, int edge, DType dtype, Shape shape) => pool?.Rent(dtype, shape);
 
     public void Connected(Peer peer)
     {
@@ -84,7 +91,8 @@ public sealed class TensorInbox : ITensorSink
         List<TaskCompletionSource<NDArray?>> aborted = [];
         lock (_gate)
         {
-            foreach (var key in _arrived.Keys.Where(k => k.Step == stepId).ToList()) _arrived.Remove(key);
+            foreach (var key in _arrived.Keys.Where(k => k.Step == stepId).ToList())
+                if (_arrived.Remove(key, out var dropped)) pool?.Return(dropped);
             foreach (var (key, pending) in _pending.Where(p => p.Key.Step == stepId).ToList())
             {
                 _pending.Remove(key);

@@ -4,14 +4,16 @@ using ActorGraph.Transport;
 namespace ActorGraph.Bench.Benches.Transport;
 
 // The tensor channel: frames to the server's listener, acks and echoes back on the server's own channel to ours.
-public sealed class ChannelLink(TensorSender sender, TensorInbox inbox, string peer) : ILink
+// Steps are numbered per link from a different base, as both links' replies share one inbox.
+public sealed class ChannelLink(string name, TensorSender sender, TensorInbox inbox, string peer) : ILink
 {
-    private long _step;
+    private static long _bases;
+    private long _step = Interlocked.Increment(ref _bases) << 40;
 
-    public string Name => "channel";
+    public string Name => name;
 
-    public static async Task<ChannelLink> ConnectAsync(int port, TransportOptions options, TensorInbox inbox, string peer) =>
-        new(await TensorSender.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), options), inbox, peer);
+    public static async Task<ChannelLink> ConnectAsync(string name, int port, TransportOptions options, TensorInbox inbox, string peer) =>
+        new(name, await TensorSender.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), options), inbox, peer);
 
     public Task TransferAsync(NDArray tensor, int count, int inFlight) =>
         Window.RunAsync(count, inFlight, async _ =>

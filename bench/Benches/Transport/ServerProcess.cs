@@ -20,14 +20,14 @@ public sealed class ServerProcess : IDisposable
         return new ServerProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}"));
     }
 
-    // The server's "ready <channel port> <akka port>" line; whatever it prints before (its banner) is skipped.
-    public async Task<(int Channel, int Akka)> ReadyAsync()
+    // The server's "ready <channel port> <pooled channel port> <akka port>" line; what it prints before (its banner) is skipped.
+    public async Task<(int Channel, int Pooled, int Akka)> ReadyAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (await Process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             var words = line.Split(' ');
-            if (words is ["ready", var channel, var akka]) return (int.Parse(channel), int.Parse(akka));
+            if (words is ["ready", var channel, var pooled, var akka]) return (int.Parse(channel), int.Parse(pooled), int.Parse(akka));
         }
         throw new InvalidOperationException($"the serving process exited ({Process.ExitCode}) before it was ready");
     }
