@@ -31,6 +31,7 @@ public sealed record TransportOptions
 
     internal void Validate()
     {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Tensor frames carry raw little-endian element bytes.");
         if (string.IsNullOrEmpty(ClusterName) || Encoding.UTF8.GetByteCount(ClusterName) > MaxNameBytes)
             throw new ArgumentException($"TransportOptions.ClusterName must be 1 to {MaxNameBytes} UTF-8 bytes, not '{ClusterName}'.");
         if (string.IsNullOrEmpty(NodeName) || Encoding.UTF8.GetByteCount(NodeName) > MaxNameBytes)
