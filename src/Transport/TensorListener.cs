@@ -8,12 +8,16 @@ namespace ActorGraph.Transport;
 // timeout (or is refused before any frame is read), then its frames go to the sink until it ends.
 public sealed class TensorListener : IAsyncDisposable
 {
+    // Unauthenticated connections each hold a socket for up to the handshake timeout: bound them.
+    private const int MaxPendingHandshakes = 64;
+
     private readonly Socket _socket;
     private readonly TransportOptions _options;
     private readonly ITensorSink _sink;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Socket, Task?> _connections = new();
     private readonly Task _accepting;
+    private int _handshaking;
 
     public IPEndPoint EndPoint { get; }
 
@@ -56,6 +60,14 @@ public sealed class TensorListener : IAsyncDisposable
                 if (_stop.IsCancellationRequested) return;
                 continue;
             }
+            if (Interlocked.Increment(ref _handshaking) > MaxPendingHandshakes)
+            {
+                Interlocked.Decrement(ref _handshaking);
+                _sink.Refused(connection.RemoteEndPoint!, new System.Security.Authentication.AuthenticationException(
+                    $"{connection.RemoteEndPoint} refused: {MaxPendingHandshakes} handshakes are already pending."));
+                connection.Dispose();
+                continue;
+            }
             // Registered before it runs, so a connection that ends at once is not left behind in the table.
             _connections.TryAdd(connection, null);
             _connections.TryUpdate(connection, Task.Run(() => ServeAsync(connection)), null);
@@ -65,12 +77,13 @@ public sealed class TensorListener : IAsyncDisposable
     private async Task ServeAsync(Socket socket)
     {
         var reader = new SocketReader(socket);
-        Peer? peer = null;
+        EndPoint address = new IPEndPoint(IPAddress.None, 0);
+        Peer peer;
         try
         {
-            var address = socket.RemoteEndPoint!;
             try
             {
+                address = socket.RemoteEndPoint!;
                 SocketSetup.Configure(socket, _options);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 timeout.CancelAfter(_options.HandshakeTimeout);
@@ -82,6 +95,10 @@ public sealed class TensorListener : IAsyncDisposable
                     ? new System.Security.Authentication.AuthenticationException($"{address} did not complete the handshake within {_options.HandshakeTimeout.TotalSeconds:0.#} s; refused.", e)
                     : e);
                 return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _handshaking);
             }
             _sink.Connected(peer);
             var receiver = new FrameReceiver(socket, reader, peer, _sink, _options.MaxFrameBytes);

@@ -91,6 +91,24 @@ public class HandshakeTests
     }
 
     [Fact]
+    public async Task Connections_beyond_64_pending_handshakes_are_refused_at_once()
+    {
+        var sink = new RecordingSink();
+        await using var listener = TensorListener.Start(Loopback.Options("receiver") with { HandshakeTimeout = TimeSpan.FromSeconds(20) }, sink);
+        var silent = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 65; i++) silent.Add(await Loopback.ConnectRawAsync(listener.EndPoint));
+            var (_, error) = await sink.Refusal.Task.Within();
+            Assert.Contains("64 handshakes are already pending", error.Message);
+        }
+        finally
+        {
+            foreach (var socket in silent) socket.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Something_that_is_not_a_tensor_channel_is_refused()
     {
         var sink = new RecordingSink();
