@@ -29,7 +29,8 @@ public class LossTests
         Assert.Contains("127.0.0.1", failed.Message);
         var (peer, error) = await sink.Lost.Task.Within();
         Assert.Equal("vanisher", peer.Name);
-        Assert.Contains("mid-frame", error!.Message);
+        Assert.Contains("vanisher", error!.Message);
+        if (!reset) Assert.Contains("mid-frame", error.Message);   // a reset may reach the reader before the half frame does
         await Assert.ThrowsAsync<UnavailableException>(() => inbox.ReceiveAsync(1, 2, "vanisher").Within());
     }
 
