@@ -49,7 +49,7 @@ internal sealed class FrameReceiver(Socket socket, SocketReader reader, Peer pee
         catch (ChannelProtocolException e)
         {
             await RefuseAsync(e.Message).ConfigureAwait(false);
-            return new UnavailableException($"The tensor channel from {peer} was closed: it sent a malformed frame ({e.Message}).", e);
+            return new UnavailableException($"The tensor channel from {peer} was closed: it sent a frame this node refuses ({e.Message}).", e);
         }
         catch (Exception e) when (e is EndOfStreamException or SocketException or IOException)
         {

@@ -12,7 +12,13 @@ public static class TensorEntry
     public const int MaxRank = 254;                  // TensorFlow's limit, as in the MessagePack wire form
     public const int MinBatchEntryBytes = 4 + PrefixSize;
 
-    public static int DescriptorSize(NDArray? value) => PrefixSize + 4 * (value?.Shape.Rank ?? 0);
+    // Checked here, while a frame is sized, so a bad tensor is refused before any byte of its frame is sent.
+    public static int DescriptorSize(NDArray? value)
+    {
+        int rank = value?.Shape.Rank ?? 0;
+        if (rank > MaxRank) throw new InvalidArgumentException($"A tensor of rank {rank} cannot be sent: the channel carries rank {MaxRank} at most.");
+        return PrefixSize + 4 * rank;
+    }
 
     public static long DataSize(NDArray? value) => value is null ? 0 : (long)value.Length * value.DType.SizeInBytes();
 
@@ -24,7 +30,6 @@ public static class TensorEntry
             return PrefixSize;
         }
         var dims = value.Shape.Span;
-        if (dims.Length > MaxRank) throw new ArgumentException($"A tensor of rank {dims.Length} cannot be sent: the channel carries rank {MaxRank} at most.");
         destination[0] = (byte)value.DType;
         destination[1] = (byte)dims.Length;
         BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], 0);
