@@ -1,0 +1,155 @@
+using Akka.Actor;
+using Akka.Persistence;
+
+namespace ActorGraph.ParameterServer.Persistence;
+
+// Checkpoints of a set of shards on one store: save (every shard snapshots, then the manifest is
+// recorded), load (each shard's snapshot read back and checked), restore (checked against what the
+// caller expects before any shard changes), prune (keep the newest N) and delete.
+// Holding steps while a checkpoint is cut is the caller's part (the session's coordinator).
+public sealed class Checkpoints
+{
+    private readonly ActorSystem _system;
+    private readonly IActorRef _snapshots;
+    private readonly TimeSpan _timeout;
+
+    public Checkpoints(ActorSystem system, CheckpointStore store, TimeSpan? timeout = null)
+    {
+        StoreProbe.Check(store);
+        Catalog = new CheckpointCatalog(store);
+        Catalog.EnsureCreated();
+        _system = system;
+        _snapshots = StorePlugins.SnapshotStore(system, store);
+        _timeout = timeout ?? TimeSpan.FromSeconds(60);
+    }
+
+    public CheckpointCatalog Catalog { get; }
+    public CheckpointStore Store => Catalog.Store;
+
+    public static string NewId(long step) => $"ckpt-{step}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    // variables: the names the checkpoint covers (null: everything the shards hold).
+    public async Task<CheckpointManifest> SaveAsync(IReadOnlyList<IActorRef> shards, string job, long step, string? name = null,
+        IReadOnlyCollection<string>? variables = null, int keep = 5)
+    {
+        var id = NewId(step);
+        var replies = await Task.WhenAll(shards.Select(s => Ask(s, new SaveShardCheckpoint(id, step, Store.SnapshotPluginId), $"saving checkpoint {id}")));
+        var saved = new List<ShardCheckpointSaved>();
+        foreach (var reply in replies)
+            saved.Add(reply as ShardCheckpointSaved ?? throw Failure(reply, $"saving checkpoint {id}"));
+        var covered = saved.SelectMany(s => s.Variables).Where(v => variables is null || variables.Contains(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal).ToArray();
+        var manifest = new CheckpointManifest(id, name, step, DateTimeOffset.UtcNow, job,
+            [.. saved.OrderBy(s => s.Task).Select(s => new ShardEntry(s.Task, s.PersistenceId, s.SequenceNr))], covered);
+        // Recorded last: a checkpoint is listed only once every shard's snapshot is stored.
+        Catalog.Record(manifest);
+        if (keep > 0) await PruneAsync(keep);
+        return manifest;
+    }
+
+    // Every variable of the checkpoint with its bytes checked, before anything is handed out.
+    public async Task<Dictionary<string, NDArray>> LoadAsync(CheckpointManifest manifest)
+    {
+        var wanted = manifest.Variables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        var loaded = await Task.WhenAll(manifest.Shards.Select(s => LoadShardAsync(manifest, s)));
+        var result = new Dictionary<string, NDArray>(StringComparer.Ordinal);
+        foreach (var shard in loaded)
+            foreach (var (name, value) in shard)
+                if (wanted.Contains(name)) result[name] = value;
+        foreach (var v in manifest.Variables)
+            if (!result.TryGetValue(v.Name, out var value))
+                throw new DataLossException($"Checkpoint {manifest.Id}: variable {v.Name} is listed in its manifest but missing from the snapshot of /job:ps/task:{v.Task}.");
+            else if (value.DType != v.DType || !value.Shape.Equals(new Shape(v.Shape)))
+                throw new DataLossException($"Checkpoint {manifest.Id}: variable {v.Name} is stored as {value.DType.PythonName()} {value.Shape.ToBracketString()}, its manifest says {v.DType.PythonName()} [{string.Join(",", v.Shape)}].");
+        return result;
+    }
+
+    private async Task<Dictionary<string, NDArray>> LoadShardAsync(CheckpointManifest manifest, ShardEntry entry)
+    {
+        string where = $"Checkpoint {manifest.Id}, snapshot of /job:ps/task:{entry.Task} (persistence id {entry.PersistenceId}, sequence nr {entry.SequenceNr})";
+        var criteria = new SnapshotSelectionCriteria(entry.SequenceNr, DateTime.MaxValue, entry.SequenceNr, DateTime.MinValue);
+        object reply;
+        try
+        {
+            reply = await _snapshots.Ask<object>(new LoadSnapshot(entry.PersistenceId, criteria, entry.SequenceNr), _timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new UnavailableException($"{where}: store {Store.Description} did not answer within {_timeout.TotalSeconds:0} s.");
+        }
+        return reply switch
+        {
+            LoadSnapshotResult { Snapshot: null } => throw new DataLossException($"{where} is missing from store {Store.Description}."),
+            LoadSnapshotResult { Snapshot.Snapshot: ShardSnapshot snapshot } => snapshot.ToVariables(where),
+            LoadSnapshotResult { Snapshot.Snapshot: var other } => throw new DataLossException($"{where} holds a {other?.GetType().Name ?? "null"}, not a shard snapshot."),
+            LoadSnapshotFailed failed => throw new DataLossException($"{where} is unreadable (corrupted or truncated): {failed.Cause.Message}", failed.Cause),
+            _ => throw new InternalException($"{where}: the snapshot store answered {reply.GetType().Name}."),
+        };
+    }
+
+    // expected: the variables to restore with what the graph says they are; ownerOf: the shard that now
+    // holds a variable (the checkpoint may have been written with another number of shards).
+    public async Task RestoreAsync(IReadOnlyList<IActorRef> shards, CheckpointManifest manifest,
+        IReadOnlyDictionary<string, (DType DType, Shape Shape)> expected, Func<string, int> ownerOf)
+    {
+        var values = await LoadAsync(manifest);
+        foreach (var (name, (dtype, shape)) in expected.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (!values.TryGetValue(name, out var value))
+                throw new NotFoundException($"Key {name} not found in checkpoint {manifest.Id}: it holds {Names(values.Keys)}; nothing was restored.");
+            if (value.DType != dtype)
+                throw new InvalidArgumentException($"tensor_name = {name}; expected dtype {dtype.KernelName()} does not equal original dtype {value.DType.KernelName()} (checkpoint {manifest.Id}); nothing was restored.");
+            if (shape.IsFullyDefined && !shape.Equals(value.Shape))
+                throw new InvalidArgumentException($"tensor_name = {name}; shape in the graph {shape.ToBracketString()} does not match the shape stored in checkpoint {manifest.Id}: {value.Shape.ToBracketString()}; nothing was restored.");
+        }
+        var perShard = expected.Keys.GroupBy(ownerOf).ToDictionary(g => g.Key, g => g.ToDictionary(n => n, n => values[n], StringComparer.Ordinal));
+        var replies = await Task.WhenAll(perShard.Select(p =>
+            Ask(shards[p.Key], new RestoreShard(manifest.Id, manifest.Step, p.Value), $"restoring checkpoint {manifest.Id}")));
+        foreach (var reply in replies)
+            if (reply is not ShardRestored) throw Failure(reply, $"restoring checkpoint {manifest.Id}");
+    }
+
+    public async Task PruneAsync(int keep)
+    {
+        var all = Catalog.List();
+        foreach (var old in all.Take(Math.Max(0, all.Count - keep)))
+            await DeleteAsync(old);
+    }
+
+    // The manifest first, so nobody restores a checkpoint whose snapshots are half gone.
+    public async Task DeleteAsync(CheckpointManifest manifest)
+    {
+        Catalog.Remove(manifest.Id);
+        foreach (var shard in manifest.Shards)
+        {
+            var criteria = new SnapshotSelectionCriteria(shard.SequenceNr, DateTime.MaxValue, shard.SequenceNr, DateTime.MinValue);
+            var reply = await _snapshots.Ask<object>(new DeleteSnapshots(shard.PersistenceId, criteria), _timeout);
+            if (reply is DeleteSnapshotsFailure f)
+                throw new UnavailableException($"Checkpoint {manifest.Id}: could not delete the snapshot of /job:ps/task:{shard.Task}: {f.Cause.Message}");
+        }
+    }
+
+    private async Task<object> Ask(IActorRef shard, object message, string doing)
+    {
+        try
+        {
+            return await shard.Ask<object>(message, _timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new UnavailableException($"Parameter server {shard.Path.Name} did not answer within {_timeout.TotalSeconds:0} s while {doing}.");
+        }
+    }
+
+    private static ActorGraphException Failure(object reply, string doing) => reply switch
+    {
+        ShardRequestFailed f => f.ToException(),
+        Status.Failure { Cause: var c } => new UnavailableException($"A parameter server failed while {doing}: {c.Message}", c),
+        _ => new InternalException($"A parameter server answered {reply.GetType().Name} while {doing}."),
+    };
+
+    private static string Names(IEnumerable<string> names)
+    {
+        var list = names.Order(StringComparer.Ordinal).ToList();
+        return list.Count == 0 ? "no variables" : string.Join(", ", list.Take(10)) + (list.Count > 10 ? $" and {list.Count - 10} more" : "");
+    }
+}
