@@ -22,6 +22,9 @@ public sealed class Session : IDisposable
     public Graph Graph { get; }
     public SessionOptions Options { get; }
 
+    // For tests of the plan cache.
+    internal Executor Executor => _executor;
+
     public NDArray Run(Tensor fetch, FeedDict? feed = null) => Run([fetch], feed)[0]!;
 
     public void Run(Operation target, FeedDict? feed = null) => Run([target], feed);

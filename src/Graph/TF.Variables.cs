@@ -11,6 +11,7 @@ public static partial class TF
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(shape);
+        Graph.CheckOpName(name);
         var g = G;
         if (g.FindVariable(name) is not null)
             throw new ArgumentException($"Variable {name} already exists, disallowed: a graph holds one variable per name. Keep the Variable the first GetVariable returned and use it again, or pick another name.");

@@ -50,7 +50,7 @@ public static partial class TF
     public static IDisposable Device(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return G.DeviceScope(DeviceSpec.Normalize(spec));
+        return G.DeviceScope(DeviceSpec.Merge(G.CurrentDevice, spec));
     }
 
     public static IDisposable NameScope(string name)

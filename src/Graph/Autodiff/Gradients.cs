@@ -13,6 +13,8 @@ internal static class Gradients
             if (x.Graph != graph) throw new ArgumentException($"Gradients: '{x.Name}' belongs to another graph than '{y.Name}'.");
         var between = OpsBetween(y, xs);
         var partials = new Dictionary<Tensor, List<Tensor>>(ReferenceEqualityComparer<Tensor>.Instance);
+        // Gradient functions build with TF.*, which adds to Graph.Default: make it y's graph.
+        using (graph.AsDefault())
         using (graph.NameScope("gradients"))
         {
             if (between.Contains(y.Op)) partials[y] = [TF.OnesLike(y)];

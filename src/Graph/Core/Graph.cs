@@ -47,22 +47,29 @@ public sealed partial class Graph
         lock (_lock) return _ops.GetRange(version, _ops.Count - version);
     }
 
+    // Lookups fail with the texts of TensorFlow's get_operation_by_name and get_tensor_by_name.
     public Operation GetOperation(string name)
     {
+        if (name.Contains(':'))
+            throw new ArgumentException($"The name '{name}' appears to refer to a Tensor, not a Operation.");
         lock (_lock)
             return _byName.TryGetValue(name, out var op)
                 ? op
-                : throw new KeyError($"The graph has no operation named '{name}'.");
+                : throw new KeyError($"The name '{name}' refers to an Operation not in the graph.");
     }
 
     public Tensor GetTensor(string name)
     {
         int colon = name.LastIndexOf(':');
         if (colon < 0 || !int.TryParse(name.AsSpan(colon + 1), out int index))
-            throw new ArgumentException($"'{name}' is not a tensor name: tensor names look like 'op_name:0'.");
-        var op = GetOperation(name[..colon]);
+            throw new ArgumentException($"The name '{name}' refers to an Operation, not a Tensor. Tensor names must be of the form \"<op_name>:<output_index>\".");
+        string opName = name[..colon];
+        Operation? op;
+        lock (_lock) _byName.TryGetValue(opName, out op);
+        if (op is null)
+            throw new KeyError($"The name '{name}' refers to a Tensor which does not exist. The operation, '{opName}', does not exist in the graph.");
         if (index < 0 || index >= op.Outputs.Count)
-            throw new KeyError($"Operation '{op.Name}' has {op.Outputs.Count} output(s); there is no output {index}.");
+            throw new KeyError($"The name '{name}' refers to a Tensor which does not exist. The operation, '{opName}', exists but only has {op.Outputs.Count} outputs.");
         return op.Outputs[index];
     }
 
@@ -91,12 +98,14 @@ public sealed partial class Graph
         }
         lock (_lock)
         {
-            // A name ending in '/' is a scope's own name, taken as is (TF's name_from_scope_name).
+            // A name ending in '/' (a name scope's) names the op as is, as TensorFlow's create_op does.
             string opName = creation.HasFlag(OpCreation.ExactName) ? ReserveExactName(name!)
-                : name is not null && name.EndsWith('/') ? ReserveExactName(name[..^1])
+                : name is not null && name.EndsWith('/') ? name[..^1]
                 : UniqueName(name ?? def.DefaultName);
+            if (_byName.ContainsKey(opName))
+                throw new ArgumentException($"Duplicate node name in graph: '{opName}'; choose another name.");
             var specs = def.Infer(new InferContext(opName, def.Type, inputs, attrs));
-            var control = ControlInputsFor(inputs, controlInputs, creation);
+            var control = ControlInputsFor(inputs, controlInputs);
             var op = new Operation(this, _ops.Count, opName, def, inputs, control, CurrentDevice, attrs);
             var outputs = new Tensor[specs.Length];
             for (int i = 0; i < specs.Length; i++)
@@ -105,6 +114,7 @@ public sealed partial class Graph
             op.SetOutputs(outputs);
             _ops.Add(op);
             _byName[opName] = op;
+            RecordSeenByControllers(op);
             if (def.IsVariable) _variables.Add((Variable)outputs[0]);
             return op;
         }
@@ -129,10 +139,8 @@ public sealed partial class Graph
 internal enum OpCreation
 {
     Scoped = 0,
-    // Variables and their initializers ignore enclosing control dependencies (TF's init_scope).
-    IgnoreControlScope = 1,
     // A variable's op takes its name exactly, outside any name scope.
-    ExactName = 2,
+    ExactName = 1,
 }
 
 // Raised for lookups by name, like Python's KeyError in TensorFlow's get_operation_by_name.

@@ -21,7 +21,9 @@ public partial class Tensor
     // A graph-wide number for plan keys and value slots.
     internal int Key => Op.Id * Graph.MaxOutputs + ValueIndex;
 
-    public override string ToString() => $"Tensor(\"{Name}\", shape={Shape}, dtype={DType.PythonName()})";
+    // TensorFlow's Tensor.__str__: the shape only when its rank is known, the device only when placed.
+    public override string ToString() =>
+        $"Tensor(\"{Name}\"{(Shape.IsUnknownRank ? "" : $", shape={Shape}")}, dtype={DType.PythonName()}{(Op.Device.Length == 0 ? "" : $", device={Op.Device}")})";
 }
 
 // A variable's value as a tensor. Its op (type VariableV2) is named after the variable.
@@ -36,4 +38,7 @@ public sealed class Variable : Tensor
     public Tensor InitialValue { get; internal set; } = null!;
     public bool Trainable { get; }
     public string VariableName => Op.Name;
+
+    // As TensorFlow 1 prints a (reference) variable.
+    public override string ToString() => $"<tf.Variable '{Name}' shape={Shape} dtype={DType.PythonName()}_ref>";
 }

@@ -58,18 +58,19 @@ public sealed partial class CompiledPlan
             {
                 throw;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or ArithmeticException)
             {
                 throw new InvalidArgumentException($"{ctx.Op.Type} (op '{ctx.Op.Name}'): {e.Message}", e);
             }
             var outputSlots = plan._outputSlots[n];
-            for (int i = 0; i < outputSlots.Length; i++) _values[outputSlots[i]] = ctx.Outputs[i];
+            for (int i = 0; i < outputSlots.Length; i++)
+                if (outputSlots[i] >= 0) _values[outputSlots[i]] = ctx.Outputs[i];
             ctx.ClearOutputs();
             Array.Clear(ctx.Inputs);
         }
 
         // A fetched value leaves the step: take it from its kernel's reuse list, or copy it out
-        // of a variable's storage so later updates do not change what the caller holds.
+        // of a variable's storage (under its lock) so updates do not change what the caller holds.
         private NDArray?[] CollectFetches()
         {
             var slots = plan._fetchSlots;
@@ -84,8 +85,8 @@ public sealed partial class CompiledPlan
                         owner.Release(value);
                         value.Owner = null;
                         break;
-                    case VariableStorage:
-                        value = value.Copy();
+                    case VariableStorage storage:
+                        value = storage.Snapshot(value);
                         break;
                 }
                 result[f] = value;

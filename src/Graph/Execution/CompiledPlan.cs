@@ -30,7 +30,8 @@ public sealed partial class CompiledPlan
             _inputSlots[n] = new int[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
                 _inputSlots[n][i] = i < op.Def.RefInputs ? -1 : SlotFor(inputs[i]);
-            _outputSlots[n] = op.Outputs.Select(SlotFor).ToArray();
+            // A fed output keeps its feed even when its op runs (as a control input, or for another output).
+            _outputSlots[n] = op.Outputs.Select(t => fed.Contains(t) ? -1 : SlotFor(t)).ToArray();
             if (op.Def.Traits.HasFlag(OpTraits.WritesVariable))
                 for (int r = 0; r < op.Def.RefInputs; r++) _variablesWritten.Add(op.RefInput(r));
         }

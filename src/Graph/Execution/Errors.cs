@@ -9,6 +9,11 @@ internal static class Errors
         $"Attempting to use uninitialized value {variable}\n  Run its initializer first: " +
         $"session.Run(TF.GlobalVariablesInitializer()) once the variables exist, or session.Run(variable.Initializer).";
 
+    // TensorFlow's as_graph_element text for an element of another graph.
+    public static string NotInGraph(Fetch f) => f.Tensor is { } t
+        ? $"Tensor {t} is not an element of this graph."
+        : $"Operation '{f.Operation.Name}' is not an element of this graph.";
+
     // The chain of tensors from a fetch back to `target`, for errors that say why it was needed.
     public static List<string>? ChainTo(Operation target, IReadOnlyList<Operation> roots, ISet<Tensor> fed)
     {
@@ -36,8 +41,14 @@ internal static class Errors
     }
 }
 
-// The owner mark of arrays that hold a variable's state (see NDArray.Owner).
+// The owner mark of arrays that hold a variable's state (see NDArray.Owner). A store that updates
+// in place locks the mark it set, so a snapshot never sees half an update.
 internal sealed class VariableStorage
 {
     public static readonly VariableStorage Instance = new();
+
+    public NDArray Snapshot(NDArray value)
+    {
+        lock (this) return value.Copy();
+    }
 }

@@ -22,12 +22,11 @@ public sealed class Executor(Graph graph)
     {
         foreach (var f in fetches)
             if (f.Operation.Graph != Graph)
-                throw new InvalidArgumentException($"Fetch '{f}' belongs to another graph than this session's; run it in a session of its own graph.");
+                throw new InvalidArgumentException($"Fetch argument '{f}' cannot be interpreted as a Tensor or an Operation. ({Errors.NotInGraph(f)}) Run it in a session of its own graph.");
         var key = PlanKey.Of(fetches, fed);
         if (_plans.TryGetValue(key, out var plan)) return plan;
         var fedSet = new HashSet<Tensor>(fed.Select(p => p.Key), ReferenceEqualityComparer<Tensor>.Instance);
-        // A fetched tensor that is fed is answered by its feed: its op need not run.
-        var roots = fetches.Where(f => f.Tensor is null || !fedSet.Contains(f.Tensor)).Select(f => f.Operation).Distinct().ToArray();
+        var roots = Pruning.Roots(fetches, fedSet);
         return _plans.GetOrAdd(key, _ => new CompiledPlan(fetches.Select(f => f.Tensor).ToArray(), roots, fedSet));
     }
 }

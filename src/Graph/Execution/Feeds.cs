@@ -21,7 +21,7 @@ internal static class Feeds
     public static NDArray Check(Graph graph, Tensor tensor, NDArray? value)
     {
         if (tensor.Graph != graph)
-            throw new InvalidArgumentException($"Cannot feed Tensor '{tensor.Name}': it belongs to another graph than this session's.");
+            throw new InvalidArgumentException($"Cannot interpret feed_dict key as Tensor: {Errors.NotInGraph(tensor)}");
         if (value is null)
             throw new InvalidArgumentException($"The feed for Tensor '{tensor.Name}' is null; give it a value.");
         if (!tensor.Shape.IsCompatibleWith(value.Shape))

@@ -11,6 +11,7 @@ public sealed class LocalVariableStore : IVariableAccess
     private sealed class Cell
     {
         public NDArray? Value;
+        public readonly VariableStorage Storage = new();
     }
 
     private Cell CellOf(Operation variable) => _cells.GetOrAdd(variable, _ => new Cell());
@@ -23,9 +24,10 @@ public sealed class LocalVariableStore : IVariableAccess
     {
         var cell = CellOf(update.Variable);
         var slots = update.Slots.Length == 0 ? [] : update.Slots.Select(s => CellOf(s).Value).ToArray();
-        lock (cell)
+        lock (cell.Storage)
         {
             var value = UpdateRules.Apply(update.Kind, update.Variable.Name, cell.Value, slots, update.Operands);
+            value.Owner = cell.Storage;
             cell.Value = value;
             return value;
         }

@@ -7,6 +7,10 @@ namespace ActorGraph.Execution;
 // seed's "non-dependent edge".
 internal static class Pruning
 {
+    // The ops to start from: a fetched tensor that is fed is answered by its feed, so its op need not run.
+    public static Operation[] Roots(IEnumerable<Fetch> fetches, ISet<Tensor> fed) =>
+        fetches.Where(f => f.Tensor is null || !fed.Contains(f.Tensor)).Select(f => f.Operation).Distinct().ToArray();
+
     public static HashSet<Operation> ComputationPath(IEnumerable<Operation> roots, ISet<Tensor> fed)
     {
         var path = new HashSet<Operation>();
@@ -23,10 +27,14 @@ internal static class Pruning
                 if (!fed.Contains(t) && path.Add(t.Op)) stack.Push(t.Op);
             }
             foreach (var c in op.ControlInputArray)
-                if (path.Add(c)) stack.Push(c);
+                if (!IsFedPlaceholder(c, fed) && path.Add(c)) stack.Push(c);
         }
         return path;
     }
+
+    // As TensorFlow rewires a fed placeholder's control edges to its feed: waiting on it needs no run.
+    internal static bool IsFedPlaceholder(Operation op, ISet<Tensor> fed) =>
+        op.Def.Traits.HasFlag(OpTraits.Placeholder) && fed.Contains(op.Outputs[0]);
 
     // Kahn's order over the path, writers of variables as late as the edges allow, so every
     // pure op (and every read) that does not depend on an update runs before any update.

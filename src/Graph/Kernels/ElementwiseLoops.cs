@@ -52,49 +52,100 @@ public static class ElementwiseLoops
     private static void BinaryOf<TOp, T>(KernelContext ctx) where TOp : IBinaryOperator where T : unmanaged, INumber<T>
     {
         NDArray x = ctx.Input(0), y = ctx.Input(1);
-        if (x.Shape.Equals(y.Shape))
-        {
-            TOp.Span<T>(x.Span<T>(), y.Span<T>(), ctx.Allocate(0, x.DType, x.Shape).Span<T>());
-            return;
-        }
-        var dims = Broadcast.Dims(x.Shape, y.Shape, ctx.Op.Name);
+        var (layout, dims) = Layout(x, y, ctx.Op.Name);
         var result = ctx.Allocate(0, x.DType, dims).Span<T>();
-        if (y.Length == 1 && y.Shape.Rank <= x.Shape.Rank)
-            TOp.SpanScalar<T>(x.Span<T>(), y.Span<T>()[0], result);
-        else if (x.Length == 1 && x.Shape.Rank <= y.Shape.Rank)
-            TOp.ScalarSpan<T>(x.Span<T>()[0], y.Span<T>(), result);
-        else if (x.Length == result.Length && IsTrailing(y.Shape, x.Shape))
-            for (int row = 0; row < result.Length; row += y.Length)
-                TOp.Span<T>(x.Span<T>().Slice(row, y.Length), y.Span<T>(), result.Slice(row, y.Length));
-        else
-            General<T, T>(x, y, dims, (xs, ys, i, j) => TOp.Scalar(xs[i], ys[j]), result);
+        ReadOnlySpan<T> xs = x.Span<T>(), ys = y.Span<T>();
+        switch (layout)
+        {
+            case BinaryLayout.Same: TOp.Span(xs, ys, result); break;
+            case BinaryLayout.SpanScalar: TOp.SpanScalar(xs, ys[0], result); break;
+            case BinaryLayout.ScalarSpan: TOp.ScalarSpan(xs[0], ys, result); break;
+            case BinaryLayout.Rows:
+                for (int row = 0; row < result.Length; row += ys.Length)
+                    TOp.Span(xs.Slice(row, ys.Length), ys, result.Slice(row, ys.Length));
+                break;
+            default: General<T, T>(x, y, dims, (a, b, i, j) => TOp.Scalar(a[i], b[j]), result); break;
+        }
     }
 
     public static void FloatingBinary<TOp>(KernelContext ctx) where TOp : IFloatingBinaryOperator
     {
-        NDArray x = ctx.Input(0), y = ctx.Input(1);
-        var dims = Broadcast.Dims(x.Shape, y.Shape, ctx.Op.Name);
-        switch (x.DType)
+        switch (ctx.Input(0).DType)
         {
-            case DType.Float32: General<float, float>(x, y, dims, (xs, ys, i, j) => TOp.Scalar(xs[i], ys[j]), ctx.Allocate(0, x.DType, dims).Span<float>()); break;
-            case DType.Float64: General<double, double>(x, y, dims, (xs, ys, i, j) => TOp.Scalar(xs[i], ys[j]), ctx.Allocate(0, x.DType, dims).Span<double>()); break;
-            default: throw Unsupported(ctx, x.DType);
+            case DType.Float32: FloatingBinaryOf<TOp, float>(ctx); break;
+            case DType.Float64: FloatingBinaryOf<TOp, double>(ctx); break;
+            default: throw Unsupported(ctx, ctx.Input(0).DType);
+        }
+    }
+
+    private static void FloatingBinaryOf<TOp, T>(KernelContext ctx) where TOp : IFloatingBinaryOperator where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        NDArray x = ctx.Input(0), y = ctx.Input(1);
+        var (layout, dims) = Layout(x, y, ctx.Op.Name);
+        var result = ctx.Allocate(0, x.DType, dims).Span<T>();
+        ReadOnlySpan<T> xs = x.Span<T>(), ys = y.Span<T>();
+        switch (layout)
+        {
+            case BinaryLayout.Same: TOp.Span(xs, ys, result); break;
+            case BinaryLayout.SpanScalar: TOp.SpanScalar(xs, ys[0], result); break;
+            case BinaryLayout.ScalarSpan: TOp.ScalarSpan(xs[0], ys, result); break;
+            case BinaryLayout.Rows:
+                for (int row = 0; row < result.Length; row += ys.Length)
+                    TOp.Span(xs.Slice(row, ys.Length), ys, result.Slice(row, ys.Length));
+                break;
+            default: General<T, T>(x, y, dims, (a, b, i, j) => TOp.Scalar(a[i], b[j]), result); break;
         }
     }
 
     public static void Comparison<TOp>(KernelContext ctx) where TOp : IComparisonOperator
     {
         NDArray x = ctx.Input(0), y = ctx.Input(1);
-        var dims = Broadcast.Dims(x.Shape, y.Shape, ctx.Op.Name);
-        var result = ctx.Allocate(0, DType.Bool, dims).Span<bool>();
         switch (x.DType)
         {
-            case DType.Float32: General<float, bool>(x, y, dims, (xs, ys, i, j) => TOp.Scalar<float>(xs[i], ys[j]), result); break;
-            case DType.Float64: General<double, bool>(x, y, dims, (xs, ys, i, j) => TOp.Scalar<double>(xs[i], ys[j]), result); break;
-            case DType.Int32: General<int, bool>(x, y, dims, (xs, ys, i, j) => TOp.Scalar<int>(xs[i], ys[j]), result); break;
-            case DType.Int64: General<long, bool>(x, y, dims, (xs, ys, i, j) => TOp.Scalar<long>(xs[i], ys[j]), result); break;
-            default: General<bool, bool>(x, y, dims, (xs, ys, i, j) => TOp.Scalar<int>(xs[i] ? 1 : 0, ys[j] ? 1 : 0), result); break;
+            case DType.Float32: CompareOf<TOp, float>(ctx, x, y); break;
+            case DType.Float64: CompareOf<TOp, double>(ctx, x, y); break;
+            case DType.Int32: CompareOf<TOp, int>(ctx, x, y); break;
+            case DType.Int64: CompareOf<TOp, long>(ctx, x, y); break;
+            default:
+                var dims = Broadcast.Dims(x.Shape, y.Shape, ctx.Op.Name);
+                General<bool, bool>(x, y, dims, (a, b, i, j) => TOp.Scalar(a[i] ? 1 : 0, b[j] ? 1 : 0), ctx.Allocate(0, DType.Bool, dims).Span<bool>());
+                break;
         }
+    }
+
+    private static void CompareOf<TOp, T>(KernelContext ctx, NDArray x, NDArray y) where TOp : IComparisonOperator where T : unmanaged, INumber<T>
+    {
+        var (layout, dims) = Layout(x, y, ctx.Op.Name);
+        var result = ctx.Allocate(0, DType.Bool, dims).Span<bool>();
+        ReadOnlySpan<T> xs = x.Span<T>(), ys = y.Span<T>();
+        switch (layout)
+        {
+            case BinaryLayout.Same:
+                for (int i = 0; i < result.Length; i++) result[i] = TOp.Scalar(xs[i], ys[i]);
+                break;
+            case BinaryLayout.SpanScalar:
+                T right = ys[0];
+                for (int i = 0; i < result.Length; i++) result[i] = TOp.Scalar(xs[i], right);
+                break;
+            case BinaryLayout.ScalarSpan:
+                T left = xs[0];
+                for (int i = 0; i < result.Length; i++) result[i] = TOp.Scalar(left, ys[i]);
+                break;
+            default: General<T, bool>(x, y, dims, (a, b, i, j) => TOp.Scalar(a[i], b[j]), result); break;
+        }
+    }
+
+    private enum BinaryLayout { Same, SpanScalar, ScalarSpan, Rows, General }
+
+    // Which loop a pair of run-time shapes needs; the general one walks indices element by element.
+    private static (BinaryLayout, int[]) Layout(NDArray x, NDArray y, string opName)
+    {
+        if (x.Shape.Equals(y.Shape)) return (BinaryLayout.Same, x.Shape.Dims);
+        var dims = Broadcast.Dims(x.Shape, y.Shape, opName);
+        if (y.Length == 1 && y.Shape.Rank <= x.Shape.Rank) return (BinaryLayout.SpanScalar, dims);
+        if (x.Length == 1 && x.Shape.Rank <= y.Shape.Rank) return (BinaryLayout.ScalarSpan, dims);
+        if (x.Shape.SameDims(dims) && IsTrailing(y.Shape, x.Shape)) return (BinaryLayout.Rows, dims);
+        return (BinaryLayout.General, dims);
     }
 
     public delegate TOut Element<TIn, TOut>(ReadOnlySpan<TIn> x, ReadOnlySpan<TIn> y, int i, int j);

@@ -28,6 +28,9 @@ public interface IBinaryOperator
 public interface IFloatingBinaryOperator
 {
     static abstract T Scalar<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T>;
+    static abstract void Span<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>;
+    static abstract void SpanScalar<T>(ReadOnlySpan<T> x, T y, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>;
+    static abstract void ScalarSpan<T>(T x, ReadOnlySpan<T> y, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
 // Comparisons: numeric inputs, bool output.

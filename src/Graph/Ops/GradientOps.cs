@@ -1,4 +1,5 @@
 using System.Numerics;
+using ActorGraph.Autodiff;
 
 namespace ActorGraph.Ops;
 
@@ -13,6 +14,7 @@ internal static class GradientOps
             Type = "SumToShapeOf",
             Infer = ctx => [new(ctx.Input(0).DType, ctx.Input(1).Shape)],
             Kernel = SumToShapeOf,
+            Gradient = g => [GradUtil.BroadcastToShapeOf(g.Grad, g.Input(0)), null],
         },
         new()
         {
@@ -61,27 +63,17 @@ internal static class GradientOps
     private static void SumTo<T>(KernelContext ctx, NDArray grad, NDArray like) where T : unmanaged, INumber<T>
     {
         var dims = grad.Shape.Dims;
-        if (like.Shape.Rank > dims.Length || Kernels.Broadcast.StaticShape(grad.Shape, like.Shape) is not { } s || !s.Equals(grad.Shape))
-            throw new InvalidArgumentException($"SumToShapeOf (op '{ctx.Op.Name}'): a gradient of shape {grad.Shape} cannot come from broadcasting shape {like.Shape}.");
-        var result = ctx.Allocate(0, grad.DType, like.Shape).Span<T>();
-        result.Clear();
-        var strides = Kernels.Broadcast.Strides(like.Shape, dims);
-        var source = grad.Span<T>();
-        int rank = dims.Length;
-        Span<int> index = stackalloc int[Math.Max(rank, 1)];
-        index.Clear();
-        int target = 0;
-        for (int i = 0; i < source.Length; i++)
+        int rank = dims.Length, offset = rank - like.Shape.Rank;
+        var reduced = new bool[rank];
+        bool fits = offset >= 0;
+        for (int i = 0; fits && i < rank; i++)
         {
-            result[target] += source[i];
-            for (int axis = rank - 1; axis >= 0; axis--)
-            {
-                index[axis]++;
-                target += strides[axis];
-                if (index[axis] < dims[axis]) break;
-                target -= strides[axis] * dims[axis];
-                index[axis] = 0;
-            }
+            int kept = i < offset ? 1 : like.Shape[i - offset];
+            fits = kept == dims[i] || kept == 1;
+            reduced[i] = kept != dims[i];
         }
+        if (!fits)
+            throw new InvalidArgumentException($"SumToShapeOf (op '{ctx.Op.Name}'): a gradient of shape {grad.Shape} cannot come from broadcasting shape {like.Shape}.");
+        Kernels.Reduce.Sum<T>(grad.Span<T>(), dims, reduced, ctx.Allocate(0, grad.DType, like.Shape).Span<T>());
     }
 }

@@ -34,7 +34,11 @@ public sealed class KernelContext
     {
         var buffer = _buffers[output];
         if (buffer is null || buffer.DType != dtype || !buffer.Shape.Equals(shape))
+        {
             _buffers[output] = buffer = NDArray.Zeros(dtype, shape);
+            // Marks the buffer as reused next step, so a fetch of it is released (Release) first.
+            buffer.Owner = this;
+        }
         Outputs[output] = buffer;
         return buffer;
     }

@@ -7,6 +7,11 @@ internal static class OpFamilies
     [
         StateOps.Defs,
         Elementwise.Defs,
+        Comparisons.Defs,
+        Reductions.Defs,
+        MatrixOps.Defs,
+        ShapeOps.Defs,
+        NeuralNet.Defs,
         GradientOps.Defs,
         RandomOps.Defs,
         TrainingOps.Defs,

@@ -37,13 +37,14 @@ public abstract class Optimizer
         string scope;
         using (graph.NameScope(Name))
         {
-            scope = graph.CurrentNameScope + "/";
+            scope = graph.CurrentNameScope;
             foreach (var (grad, variable) in pairs)
                 using (graph.DeviceScope(variable.Op.Device))
                 using (graph.NameScope("update_" + variable.VariableName))
                     updates.Add(ApplyDense(grad!, variable).Op);
         }
-        return TF.GroupNamed(scope, updates);
+        // As TF1's apply_gradients, the train op takes its name scope's name: "GradientDescent", "GradientDescent_1".
+        return TF.GroupNamed(scope + "/", updates);
     }
 
     protected abstract Tensor ApplyDense(Tensor grad, Variable variable);
