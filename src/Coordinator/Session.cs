@@ -8,6 +8,10 @@ public sealed class Session : IDisposable
     private readonly Executor _executor;
     private readonly LocalVariableStore _variables = new();
     private readonly StepContext _step;
+    // Steps run under the read side; a checkpoint's cut takes the write side: new steps wait, running ones finish.
+    private readonly ReaderWriterLockSlim _stepGate = new(LockRecursionPolicy.NoRecursion);
+    private SessionCheckpoints? _checkpoints;
+    private long _steps;
     private volatile bool _disposed;
 
     public Session(Graph? graph = null, SessionOptions? options = null)
@@ -17,6 +21,7 @@ public sealed class Session : IDisposable
         Graph = graph ?? Graph.Default;
         _executor = new Executor(Graph);
         _step = new StepContext(_variables, Options.PrintOutput ?? Console.Error);
+        if (Options.CheckpointEverySteps > 0 || Options.CheckpointEvery is not null) _checkpoints = new SessionCheckpoints(this);
     }
 
     public Graph Graph { get; }
@@ -34,7 +39,44 @@ public sealed class Session : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(fetches);
-        return _executor.Run(fetches, feed, _step);
+        NDArray?[] values;
+        _stepGate.EnterReadLock();
+        try
+        {
+            values = _executor.Run(fetches, feed, _step);
+        }
+        finally
+        {
+            _stepGate.ExitReadLock();
+        }
+        long step = Interlocked.Increment(ref _steps);
+        _checkpoints?.AfterStep(step);
+        return values;
+    }
+
+    internal SessionCheckpoints Checkpoints
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return LazyInitializer.EnsureInitialized(ref _checkpoints, () => new SessionCheckpoints(this));
+        }
+    }
+
+    internal LocalVariableStore VariableStore => _variables;
+
+    // Runs `cut` with no step running; it gets the global step (steps completed so far).
+    internal T WhileStepsHeld<T>(Func<long, T> cut)
+    {
+        _stepGate.EnterWriteLock();
+        try
+        {
+            return cut(Interlocked.Read(ref _steps));
+        }
+        finally
+        {
+            _stepGate.ExitWriteLock();
+        }
     }
 
     public ExecutionPlan Explain(IReadOnlyList<Fetch> fetches, IEnumerable<Tensor>? feeds = null)

@@ -9,7 +9,6 @@ namespace ActorGraph.ParameterServer.Persistence;
 // Holding steps while a checkpoint is cut is the caller's part (the session's coordinator).
 public sealed class Checkpoints
 {
-    private readonly ActorSystem _system;
     private readonly IActorRef _snapshots;
     private readonly TimeSpan _timeout;
 
@@ -18,7 +17,6 @@ public sealed class Checkpoints
         StoreProbe.Check(store);
         Catalog = new CheckpointCatalog(store);
         Catalog.EnsureCreated();
-        _system = system;
         _snapshots = StorePlugins.SnapshotStore(system, store);
         _timeout = timeout ?? TimeSpan.FromSeconds(60);
     }
@@ -46,6 +44,29 @@ public sealed class Checkpoints
         return manifest;
     }
 
+    // For a runtime without shard actors (the in-process executor): the states are written straight to the
+    // store's snapshot table, in the same form shards write, so either kind of session restores them.
+    public async Task<CheckpointManifest> SaveStatesAsync(IReadOnlyList<ShardState> states, string job, long step, string? name = null, int keep = 5)
+    {
+        var id = NewId(step);
+        var entries = await Task.WhenAll(states.Select(async state =>
+        {
+            var snapshot = ShardSnapshot.Of(state, id, step);
+            var persistenceId = $"actorgraph/checkpoint/{id}/ps-{state.Task}";
+            var metadata = new SnapshotMetadata(persistenceId, 1, DateTime.UtcNow);
+            var reply = await AskStore(new SaveSnapshot(metadata, snapshot), $"saving checkpoint {id}");
+            if (reply is SaveSnapshotFailure f)
+                throw new UnavailableException($"Checkpoint {id}: store {Store.Description} refused the snapshot of {state.Device}: {f.Cause.Message}", f.Cause);
+            return (Entry: new ShardEntry(state.Task, persistenceId, 1), Variables: snapshot.Describe());
+        }));
+        var manifest = new CheckpointManifest(id, name, step, DateTimeOffset.UtcNow, job,
+            [.. entries.Select(e => e.Entry).OrderBy(e => e.Task)],
+            [.. entries.SelectMany(e => e.Variables).OrderBy(v => v.Name, StringComparer.Ordinal)]);
+        Catalog.Record(manifest);
+        if (keep > 0) await PruneAsync(keep);
+        return manifest;
+    }
+
     // Every variable of the checkpoint with its bytes checked, before anything is handed out.
     public async Task<Dictionary<string, NDArray>> LoadAsync(CheckpointManifest manifest)
     {
@@ -67,15 +88,7 @@ public sealed class Checkpoints
     {
         string where = $"Checkpoint {manifest.Id}, snapshot of /job:ps/task:{entry.Task} (persistence id {entry.PersistenceId}, sequence nr {entry.SequenceNr})";
         var criteria = new SnapshotSelectionCriteria(entry.SequenceNr, DateTime.MaxValue, entry.SequenceNr, DateTime.MinValue);
-        object reply;
-        try
-        {
-            reply = await _snapshots.Ask<object>(new LoadSnapshot(entry.PersistenceId, criteria, entry.SequenceNr), _timeout);
-        }
-        catch (AskTimeoutException)
-        {
-            throw new UnavailableException($"{where}: store {Store.Description} did not answer within {_timeout.TotalSeconds:0} s.");
-        }
+        var reply = await AskStore(new LoadSnapshot(entry.PersistenceId, criteria, entry.SequenceNr), where);
         return reply switch
         {
             LoadSnapshotResult { Snapshot: null } => throw new DataLossException($"{where} is missing from store {Store.Description}."),
@@ -91,6 +104,18 @@ public sealed class Checkpoints
     public async Task RestoreAsync(IReadOnlyList<IActorRef> shards, CheckpointManifest manifest,
         IReadOnlyDictionary<string, (DType DType, Shape Shape)> expected, Func<string, int> ownerOf)
     {
+        var values = await LoadMatchingAsync(manifest, expected);
+        var perShard = expected.Keys.GroupBy(ownerOf).ToDictionary(g => g.Key, g => g.ToDictionary(n => n, n => values[n], StringComparer.Ordinal));
+        var replies = await Task.WhenAll(perShard.Select(p =>
+            Ask(shards[p.Key], new RestoreShard(manifest.Id, manifest.Step, p.Value), $"restoring checkpoint {manifest.Id}")));
+        foreach (var reply in replies)
+            if (reply is not ShardRestored) throw Failure(reply, $"restoring checkpoint {manifest.Id}");
+    }
+
+    // The checkpoint's values for `expected`, each checked against the graph's name, dtype and shape
+    // before any is returned: a mismatch names the variable and nothing gets restored.
+    public async Task<Dictionary<string, NDArray>> LoadMatchingAsync(CheckpointManifest manifest, IReadOnlyDictionary<string, (DType DType, Shape Shape)> expected)
+    {
         var values = await LoadAsync(manifest);
         foreach (var (name, (dtype, shape)) in expected.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
@@ -101,11 +126,7 @@ public sealed class Checkpoints
             if (shape.IsFullyDefined && !shape.Equals(value.Shape))
                 throw new InvalidArgumentException($"tensor_name = {name}; shape in the graph {shape.ToBracketString()} does not match the shape stored in checkpoint {manifest.Id}: {value.Shape.ToBracketString()}; nothing was restored.");
         }
-        var perShard = expected.Keys.GroupBy(ownerOf).ToDictionary(g => g.Key, g => g.ToDictionary(n => n, n => values[n], StringComparer.Ordinal));
-        var replies = await Task.WhenAll(perShard.Select(p =>
-            Ask(shards[p.Key], new RestoreShard(manifest.Id, manifest.Step, p.Value), $"restoring checkpoint {manifest.Id}")));
-        foreach (var reply in replies)
-            if (reply is not ShardRestored) throw Failure(reply, $"restoring checkpoint {manifest.Id}");
+        return values;
     }
 
     public async Task PruneAsync(int keep)
@@ -122,9 +143,21 @@ public sealed class Checkpoints
         foreach (var shard in manifest.Shards)
         {
             var criteria = new SnapshotSelectionCriteria(shard.SequenceNr, DateTime.MaxValue, shard.SequenceNr, DateTime.MinValue);
-            var reply = await _snapshots.Ask<object>(new DeleteSnapshots(shard.PersistenceId, criteria), _timeout);
+            var reply = await AskStore(new DeleteSnapshots(shard.PersistenceId, criteria), $"deleting checkpoint {manifest.Id}");
             if (reply is DeleteSnapshotsFailure f)
                 throw new UnavailableException($"Checkpoint {manifest.Id}: could not delete the snapshot of /job:ps/task:{shard.Task}: {f.Cause.Message}");
+        }
+    }
+
+    private async Task<object> AskStore(object message, string doing)
+    {
+        try
+        {
+            return await _snapshots.Ask<object>(message, _timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new UnavailableException($"Store {Store.Description} did not answer within {_timeout.TotalSeconds:0} s while {doing}.");
         }
     }
 
