@@ -11,8 +11,11 @@ public sealed record ShardSnapshot(
     [property: Key(0)] int Task,
     [property: Key(1)] string CheckpointId,
     [property: Key(2)] long GlobalStep,
-    [property: Key(3)] SnapshotVariable[] Variables) : IActorGraphMessage
+    [property: Key(3)] SnapshotVariable[] Variables) : IActorGraphMessage, ISerializedSizeHint
 {
+    [IgnoreMember]
+    public int SerializedSizeHint => (int)Math.Min(int.MaxValue, 256 + Variables.Sum(v => 128L + v.Name.Length * 3L + v.Data.Length));
+
     public static ShardSnapshot Of(ShardState state, string checkpointId, long globalStep) =>
         new(state.Task, checkpointId, globalStep,
             [.. state.Variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => SnapshotVariable.Of(v.Key, v.Value))]);
