@@ -42,7 +42,7 @@ public sealed partial class ShardActor
             _log.Warning("Parameter server {0} restarted after {1} and returned to {2}", _state.Device, reason, ReturnedTo());
         else
             _log.Warning("Parameter server {0} restarted after {1}; it had no checkpoint, so its variables are uninitialized", _state.Device, reason);
-        Context.System.EventStream.Publish(new ShardRestarted(_task, reason, _recoveredToStep, _recoveredCheckpoint));
+        Context.System.EventStream.Publish(new ShardRestarted(_task, reason, _recoveredToStep, _recoveredCheckpoint, PersistenceId));
     }
 
     private string ReturnedTo() => _persistence.Durability == Durability.Journal

@@ -97,7 +97,8 @@ public sealed record ShardRestarted(
     [property: Key(0)] int Task,
     [property: Key(1)] string Reason,
     [property: Key(2)] long RecoveredToStep = -1,
-    [property: Key(3)] string? RecoveredCheckpoint = null) : IShardNotice;
+    [property: Key(3)] string? RecoveredCheckpoint = null,
+    [property: Key(4)] string PersistenceId = "") : IShardNotice;
 
 // The shard's store failed it (a journal write, or recovery: an unreadable snapshot); the shard stopped.
 [MessagePackObject]

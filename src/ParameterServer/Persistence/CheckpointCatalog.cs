@@ -19,6 +19,20 @@ public sealed class CheckpointCatalog(CheckpointStore store)
         return 0;
     });
 
+    // PostgreSQL tries to compress every large bytea (TOAST); weights do not compress, so a 100 MB snapshot
+    // paid ~40% more for nothing. Stored EXTERNAL: out of line, uncompressed. Once the plugin made the table.
+    public void TuneSnapshotTable()
+    {
+        if (Store.Provider != StoreProvider.PostgreSql) return;
+        Run(c =>
+        {
+            using var check = Command(c, "SELECT a.attstorage::text FROM pg_attribute a WHERE a.attrelid = to_regclass('snapshot') AND a.attname = 'snapshot'");
+            if (check.ExecuteScalar() is string storage && storage != "e")
+                Execute(c, "ALTER TABLE snapshot ALTER COLUMN snapshot SET STORAGE EXTERNAL");
+            return 0;
+        });
+    }
+
     public void Record(CheckpointManifest manifest) => Run(c =>
         Execute(c, $"INSERT INTO {Table} (id, name, step, created, manifest) VALUES (@id, @name, @step, @created, @manifest)",
             ("id", manifest.Id), ("name", manifest.Name), ("step", manifest.Step), ("created", manifest.Time.ToString("O")), ("manifest", manifest.ToJson())));

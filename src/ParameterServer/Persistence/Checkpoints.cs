@@ -19,6 +19,12 @@ public sealed class Checkpoints
         Catalog.EnsureCreated();
         _snapshots = StorePlugins.SnapshotStore(system, store);
         _timeout = timeout ?? TimeSpan.FromSeconds(60);
+        if (store.Provider == StoreProvider.PostgreSql)
+        {
+            // A read makes the plugin create its tables now, so they can be tuned before the first snapshot.
+            AskStore(new LoadSnapshot("actorgraph/none", SnapshotSelectionCriteria.None, 0), "creating its tables").GetAwaiter().GetResult();
+            Catalog.TuneSnapshotTable();
+        }
     }
 
     public CheckpointCatalog Catalog { get; }
