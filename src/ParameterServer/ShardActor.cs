@@ -68,13 +68,26 @@ public sealed partial class ShardActor : ReceivePersistentActor
         }
         // Applied now so the next command decides on it; acknowledged only once the journal has it.
         // Async persists let the journal batch many steps' writes into one round trip.
-        var sender = Sender;
         var last = decision.Events[^1];
+        _awaitingJournal[last] = (Sender, command.StepId);
         PersistAllAsync(decision.Events, e =>
         {
-            if (ReferenceEquals(e, last)) sender.Tell(reply);
+            if (_awaitingJournal.Remove(e, out var waiting)) waiting.Sender.Tell(reply);
         });
     });
+
+    // Batches applied but not yet journaled, by their last event: told why if the journal fails them.
+    private readonly Dictionary<object, (IActorRef Sender, long StepId)> _awaitingJournal = new(ReferenceEqualityComparer.Instance);
+
+    private void FailAwaitingJournal(Func<object, bool> which, string why)
+    {
+        foreach (var e in _awaitingJournal.Keys.Where(which).ToList())
+        {
+            _awaitingJournal.Remove(e, out var waiting);
+            waiting.Sender.Tell(new ShardRequestFailed(waiting.StepId, ShardErrorCodes.Unavailable,
+                $"Parameter server {_state.Device} could not journal the updates of step {waiting.StepId}: {why}"));
+        }
+    }
 
     private void Handle(GetShardStatus _) =>
         Sender.Tell(new ShardStatus(_task, _state.Restarted, [.. _state.Variables.Keys.Order(StringComparer.Ordinal)],
@@ -104,12 +117,14 @@ public sealed partial class ShardActor : ReceivePersistentActor
     {
         _log.Error(cause, "Parameter server {0} could not journal event {1} (persistence id {2}); stopping", _state.Device, sequenceNr, PersistenceId);
         Context.System.EventStream.Publish(new ShardStoreFailed(_task, PersistenceId, cause.Message));
+        FailAwaitingJournal(_ => true, cause.Message);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         _log.Error(cause, "Parameter server {0}: the journal rejected event {1} (persistence id {2})", _state.Device, sequenceNr, PersistenceId);
+        FailAwaitingJournal(e => ReferenceEquals(e, @event), cause.Message);
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
 }
