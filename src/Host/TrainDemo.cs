@@ -1,13 +1,9 @@
-using ActorGraph.Execution;
-using ActorGraph.ParameterServer;
-using ActorGraph.ParameterServer.Persistence;
-using Akka.Actor;
-
 namespace ActorGraph.Host;
 
-// A long-running training loop on one persistent parameter-server shard, for kill tests and demos:
-// each step is one acknowledged AssignAdd of 1 to "count", so after a crash the count tells exactly
-// what survived. Restarted on the same store and job, it resumes where its shard recovered to.
+// A long-running training loop in local mode (coordinator, worker and a persistent parameter server as
+// actors), for kill tests and demos: each step is one AssignAdd of 1 to the int64 variable "count",
+// so after a crash the count tells exactly what survived. Restarted on the same store and job, the
+// parameter server recovers its state: the last checkpoint, plus the journal in journal mode.
 internal static class TrainDemo
 {
     public const string Usage = """
@@ -17,15 +13,13 @@ internal static class TrainDemo
           --job               the training job whose parameter server resumes (default train-demo)
           --durability        checkpoint (default): a crash returns to the last checkpoint;
                               journal: every acknowledged update survives a crash
-          --checkpoint-every  a checkpoint every N steps (default 50; 0: none)
+          --checkpoint-every  Saver.Save every N steps (default 50; 0: none)
           --keep              checkpoints kept in the store (default 5)
           --steps             stop after N steps (default: run until killed)
 
-        Prints one line per event: "resumed step=S count=C checkpoint=ID" or "started", then
-        "ack STEP COUNT" for each acknowledged update and "checkpoint ID step=S count=C" for each checkpoint.
+        Prints one line per event: "resumed count=C latest=ID" or "started", then "ack C" for each
+        acknowledged update and "checkpoint ID count=C" for each checkpoint.
         """;
-
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public static int Run(string[] args)
     {
@@ -36,60 +30,51 @@ internal static class TrainDemo
             return 0;
         }
         if (line.Positional.Count > 0) throw new UsageException($"train-demo takes no argument '{line.Positional[0]}'");
-        var store = CheckpointStore.Parse(line.Store);
-        var job = line.Get("--job") ?? "train-demo";
-        var durability = line.Enum("--durability", Durability.Checkpoint);
-        int every = line.Int("--checkpoint-every", 50), keep = line.Int("--keep", 5, min: 1), steps = line.Int("--steps", 0);
+        var options = new SessionOptions
+        {
+            CheckpointStore = line.Store ?? ParameterServer.Persistence.CheckpointStore.DefaultConnectionString,
+            CheckpointJob = line.Get("--job") ?? "train-demo",
+            Durability = line.Enum("--durability", Durability.Checkpoint),
+            CheckpointsToKeep = line.Int("--keep", 5, min: 1),
+        };
+        int every = line.Int("--checkpoint-every", 50), steps = line.Int("--steps", 0);
         var output = Console.Out;
 
-        using var system = ActorSystem.Create("actorgraph-train", CheckpointsCommand.Config);
-        var checkpoints = new Checkpoints(system, store);
-        var shard = system.ActorOf(ShardActor.Props(0, ShardPersistence.On(store, job, 0, durability)), "ps-0");
-        output.WriteLine($"store {store.Description} job={job} durability={durability.ToString().ToLowerInvariant()}");
-
-        var status = shard.Ask<ShardStatus>(new GetShardStatus(), Timeout).Result;
-        long step = Math.Max(0, status.LastStep);
-        if (status.Variables.Contains("count"))
+        var graph = new Graph();
+        Variable count;
+        Tensor add;
+        using (graph.AsDefault())
         {
-            var count = Answer<VariablesRead>(shard, new ReadVariables(step, ["count"])).Values[0]!.ToScalar<long>();
-            output.WriteLine($"resumed step={step} count={count} checkpoint={status.RecoveredCheckpoint ?? "none"}");
+            count = TF.GetVariable("count", [], DType.Int64, TF.ZerosInitializer());
+            add = TF.AssignAdd(count, TF.Constant(1L));
         }
-        else
+        using var session = new Session(graph, options);
+        var saver = new Saver([count]);
+        output.WriteLine($"job={session.CheckpointJob} durability={options.Durability.ToString().ToLowerInvariant()}");
+        long value;
+        try
         {
-            Answer<UpdatesApplied>(shard, new ApplyUpdates(0, [new WireUpdate(UpdateKind.Assign, "count", [], [NDArray.Scalar(0L)])]));
+            // The parameter server of this job came back with its state: train on from there.
+            value = session.Run(count).ToScalar<long>();
+            output.WriteLine($"resumed count={value} latest={saver.Latest(session) ?? "none"}");
+        }
+        catch (FailedPreconditionException)
+        {
+            session.Run(count.Initializer);
+            value = 0;
             output.WriteLine("started");
         }
         output.Flush();
 
         for (int done = 0; steps == 0 || done < steps; done++)
         {
-            step++;
-            var applied = Answer<UpdatesApplied>(shard, new ApplyUpdates(step, [new WireUpdate(UpdateKind.AssignAdd, "count", [], [NDArray.Scalar(1L)])]));
-            long count = applied.Values[0].ToScalar<long>();
-            output.WriteLine($"ack {step} {count}");
-            if (every > 0 && step % every == 0)
-            {
-                var manifest = checkpoints.SaveAsync([shard], job, step, keep: keep).Wait(Timeout, out var m) ? m : throw new TimeoutException("checkpoint");
-                output.WriteLine($"checkpoint {manifest.Id} step={step} count={count}");
-            }
+            value = session.Run(add).ToScalar<long>();
+            output.WriteLine($"ack {value}");
+            if (every > 0 && value % every == 0)
+                output.WriteLine($"checkpoint {saver.Save(session)} count={value}");
             output.Flush();
         }
         output.WriteLine("done");
-        system.Terminate().Wait(TimeSpan.FromSeconds(10));
         return 0;
-    }
-
-    private static T Answer<T>(IActorRef shard, object command) => shard.Ask<object>(command, Timeout).Result switch
-    {
-        T reply => reply,
-        ShardRequestFailed failed => throw failed.ToException(),
-        var other => throw new InternalException($"The parameter server answered {other.GetType().Name}."),
-    };
-
-    private static bool Wait<T>(this Task<T> task, TimeSpan timeout, out T result)
-    {
-        bool done = task.Wait(timeout);
-        result = done ? task.Result : default!;
-        return done;
     }
 }

@@ -11,7 +11,7 @@ public sealed class Saver(IEnumerable<Variable>? variables = null)
     public string Save(Session session, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return session.Checkpoints.Save(VariablesOf(session), name, automatic: false);
+        return session.Checkpoints.Save(VariablesOf(session), name);
     }
 
     // By id (or by name: the newest checkpoint of that name). Every variable is checked against the

@@ -86,7 +86,7 @@ public sealed partial class Graph
     // Adds an operation: checks and infers its outputs, names it uniquely, applies the device
     // and control-dependency scopes. Construction errors throw ArgumentException naming the op.
     internal Operation AddOperation(string type, Tensor[] inputs, IReadOnlyDictionary<string, object>? attrs = null,
-        string? name = null, Operation[]? controlInputs = null, OpCreation creation = OpCreation.Scoped)
+        string? name = null, Operation[]? controlInputs = null, OpCreation creation = OpCreation.Scoped, string? device = null)
     {
         var def = OpRegistry.Get(type);
         attrs ??= EmptyAttrs;
@@ -106,7 +106,7 @@ public sealed partial class Graph
                 throw new ArgumentException($"Duplicate node name in graph: '{opName}'; choose another name.");
             var specs = def.Infer(new InferContext(opName, def.Type, inputs, attrs));
             var control = ControlInputsFor(inputs, controlInputs);
-            var op = new Operation(this, _ops.Count, opName, def, inputs, control, CurrentDevice, attrs);
+            var op = new Operation(this, _ops.Count, opName, def, inputs, control, device ?? CurrentDevice, attrs);
             var outputs = new Tensor[specs.Length];
             for (int i = 0; i < specs.Length; i++)
                 outputs[i] = def.IsVariable ? new Variable(op, specs[i].Shape, specs[i].DType, attrs.TryGetValue("trainable", out var t) && (bool)t)

@@ -63,6 +63,9 @@ public sealed partial class CompiledPlan
                 throw Errors.Uninitialized(v);
     }
 
+    // The error a Run would give for an unfed placeholder on the path; null when every one is fed.
+    internal ActorGraphException? MissingFeedError() => _missingFeed?.Invoke();
+
     private static InvalidArgumentException MissingFeed(Operation placeholder, IReadOnlyList<Operation> roots, ISet<Tensor> fed)
     {
         var output = placeholder.Outputs[0];

@@ -15,5 +15,6 @@ internal static class OpFamilies
         GradientOps.Defs,
         RandomOps.Defs,
         TrainingOps.Defs,
+        RuntimeOps.Defs,
     ];
 }

@@ -34,7 +34,7 @@ public sealed class Checkpoints
 
     // variables: the names the checkpoint covers (null: everything the shards hold).
     public async Task<CheckpointManifest> SaveAsync(IReadOnlyList<IActorRef> shards, string job, long step, string? name = null,
-        IReadOnlyCollection<string>? variables = null, int keep = 5)
+        IReadOnlyCollection<string>? variables = null, int keep = 5, bool requireAll = false)
     {
         var id = NewId(step);
         var replies = await Task.WhenAll(shards.Select(s => Ask(s, new SaveShardCheckpoint(id, step, Store.SnapshotPluginId), $"saving checkpoint {id}")));
@@ -42,6 +42,8 @@ public sealed class Checkpoints
         foreach (var reply in replies)
             saved.Add(reply as ShardCheckpointSaved ?? throw Failure(reply, $"saving checkpoint {id}"));
         var covered = saved.SelectMany(s => s.Variables).Where(v => variables is null || variables.Contains(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal).ToArray();
+        if (requireAll && variables is not null && variables.Except(covered.Select(v => v.Name)).Order(StringComparer.Ordinal).FirstOrDefault() is { } missing)
+            throw new FailedPreconditionException($"Attempting to use uninitialized value {missing}: no parameter server holds it, so checkpoint {id} was not recorded.");
         var manifest = new CheckpointManifest(id, name, step, DateTimeOffset.UtcNow, job,
             [.. saved.OrderBy(s => s.Task).Select(s => new ShardEntry(s.Task, s.PersistenceId, s.SequenceNr))], covered);
         // Recorded last: a checkpoint is listed only once every shard's snapshot is stored.

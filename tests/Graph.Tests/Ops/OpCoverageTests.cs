@@ -10,6 +10,8 @@ public class OpCoverageTests
     {
         ["Const"] = "a source; every case feeds its inputs and builds constants of its own",
         ["Placeholder"] = "a source; every case is built on placeholders",
+        ["_Recv"] = "runtime: a partition's input endpoint, fed by its worker (no kernel); tested with the workers",
+        ["_Send"] = "runtime: a partition's output endpoint, fetched by its worker (no kernel); tested with the workers",
         ["NoOp"] = "computes nothing",
         ["VariableV2"] = "state: tested with sessions and optimizers",
         ["Assign"] = "state: writes a variable",
