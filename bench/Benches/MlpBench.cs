@@ -1,34 +1,30 @@
-using System.Diagnostics;
+using ActorGraph.Bench.Harness;
 
 namespace ActorGraph.Bench.Benches;
 
-// An MLP training step (MatMul, Relu, softmax cross-entropy, GradientDescent) on random batches:
-// samples/s for the executor alone and for local mode's actors, in the same run.
+// One MLP training step (784-256-256-10, ReLU, softmax cross-entropy, SGD) on a synthetic batch:
+// samples/s for the executor alone and, with --mode local, local mode's actors in the same run.
 public static class MlpBench
 {
-    public static int Run(string[] args)
+    public static void Run(Options options, Report report)
     {
-        string mode = Option(args, "--mode", "local");
-        int workers = int.Parse(Option(args, "--workers", "1"));
-        int ps = int.Parse(Option(args, "--ps", "1"));
-        int steps = int.Parse(Option(args, "--steps", "300"));
-        int trials = int.Parse(Option(args, "--trials", "5"));
-        int batch = int.Parse(Option(args, "--batch", "64"));
-        if (mode != "local")
-        {
-            Console.Error.WriteLine($"mlp: mode '{mode}' is not supported yet; use --mode local.");
-            return 2;
-        }
-        Console.WriteLine($"mlp 784-256-10, batch {batch}: {steps} steps per trial, median of {trials} trials (samples/s)");
-        var baseline = Measure(new SessionOptions { ExecutorOnly = true }, steps, trials, batch);
-        Report("executor alone", baseline, baseline);
-        Report("local 1 worker / 1 ps", Measure(new SessionOptions(), steps, trials, batch), baseline);
+        string mode = options.String("mode", "executor");
+        int workers = options.Int("workers", 1), ps = options.Int("ps", 1);
+        int batch = options.Int("batch", 128);
+        int steps = options.Int("steps", 100);
+        int trials = options.Int("trials", 5);
+        if (mode is not ("executor" or "local"))
+            throw new ArgumentException($"mlp: --mode {mode} is not known; use executor or local.");
+
+        var executor = report.Add("samples_per_s", [("mode", "executor"), ("batch", batch)], Steps(new SessionOptions { ExecutorOnly = true }, batch, steps, trials), "samples/s");
+        if (mode != "local") return;
+        report.Add("samples_per_s", [("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], Steps(new SessionOptions(), batch, steps, trials), "samples/s", executor);
         if (workers != 1 || ps != 1)
-            Report($"local {workers} workers / {ps} ps", Measure(new SessionOptions { Workers = workers, ParameterServers = ps }, steps, trials, batch), baseline);
-        return 0;
+            report.Add("samples_per_s", [("mode", "local"), ("batch", batch), ("workers", workers), ("ps", ps)],
+                Steps(new SessionOptions { Workers = workers, ParameterServers = ps }, batch, steps, trials), "samples/s", executor);
     }
 
-    private static double[] Measure(SessionOptions options, int steps, int trials, int batch)
+    private static Stats Steps(SessionOptions options, int batch, int steps, int trials)
     {
         const int features = 784, hidden = 256, classes = 10;
         var graph = new Graph();
@@ -37,9 +33,13 @@ public static class MlpBench
         var labels = TF.Placeholder(DType.Float32, [-1, classes]);
         var w1 = TF.GetVariable("w1", [features, hidden], initializer: TF.GlorotUniformInitializer(seed: 1));
         var b1 = TF.GetVariable("b1", [hidden], initializer: TF.ZerosInitializer());
-        var w2 = TF.GetVariable("w2", [hidden, classes], initializer: TF.GlorotUniformInitializer(seed: 2));
-        var b2 = TF.GetVariable("b2", [classes], initializer: TF.ZerosInitializer());
-        var logits = TF.MatMul(TF.Relu(TF.MatMul(x, w1) + b1), w2) + b2;
+        var w2 = TF.GetVariable("w2", [hidden, hidden], initializer: TF.GlorotUniformInitializer(seed: 2));
+        var b2 = TF.GetVariable("b2", [hidden], initializer: TF.ZerosInitializer());
+        var w3 = TF.GetVariable("w3", [hidden, classes], initializer: TF.GlorotUniformInitializer(seed: 3));
+        var b3 = TF.GetVariable("b3", [classes], initializer: TF.ZerosInitializer());
+        var h1 = TF.Relu(TF.MatMul(x, w1) + b1);
+        var h2 = TF.Relu(TF.MatMul(h1, w2) + b2);
+        var logits = TF.MatMul(h2, w3) + b3;
         var loss = TF.ReduceMean(TF.SoftmaxCrossEntropyWithLogits(labels, logits));
         var train = new GradientDescentOptimizer(0.05).Minimize(loss);
         using var sess = new Session(graph, options);
@@ -50,28 +50,11 @@ public static class MlpBench
         for (int i = 0; i < xs.Length; i++) xs[i] = rng.NextSingle();
         for (int i = 0; i < batch; i++) ys[i * classes + rng.Next(classes)] = 1;
         var feed = new FeedDict { [x] = NDArray.FromArray(xs, [batch, features]), [labels] = NDArray.FromArray(ys, [batch, classes]) };
-        for (int i = 0; i < Math.Max(10, steps / 5); i++) sess.Run([loss, train], feed);
-        var results = new double[trials];
-        for (int t = 0; t < trials; t++)
+        return Measure.Trials(() =>
         {
-            var clock = Stopwatch.StartNew();
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
             for (int i = 0; i < steps; i++) sess.Run([loss, train], feed);
-            results[t] = steps * batch / clock.Elapsed.TotalSeconds;
-        }
-        return results;
-    }
-
-    private static void Report(string name, double[] samplesPerSecond, double[] baseline)
-    {
-        Array.Sort(samplesPerSecond);
-        double median = samplesPerSecond[samplesPerSecond.Length / 2];
-        double ratio = median / baseline.Order().ElementAt(baseline.Length / 2);
-        Console.WriteLine($"  {name,-24} median {median,10:F0}  min {samplesPerSecond[0],10:F0}  max {samplesPerSecond[^1],10:F0}  ({ratio:F2}× executor)");
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+            return steps * batch / System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }, warmup: 1, trials);
     }
 }

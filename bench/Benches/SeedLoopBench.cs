@@ -1,32 +1,31 @@
-using System.Diagnostics;
+using ActorGraph.Bench.Harness;
 
 namespace ActorGraph.Bench.Benches;
 
-// The seed's training loop (y = m·x + b, two scalar variables, GradientDescent): µs per step for
-// the executor alone and for local mode's actors, measured in the same run.
+// The seed's training loop (y = m·x + b, two scalar variables, GradientDescent) through
+// Session.Run: µs per step. Baselines in the same run: the executor alone, and a hand-written
+// float loop doing the same arithmetic (the floor no graph runtime can beat).
 public static class SeedLoopBench
 {
-    public static int Run(string[] args)
+    public static void Run(Options options, Report report)
     {
-        string mode = Option(args, "--mode", "local");
-        int workers = int.Parse(Option(args, "--workers", "2"));
-        int ps = int.Parse(Option(args, "--ps", "2"));
-        int steps = int.Parse(Option(args, "--steps", "200000"));
-        int trials = int.Parse(Option(args, "--trials", "5"));
-        if (mode != "local")
-        {
-            Console.Error.WriteLine($"seed-loop: mode '{mode}' is not supported yet; use --mode local.");
-            return 2;
-        }
-        Console.WriteLine($"seed-loop: {steps} steps per trial, median of {trials} trials (µs/step)");
-        Report("executor alone", Measure(new SessionOptions { ExecutorOnly = true }, steps, trials));
-        Report("local 1 worker / 1 ps", Measure(new SessionOptions(), steps, trials));
+        string mode = options.String("mode", "executor");
+        int workers = options.Int("workers", 1), ps = options.Int("ps", 1);
+        int steps = options.Int("steps", 100_000);
+        int trials = options.Int("trials", 5);
+        if (mode is not ("executor" or "local"))
+            throw new ArgumentException($"seed-loop: --mode {mode} is not known; use executor or local.");
+
+        var floor = report.Add("us_per_step", [("mode", "float-loop")], Measure.Trials(() => FloatLoop(steps), 1, trials), "us");
+        var executor = report.Add("us_per_step", [("mode", "executor")], Loop(new SessionOptions { ExecutorOnly = true }, steps, trials), "us", floor);
+        if (mode != "local") return;
+        report.Add("us_per_step", [("mode", "local"), ("workers", 1), ("ps", 1)], Loop(new SessionOptions(), steps, trials), "us", executor);
         if (workers != 1 || ps != 1)
-            Report($"local {workers} workers / {ps} ps", Measure(new SessionOptions { Workers = workers, ParameterServers = ps }, steps, trials));
-        return 0;
+            report.Add("us_per_step", [("mode", "local"), ("workers", workers), ("ps", ps)],
+                Loop(new SessionOptions { Workers = workers, ParameterServers = ps }, steps, trials), "us", executor);
     }
 
-    private static double[] Measure(SessionOptions options, int steps, int trials)
+    private static Stats Loop(SessionOptions options, int steps, int trials)
     {
         var graph = new Graph();
         using var scope = graph.AsDefault();
@@ -40,34 +39,33 @@ public static class SeedLoopBench
         using var sess = new Session(graph, options);
         sess.Run(init);
         var rng = new Random(1);
-        void Loop(int n)
+        return Measure.Trials(() =>
         {
-            for (int i = 0; i < n; i++)
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (int i = 0; i < steps; i++)
             {
                 float input = rng.NextSingle();
                 sess.Run([loss, trainOp], new FeedDict { [x] = input, [y] = 0.3f * input + 0.7f });
             }
-        }
-        Loop(Math.Min(steps, 20_000));
-        var results = new double[trials];
-        for (int t = 0; t < trials; t++)
+            return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps;
+        }, warmup: 1, trials);
+    }
+
+    // The same model and update, as plain C#.
+    private static double FloatLoop(int steps)
+    {
+        var rng = new Random(1);
+        float m = 0, b = 0;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < steps; i++)
         {
-            var clock = Stopwatch.StartNew();
-            Loop(steps);
-            results[t] = clock.Elapsed.TotalMicroseconds / steps;
+            float input = rng.NextSingle(), target = 0.3f * input + 0.7f;
+            float error = target - (m * input + b);
+            m += 1e-3f * 2 * error * input;
+            b += 1e-3f * 2 * error;
         }
-        return results;
-    }
-
-    private static void Report(string name, double[] perStep)
-    {
-        Array.Sort(perStep);
-        Console.WriteLine($"  {name,-24} median {perStep[perStep.Length / 2],7:F2}  min {perStep[0],7:F2}  max {perStep[^1],7:F2}");
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        double us = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps;
+        if (float.IsNaN(m + b)) throw new InvalidOperationException("diverged");
+        return us;
     }
 }

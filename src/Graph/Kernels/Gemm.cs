@@ -1,79 +1,124 @@
-using System.Numerics;
-using System.Numerics.Tensors;
-
 namespace ActorGraph.Kernels;
 
-// C[m×n] = op(A)[m×k] · op(B)[k×n], or C += … when accumulate; row-major, ld* = row strides.
-// A simple, correct stand-in: the blocked, multi-threaded GEMM replaces this file at merge,
-// so maxThreads is accepted and ignored here.
-public static class Gemm
+// C[m×n] = op(A)[m×k] · op(B)[k×n], or C += … when accumulate. Row-major storage throughout:
+// A is m×k (lda = row stride) or, when transA, k×m; B is k×n or, when transB, n×k.
+// maxThreads: 0 = decide from the size of the product, 1 = single thread, t > 1 = at most t threads.
+// When accumulate is false C is overwritten, never read, so NaN garbage in C does not leak into the result.
+public static unsafe partial class Gemm
 {
-    public static void Multiply(int m, int n, int k, ReadOnlySpan<float> a, int lda, bool transA,
-        ReadOnlySpan<float> b, int ldb, bool transB, Span<float> c, int ldc, bool accumulate = false, int maxThreads = 0) =>
-        Product(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, maxThreads);
+    // Below ~2^21 multiply-adds a product takes < ~40 µs on one core; handing half of it to a pool
+    // thread costs a few µs plus re-packing the shared operand, so it stops paying around here.
+    const long ParallelThreshold = 1L << 21;
 
-    public static void Multiply(int m, int n, int k, ReadOnlySpan<double> a, int lda, bool transA,
-        ReadOnlySpan<double> b, int ldb, bool transB, Span<double> c, int ldc, bool accumulate = false, int maxThreads = 0) =>
-        Product(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, maxThreads);
+    // Each extra thread should get at least this many multiply-adds when the thread count is decided here.
+    const long WorkPerThread = 1L << 20;
 
-    public static void Multiply(int m, int n, int k, ReadOnlySpan<int> a, int lda, bool transA,
-        ReadOnlySpan<int> b, int ldb, bool transB, Span<int> c, int ldc, bool accumulate = false, int maxThreads = 0) =>
-        Product(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, maxThreads);
+    public static void Multiply(int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, bool transA,
+        ReadOnlySpan<float> b, int ldb, bool transB,
+        Span<float> c, int ldc, bool accumulate = false, int maxThreads = 0)
+    {
+        Validate(m, n, k, a.Length, lda, transA, b.Length, ldb, transB, c.Length, ldc, maxThreads);
+        if (m == 0 || n == 0)
+            return;
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            if (k == 0)
+            {
+                if (!accumulate)
+                    ClearRows(pc, m, n, ldc);
+                return;
+            }
+            if (m == 1 || n == 1)
+                MultiplyVector(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate);
+            else
+                MultiplyFloat(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
+        }
+    }
 
-    public static void Multiply(int m, int n, int k, ReadOnlySpan<long> a, int lda, bool transA,
-        ReadOnlySpan<long> b, int ldb, bool transB, Span<long> c, int ldc, bool accumulate = false, int maxThreads = 0) =>
-        Product(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, maxThreads);
+    // The blocked float path with the portable micro-kernel, so tests cover it on machines that have FMA.
+    internal static void MultiplyPortable(int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, bool transA,
+        ReadOnlySpan<float> b, int ldb, bool transB,
+        Span<float> c, int ldc, bool accumulate = false)
+    {
+        Validate(m, n, k, a.Length, lda, transA, b.Length, ldb, transB, c.Length, ldc, 1);
+        if (m == 0 || n == 0 || k == 0)
+            return;
+        fixed (float* pa = a, pb = b, pc = c)
+            Blocked(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, portable: true);
+    }
 
-    private static void Product<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, bool transA,
-        ReadOnlySpan<T> b, int ldb, bool transB, Span<T> c, int ldc, bool accumulate, int maxThreads)
-        where T : unmanaged, INumber<T>
+    public static void Multiply(int m, int n, int k,
+        ReadOnlySpan<double> a, int lda, bool transA,
+        ReadOnlySpan<double> b, int ldb, bool transB,
+        Span<double> c, int ldc, bool accumulate = false, int maxThreads = 0)
+    {
+        Validate(m, n, k, a.Length, lda, transA, b.Length, ldb, transB, c.Length, ldc, maxThreads);
+        fixed (double* pa = a, pb = b, pc = c)
+            MultiplySimple(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
+    }
+
+    public static void Multiply(int m, int n, int k,
+        ReadOnlySpan<int> a, int lda, bool transA,
+        ReadOnlySpan<int> b, int ldb, bool transB,
+        Span<int> c, int ldc, bool accumulate = false, int maxThreads = 0)
+    {
+        Validate(m, n, k, a.Length, lda, transA, b.Length, ldb, transB, c.Length, ldc, maxThreads);
+        fixed (int* pa = a, pb = b, pc = c)
+            MultiplySimple(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
+    }
+
+    public static void Multiply(int m, int n, int k,
+        ReadOnlySpan<long> a, int lda, bool transA,
+        ReadOnlySpan<long> b, int ldb, bool transB,
+        Span<long> c, int ldc, bool accumulate = false, int maxThreads = 0)
+    {
+        Validate(m, n, k, a.Length, lda, transA, b.Length, ldb, transB, c.Length, ldc, maxThreads);
+        fixed (long* pa = a, pb = b, pc = c)
+            MultiplySimple(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
+    }
+
+    // An explicit maxThreads is a cap, not an order: small products still run on the calling thread,
+    // because splitting them costs more than it saves whatever the caller asked for.
+    static int ThreadCount(int m, int n, int k, int maxThreads)
+    {
+        int cap = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
+        long work = (long)m * n * k;
+        if (cap == 1 || work < ParallelThreshold)
+            return 1;
+        return (int)Math.Clamp(work / WorkPerThread, 1, cap);
+    }
+
+    // The kernels run on raw pointers, so every bound is checked here, once, before any of them is touched.
+    static void Validate(int m, int n, int k, int aLength, int lda, bool transA, int bLength, int ldb, bool transB,
+        int cLength, int ldc, int maxThreads)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfNegative(maxThreads);
-        CheckOperand(nameof(a), a.Length, transA ? k : m, transA ? m : k, lda);
-        CheckOperand(nameof(b), b.Length, transB ? n : k, transB ? k : n, ldb);
-        CheckOperand(nameof(c), c.Length, m, n, ldc);
-        if (m == 0 || n == 0) return;
-        if (k == 0)
-        {
-            if (!accumulate)
-                for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear();
-            return;
-        }
-        // A row of op(A), gathered once per output row when A is stored transposed.
-        var aRow = transA ? new T[k] : null;
-        for (int i = 0; i < m; i++)
-        {
-            var cRow = c.Slice(i * ldc, n);
-            if (!accumulate) cRow.Clear();
-            ReadOnlySpan<T> ai;
-            if (transA)
-            {
-                for (int p = 0; p < k; p++) aRow![p] = a[p * lda + i];
-                ai = aRow;
-            }
-            else ai = a.Slice(i * lda, k);
-            if (transB)
-            {
-                // Rows of B are the columns of op(B): each output is one dot product.
-                for (int j = 0; j < n; j++) cRow[j] += TensorPrimitives.Dot(ai, b.Slice(j * ldb, k));
-            }
-            else
-            {
-                // C[i,:] += A[i,p] · B[p,:], a vectorized row update per p.
-                for (int p = 0; p < k; p++)
-                    TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), ai[p], cRow, cRow);
-            }
-        }
+        CheckOperand("a", aLength, transA ? k : m, transA ? m : k, lda, nameof(lda));
+        CheckOperand("b", bLength, transB ? n : k, transB ? k : n, ldb, nameof(ldb));
+        CheckOperand("c", cLength, m, n, ldc, nameof(ldc));
     }
 
-    private static void CheckOperand(string name, int length, int rows, int cols, int ld)
+    static void CheckOperand(string name, int length, int rows, int cols, int ld, string ldName)
     {
-        if (rows == 0 || cols == 0) return;
-        if (ld < cols) throw new ArgumentOutOfRangeException($"ld{name}", ld, $"The row stride of {name} must be at least its row width {cols}.");
+        if (rows == 0 || cols == 0)
+            return;
+        if (ld < cols)
+            throw new ArgumentOutOfRangeException(ldName, ld, $"The row stride of {name} must be at least its row width {cols}.");
         long needed = (long)(rows - 1) * ld + cols;
-        if (needed > length) throw new ArgumentException($"{name} holds {length} elements but a {rows}×{cols} matrix with stride {ld} needs {needed}.", name);
+        if (needed > length)
+            throw new ArgumentException($"{name} holds {length} elements but a {rows}×{cols} matrix with stride {ld} needs {needed}.", name);
     }
+
+    static void ClearRows<T>(T* c, int m, int n, int ldc) where T : unmanaged
+    {
+        for (int i = 0; i < m; i++)
+            new Span<T>(c + (long)i * ldc, n).Clear();
+    }
+
+    static int RoundUp(int x, int unit) => (x + unit - 1) / unit * unit;
 }

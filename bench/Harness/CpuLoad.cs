@@ -1,0 +1,49 @@
+using System.Diagnostics;
+
+namespace ActorGraph.Bench.Harness;
+
+// The bench machines are shared: another engineer's build on the second core halves a two-thread figure.
+// This measures how many cores other processes kept busy while a figure was taken (Linux /proc/stat;
+// null elsewhere), so a reader can tell a slow result from a crowded machine.
+public sealed class CpuLoad
+{
+    readonly long _busyTicks, _totalTicks;
+    readonly TimeSpan _ownCpu;
+    readonly long _start;
+
+    CpuLoad(long busyTicks, long totalTicks)
+    {
+        (_busyTicks, _totalTicks) = (busyTicks, totalTicks);
+        _ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        _start = Stopwatch.GetTimestamp();
+    }
+
+    public static CpuLoad? Start() => ReadStat() is (long busy, long total) ? new CpuLoad(busy, total) : null;
+
+    // Average cores busy with anything but this process since Start.
+    public double? OtherCores()
+    {
+        if (ReadStat() is not (long busy, long total) || total == _totalTicks)
+            return null;
+        double wall = Stopwatch.GetElapsedTime(_start).TotalSeconds;
+        double allBusyCores = (double)(busy - _busyTicks) / (total - _totalTicks) * Environment.ProcessorCount;
+        double ownCores = (Process.GetCurrentProcess().TotalProcessorTime - _ownCpu).TotalSeconds / wall;
+        return Math.Max(0, allBusyCores - ownCores);
+    }
+
+    // First line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ...", in clock ticks.
+    static (long Busy, long Total)? ReadStat()
+    {
+        try
+        {
+            string line = File.ReadLines("/proc/stat").First();
+            long[] t = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
+            long idle = t[3] + t[4];
+            return (t.Sum() - idle, t.Sum());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+}

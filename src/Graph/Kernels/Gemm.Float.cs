@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ActorGraph.Kernels;
+
+// GotoBLAS/BLIS loop nest: jc (NC columns of B) → pc (KC deep: pack B into a KC×NC panel that lives in L2/L3)
+// → ic (MC rows: pack A into an MC×KC block that lives in L2) → jr (NR) → ir (MR) → micro-kernel,
+// so one KC×NR sliver of B stays in L1 while the A block streams past it.
+public static unsafe partial class Gemm
+{
+    // Tunable from the gemm bench (--kc/--mc/--nc); MC must stay a multiple of MR and NC of NR.
+    internal static int KC = 256;
+    internal static int MC = 72;
+    internal static int NC = 4080;
+
+    // Packing A pays only when the block is reused across enough NR-wide column panels; with fewer,
+    // the kernel reads A in place. Packing B pays only when more than this many rows of C reuse each sliver.
+    internal static int PackAMinN = 3 * NR;
+    internal static int PackBMinM = 2 * MR;
+
+    // One pinned scratch array per thread: no per-call allocation or pool round trip, stable 64-byte-aligned addresses.
+    [ThreadStatic] static float[]? t_scratch;
+
+    static void MultiplyFloat(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB,
+        float* c, int ldc, bool accumulate, int threads)
+    {
+        if (threads <= 1)
+        {
+            Blocked(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
+            return;
+        }
+        // Split the wider of m and n: each thread re-packs the whole of the other operand, so this keeps
+        // the duplicated packing to the smaller one.
+        bool splitN = n >= m;
+        int dim = splitN ? n : m, unit = splitN ? NR : MR;
+        // One chunk per thread: finer chunks (measured 2 and 4 per thread) re-pack the shared operand more often
+        // and cost more in Parallel.For overhead than they win back in balance.
+        int chunk = RoundUp((dim + threads - 1) / threads, unit);
+        int parts = (dim + chunk - 1) / chunk;
+        if (parts <= 1)
+        {
+            Blocked(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
+            return;
+        }
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
+        {
+            int start = t * chunk, size = Math.Min(chunk, dim - start);
+            float* ta = (float*)pa, tb = (float*)pb, tc = (float*)pc;
+            if (splitN)
+            {
+                tb += transB ? (long)start * ldb : start;
+                Blocked(m, size, k, ta, lda, transA, tb, ldb, transB, tc + start, ldc, accumulate);
+            }
+            else
+            {
+                ta += transA ? start : (long)start * lda;
+                Blocked(size, n, k, ta, lda, transA, tb, ldb, transB, tc + (long)start * ldc, ldc, accumulate);
+            }
+        });
+    }
+
+    static void Blocked(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB,
+        float* c, int ldc, bool accumulate, bool portable = false)
+    {
+        int kcMax = Math.Min(KC, k), mcMax = Math.Min(MC, RoundUp(m, MR)), ncMax = Math.Min(NC, RoundUp(n, NR));
+        bool packA = n >= PackAMinN, packB = transB || m >= PackBMinM;
+        float* scratch = Scratch((mcMax + MR) * kcMax + (ncMax + NR) * kcMax + 32);
+        float* packedA = scratch, edgeA = packedA + mcMax * kcMax;
+        float* packedB = AlignTo64(edgeA + MR * kcMax), edgeB = packedB + ncMax * kcMax;
+        nint rsA = transA ? 1 : lda, csA = transA ? lda : 1;
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                float* bBlock = transB ? b + (long)jc * ldb + pc : b + (long)pc * ldb + jc;
+                Panels bPanels;
+                if (packB)
+                {
+                    PackB(kc, nc, bBlock, ldb, transB, packedB);
+                    bPanels = Panels.Packed(packedB, NR, kc);
+                }
+                else
+                {
+                    int full = nc / NR * NR;
+                    if (full < nc)
+                        PackB(kc, nc - full, bBlock + full, ldb, false, edgeB);
+                    bPanels = new Panels(bBlock, NR, 0, ldb, edgeB, full / NR);
+                }
+                bool load = accumulate || pc > 0;
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    float* aBlock = a + ic * rsA + pc * csA;
+                    Panels aPanels;
+                    if (packA)
+                    {
+                        PackA(mc, kc, aBlock, lda, transA, packedA);
+                        aPanels = Panels.Packed(packedA, MR, kc);
+                    }
+                    else
+                    {
+                        int full = mc / MR * MR;
+                        if (full < mc)
+                            PackA(mc - full, kc, aBlock + full * rsA, lda, transA, edgeA);
+                        aPanels = new Panels(aBlock, MR * rsA, rsA, csA, edgeA, full / MR);
+                    }
+                    MacroKernel(mc, nc, kc, aPanels, bPanels, c + (long)ic * ldc + jc, ldc, load, portable);
+                }
+            }
+        }
+    }
+
+    // Where the micro-panels of a block are: either packed one after another, or in place in the caller's
+    // matrix (step apart, element strides across/along) except for a partial last panel, which is always packed
+    // because reading a full panel there would run past the end of the operand.
+    readonly struct Panels(float* origin, nint step, nint across, nint along, float* edge, int edgeIndex)
+    {
+        public static Panels Packed(float* origin, int width, int kc) => new(origin, width * kc, 1, width, null, int.MaxValue);
+
+        public float* At(int index, int width, out nint across, out nint along)
+        {
+            if (index < edgeIndex)
+            {
+                (across, along) = (_across, _along);
+                return _origin + index * _step;
+            }
+            (across, along) = (1, width);
+            return _edge;
+        }
+
+        readonly float* _origin = origin, _edge = edge;
+        readonly nint _step = step, _across = across, _along = along;
+    }
+
+    static void MacroKernel(int mc, int nc, int kc, Panels aPanels, Panels bPanels, float* c, int ldc, bool load, bool portable)
+    {
+        bool fma = s_useFma && !portable;
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int nr = Math.Min(NR, nc - jr);
+            float* bPanel = bPanels.At(jr / NR, NR, out _, out nint rsB);
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                int mr = Math.Min(MR, mc - ir);
+                float* aPanel = aPanels.At(ir / MR, MR, out nint rsA, out nint csA), cTile = c + (long)ir * ldc + jr;
+                if (!fma)
+                    KernelPortable(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, mr, nr, load);
+                else if (mr == MR && nr == NR)
+                    KernelFma(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, load);
+                else
+                    KernelEdge(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, mr, nr, load);
+            }
+        }
+    }
+
+    static float* Scratch(int length)
+    {
+        var array = t_scratch;
+        if (array is null || array.Length < length + 16)
+            t_scratch = array = GC.AllocateUninitializedArray<float>(RoundUp(length + 16, 4096), pinned: true);
+        return AlignTo64((float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)));
+    }
+
+    static float* AlignTo64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+}
