@@ -46,6 +46,7 @@ public sealed class BadDataTests() : TestKit(ActorConfig)
     {
         var (checkpoints, manifest, shards) = await Saved(kind);
         var entry = manifest.Shards[0];
+        Assert.Equal(ActorGraph.Messaging.ActorGraphSerializer.Id, SerializerOf(checkpoints.Store, entry));
         var row = ReadSnapshotRow(checkpoints.Store, entry);
         var kernel = MemoryMarshal.AsBytes(Values["kernel"].AsSpan<float>()).ToArray();
         int at = row.AsSpan().IndexOf(kernel.AsSpan(100, 16));
@@ -112,6 +113,15 @@ public sealed class BadDataTests() : TestKit(ActorConfig)
         c.Open();
         using var command = Command(c, "SELECT snapshot FROM snapshot WHERE persistence_id = @p AND sequence_number = @s", entry);
         return (byte[])command.ExecuteScalar()!;
+    }
+
+    // Snapshots go through the project's MessagePack serializer, never a JSON fallback.
+    private static long SerializerOf(CheckpointStore store, ShardEntry entry)
+    {
+        using var c = store.CreateConnection();
+        c.Open();
+        using var command = Command(c, "SELECT serializer_id FROM snapshot WHERE persistence_id = @p AND sequence_number = @s", entry);
+        return Convert.ToInt64(command.ExecuteScalar());
     }
 
     private static void WriteSnapshotRow(CheckpointStore store, ShardEntry entry, byte[] bytes)

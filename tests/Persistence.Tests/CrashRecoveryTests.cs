@@ -58,6 +58,20 @@ public sealed class CrashRecoveryTests() : TestKit(ActorConfig)
         await shard.Ask<ShardRequestFailed>(new CrashShard(99, "injected"), Wait);
         Assert.Equal(50L, notices.ExpectMsg<ShardRestarted>(Wait).RecoveredToStep);
         Assert.Equal(50L, (await Read(shard, "count"))[0]!.ToScalar<long>());
+        Assert.Equal([(long)ActorGraph.Messaging.ActorGraphSerializer.Id], JournalSerializers(store));
+    }
+
+    // Journaled events go through the project's MessagePack serializer, never a JSON fallback.
+    private static long[] JournalSerializers(CheckpointStore store)
+    {
+        using var c = store.CreateConnection();
+        c.Open();
+        using var command = c.CreateCommand();
+        command.CommandText = "SELECT DISTINCT identifier FROM journal";
+        using var reader = command.ExecuteReader();
+        var ids = new List<long>();
+        while (reader.Read()) ids.Add(Convert.ToInt64(reader.GetValue(0)));
+        return [.. ids];
     }
 
     [Theory]

@@ -28,10 +28,10 @@ public sealed class HostProcess : IDisposable
     public IReadOnlyList<string> Seen => _seen;
 
     // Reads lines until one satisfies `done`; fails with what the process said when time runs out.
-    public string ReadUntil(Func<string, bool> done, TimeSpan timeout)
+    public string ReadUntil(Func<string, bool> done, TimeSpan timeout, bool failIfMissing = true)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
+        while (clock.Elapsed < timeout || (!failIfMissing && !_lines.IsCompleted))
         {
             if (!_lines.TryTake(out var line, TimeSpan.FromMilliseconds(200)))
             {
@@ -41,6 +41,9 @@ public sealed class HostProcess : IDisposable
             _seen.Add(line);
             if (done(line)) return line;
         }
+        // Whatever is left once the process has exited.
+        while (_lines.TryTake(out var rest, TimeSpan.FromSeconds(5))) _seen.Add(rest);
+        if (!failIfMissing) return "";
         Assert.Fail($"The host did not print the expected line within {timeout.TotalSeconds:0} s. Output:\n{string.Join("\n", _seen.TakeLast(20))}\nErrors:\n{string.Join("\n", _errors.Take(40))}");
         return "";
     }

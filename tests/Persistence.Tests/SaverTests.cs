@@ -115,6 +115,25 @@ public sealed class SaverTests
         Assert.All(all, c => Assert.Equal("auto", c.Name));
     }
 
+    [Fact]
+    public async Task Automatic_checkpoints_every_time_span_are_taken_after_the_step_that_crosses_it()
+    {
+        var model = new Model();
+        using var session = new Session(model.Graph, new SessionOptions
+        {
+            CheckpointStore = TestStores.Create(TestStores.Sqlite), CheckpointEvery = TimeSpan.FromMilliseconds(300),
+        });
+        session.Run(model.Init);
+        for (int i = 0; i < 8; i++)
+        {
+            model.Step(session, i);
+            await Task.Delay(100);
+        }
+        var all = new Saver().List(session);
+        Assert.InRange(all.Count, 1, 4);
+        Assert.All(all, c => Assert.Equal("auto", c.Name));
+    }
+
     [Theory]
     [MemberData(nameof(TestStores.Kinds), MemberType = typeof(TestStores))]
     public void A_checkpoint_of_another_shape_names_the_variable_and_changes_nothing(string kind)
