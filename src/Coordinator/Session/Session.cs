@@ -7,6 +7,7 @@ namespace ActorGraph;
 public sealed class Session : IDisposable
 {
     private readonly ISessionRuntime _runtime;
+    private readonly TrapWarnings _traps;
     // Steps run under the read side; a checkpoint's cut takes the write side: new steps wait, running ones finish.
     private readonly ReaderWriterLockSlim _stepGate = new(LockRecursionPolicy.NoRecursion);
     private SessionCheckpoints? _checkpoints;
@@ -20,6 +21,7 @@ public sealed class Session : IDisposable
         Graph = graph ?? Graph.Default;
         CheckpointJob = Options.CheckpointJob ?? $"session-{Guid.NewGuid().ToString("N")[..12]}";
         _runtime = Options.ExecutorOnly ? new ExecutorRuntime(Graph, Options) : new LocalRuntime(Graph, Options, CheckpointJob);
+        _traps = new TrapWarnings(Graph, SessionLog.Warner(Options.Logger));
         if (Options.CheckpointEverySteps > 0 || Options.CheckpointEvery is not null) _checkpoints = new SessionCheckpoints(this);
     }
 
@@ -45,11 +47,17 @@ public sealed class Session : IDisposable
         ArgumentNullException.ThrowIfNull(fetches);
         CheckGraph(fetches);
         var fed = Feeds.Validate(Graph, feed);
+        _traps.Observe(fetches, fed);
         NDArray?[] values;
         _stepGate.EnterReadLock();
         try
         {
             values = _runtime.Run(fetches, fed);
+        }
+        catch (FailedPreconditionException e) when (Errors.WithGraphHints(Graph, e) is var taught && taught != e)
+        {
+            // A parameter server's error knows no graph; the hint about initializers comes from ours.
+            throw taught;
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Microsoft.Extensions.Logging;
 
 namespace ActorGraph;
 
@@ -12,6 +13,10 @@ public class SessionOptions
 
     // The address of a running cluster's node (akka.tcp://actorgraph@127.0.0.1:4053); null = local mode.
     public string? Cluster { get; init; }
+
+    // Where the session warns about the seed's traps (a Print off the path, a graph growing in a
+    // training loop); null = one "warning: …" line per warning on Console.Error.
+    public ILogger? Logger { get; init; }
 
     // A connection string: "Data Source=path.db" (SQLite) or a PostgreSQL one ("Host=…;Database=…;Username=…").
     // Null: actorgraph.db in the working directory, created on the first checkpoint.

@@ -4,6 +4,39 @@ internal static class Errors
 {
     public static FailedPreconditionException Uninitialized(Operation variable) => new(UninitializedText(variable.Name));
 
+    private const string UninitializedPrefix = "Attempting to use uninitialized value ";
+
+    // Adds what only the client's graph knows to an uninitialized-variable error, wherever it was
+    // raised (the executor, or a parameter server that has no graph): the variable's initializer.
+    public static Exception WithGraphHints(Graph graph, Exception error)
+    {
+        if (error is not FailedPreconditionException || !error.Message.StartsWith(UninitializedPrefix) || error.Message.Contains("Its own initializer")) return error;
+        var rest = error.Message.AsSpan(UninitializedPrefix.Length);
+        int end = rest.IndexOfAny([' ', ':', '\n']);
+        var name = (end < 0 ? rest : rest[..end]).ToString();
+        Operation op;
+        try { op = graph.GetOperation(name); }
+        catch (KeyNotFoundException) { return error; }
+        var hint = InitializerHint(op);
+        return hint.Length == 0 ? error : new FailedPreconditionException(error.Message + hint, error);
+    }
+
+    // Which initializer to run: the variable's own, and why an existing 'init' did not cover it
+    // (TF.GlobalVariablesInitializer covers only the variables that exist when it is called).
+    internal static string InitializerHint(Operation variable)
+    {
+        if (variable.Outputs is not [Variable v] || v.Initializer is not { } own) return "";
+        var text = $"\n  Its own initializer is the op '{own.Name}' ({variable.Name}.Initializer).";
+        var inits = variable.Graph.Operations.Where(o => o.Type == "NoOp" && (o.Name == "init" || o.Name.StartsWith("init_"))).ToList();
+        if (inits.Count > 0 && !inits.Any(i => i.ControlInputs.Contains(own)))
+        {
+            var names = string.Join(", ", inits.Select(i => $"'{i.Name}'"));
+            text += $"\n  The graph's {names} does not cover {variable.Name}: it was created before {variable.Name} existed. " +
+                    "Call TF.GlobalVariablesInitializer() after creating the last variable.";
+        }
+        return text;
+    }
+
     // Shared with the parameter servers, so local and distributed runs say the same thing.
     public static string UninitializedText(string variable) =>
         $"Attempting to use uninitialized value {variable}\n  Run its initializer first: " +

@@ -18,6 +18,13 @@ internal static class Feeds
         return result;
     }
 
+    // The usual cause of a rank off by one: a single example fed where a batch is expected.
+    // Nothing is added otherwise: TensorFlow's text already shows both shapes.
+    private static string ShapeHint(Shape wanted, Shape given) =>
+        wanted.Rank == given.Rank + 1 && wanted[0] is -1 or 1
+            ? $"\n  A single example needs its batch dimension: feed it with shape {new Shape([1, .. given])}."
+            : "";
+
     public static NDArray Check(Graph graph, Tensor tensor, NDArray? value)
     {
         if (tensor.Graph != graph)
@@ -25,7 +32,7 @@ internal static class Feeds
         if (value is null)
             throw new InvalidArgumentException($"The feed for Tensor '{tensor.Name}' is null; give it a value.");
         if (!tensor.Shape.IsCompatibleWith(value.Shape))
-            throw new InvalidArgumentException($"Cannot feed value of shape {value.Shape} for Tensor '{tensor.Name}', which has shape '{tensor.Shape}'");
+            throw new InvalidArgumentException($"Cannot feed value of shape {value.Shape} for Tensor '{tensor.Name}', which has shape '{tensor.Shape}'" + ShapeHint(tensor.Shape, value.Shape));
         if (value.DType == tensor.DType) return value;
         if (value.DType.IsInteger() && tensor.DType.IsFloating()) return Cast.To(value, tensor.DType);
         throw new InvalidArgumentException(
