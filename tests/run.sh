@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command of the README: builds the solution and runs every test project.
+# The test command of the README: builds the solution and runs every test project, with a throwaway
+# PostgreSQL server on loopback for the persistence tests (tests/postgres.sh starts and stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The CLI tests draw SVGs through Graphviz and train on a subset of Fashion-MNIST: install them
@@ -14,4 +15,6 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 
     || echo "tests/run.sh: could not install ${need[*]}"
 fi
 dotnet build ActorGraph.sln -c Release
-dotnet test ActorGraph.sln -c Release --no-build
+# One test project at a time (-m:1): on two cores, the persistence and kill tests running beside the
+# actor tests starved their step timeouts; in turn, each suite has the machine to itself.
+bash tests/postgres.sh dotnet test ActorGraph.sln -c Release --no-build -m:1

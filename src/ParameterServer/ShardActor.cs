@@ -1,28 +1,44 @@
+using ActorGraph.ParameterServer.Persistence;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Persistence;
 
 namespace ActorGraph.ParameterServer;
 
-// One parameter-server task: a thin actor over ShardState. The mailbox hands it one command at a
-// time, in arrival order, which is what makes each update atomic. A crash loses the variables: the
-// supervisor's restart starts from ShardState.Lost, whose errors say so, until checkpoints land.
-public sealed class ShardActor : ReceiveActor
+// One parameter-server task: a thin persistent actor over ShardState. The mailbox hands it one command
+// at a time, in arrival order, which is what makes each update atomic. Checkpoint durability: updates
+// live in memory and snapshots are taken on request (a crash returns to the last one). Journal
+// durability: each accepted batch is journaled before it is acknowledged. Recovery is the latest
+// snapshot plus the journal after it.
+public sealed partial class ShardActor : ReceivePersistentActor
 {
     private readonly int _task;
+    private readonly ShardPersistence _persistence;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ShardState _state;
+    private long _lastStep = -1;
 
-    public ShardActor(int task)
+    public ShardActor(int task, ShardPersistence persistence)
     {
         _task = task;
+        _persistence = persistence;
         _state = ShardState.Empty(task);
-        Receive<ReadVariables>(Handle);
-        Receive<ApplyUpdates>(Handle);
-        Receive<GetShardStatus>(Handle);
-        Receive<CrashShard>(Handle);
+        JournalPluginId = persistence.JournalPluginId;
+        SnapshotPluginId = persistence.SnapshotPluginId;
+        Recovering();
+        Command<ReadVariables>(Handle);
+        Command<ApplyUpdates>(Handle);
+        Command<GetShardStatus>(Handle);
+        Command<CrashShard>(Handle);
+        Checkpoints();
     }
 
-    public static Props Props(int task) => Akka.Actor.Props.Create(() => new ShardActor(task));
+    public override string PersistenceId => _persistence.PersistenceId;
+
+    public static Props Props(int task) => Props(task, ShardPersistence.Volatile(task));
+
+    public static Props Props(int task, ShardPersistence persistence) =>
+        Akka.Actor.Props.Create(() => new ShardActor(task, persistence));
 
     private void Handle(ReadVariables command) =>
         Guarded(command.StepId, () => Sender.Tell(_state.Read(command)));
@@ -43,11 +59,39 @@ public sealed class ShardActor : ReceiveActor
             // After each update, not at the end: a batch may update the same variable twice.
             values[i] = _state.CopyOf(applied.Update.Variable);
         }
-        Sender.Tell(new UpdatesApplied(command.StepId, values));
+        _lastStep = Math.Max(_lastStep, command.StepId);
+        var reply = new UpdatesApplied(command.StepId, values);
+        if (_persistence.Durability == Durability.Checkpoint || values.Length == 0)
+        {
+            Sender.Tell(reply);
+            return;
+        }
+        // Applied now so the next command decides on it; acknowledged only once the journal has it.
+        // Async persists let the journal batch many steps' writes into one round trip.
+        var last = decision.Events[^1];
+        _awaitingJournal[last] = (Sender, command.StepId);
+        PersistAllAsync(decision.Events, e =>
+        {
+            if (_awaitingJournal.Remove(e, out var waiting)) waiting.Sender.Tell(reply);
+        });
     });
 
+    // Batches applied but not yet journaled, by their last event: told why if the journal fails them.
+    private readonly Dictionary<object, (IActorRef Sender, long StepId)> _awaitingJournal = new(ReferenceEqualityComparer.Instance);
+
+    private void FailAwaitingJournal(Func<object, bool> which, string why)
+    {
+        foreach (var e in _awaitingJournal.Keys.Where(which).ToList())
+        {
+            _awaitingJournal.Remove(e, out var waiting);
+            waiting.Sender.Tell(new ShardRequestFailed(waiting.StepId, ShardErrorCodes.Unavailable,
+                $"Parameter server {_state.Device} could not journal the updates of step {waiting.StepId}: {why}"));
+        }
+    }
+
     private void Handle(GetShardStatus _) =>
-        Sender.Tell(new ShardStatus(_task, _state.Restarted, [.. _state.Variables.Keys.Order(StringComparer.Ordinal)]));
+        Sender.Tell(new ShardStatus(_task, _state.Restarted, [.. _state.Variables.Keys.Order(StringComparer.Ordinal)],
+            _persistence.Durability, PersistenceId, _recoveredToStep, _recoveredCheckpoint, _lastStep));
 
     private void Handle(CrashShard command) =>
         Guarded(command.StepId, () => throw new SimulatedFaultException($"{_state.Device}: {command.Reason}"));
@@ -67,12 +111,21 @@ public sealed class ShardActor : ReceiveActor
         }
     }
 
-    protected override void PostRestart(Exception reason)
+    // The journal refused a write: the batches waiting on it are not acknowledged, and the actor stops
+    // (Akka's rule: its state is ahead of the journal). Whoever watches it restarts or reports it.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        base.PostRestart(reason);
-        _state = ShardState.Lost(_task);
-        _log.Warning("Parameter server {0} restarted after {1}: {2}; its variables are uninitialized", _state.Device, reason.GetType().Name, reason.Message);
-        Context.System.EventStream.Publish(new ShardRestarted(_task, reason.Message));
+        _log.Error(cause, "Parameter server {0} could not journal event {1} (persistence id {2}); stopping", _state.Device, sequenceNr, PersistenceId);
+        Context.System.EventStream.Publish(new ShardStoreFailed(_task, PersistenceId, cause.Message));
+        FailAwaitingJournal(_ => true, cause.Message);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "Parameter server {0}: the journal rejected event {1} (persistence id {2})", _state.Device, sequenceNr, PersistenceId);
+        FailAwaitingJournal(e => ReferenceEquals(e, @event), cause.Message);
+        base.OnPersistRejected(cause, @event, sequenceNr);
     }
 }
 

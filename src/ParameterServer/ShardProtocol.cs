@@ -73,16 +73,36 @@ public sealed record WireUpdate(
 [MessagePackObject]
 public sealed record GetShardStatus : IShardCommand;
 
+// RecoveredToStep: the global step a restarted shard came back to (-1: it came back empty), with the
+// checkpoint it came from; LastStep: the last step whose update it holds.
 [MessagePackObject]
 public sealed record ShardStatus(
     [property: Key(0)] int Task,
     [property: Key(1)] bool Restarted,
-    [property: Key(2)] string[] Variables) : IShardReply;
+    [property: Key(2)] string[] Variables,
+    [property: Key(3)] Durability Durability = Durability.Checkpoint,
+    [property: Key(4)] string PersistenceId = "",
+    [property: Key(5)] long RecoveredToStep = -1,
+    [property: Key(6)] string? RecoveredCheckpoint = null,
+    [property: Key(7)] long LastStep = -1) : IShardReply;
 
 // A simulated fault during a step: the shard answers Aborted and throws; its supervisor restarts it.
 [MessagePackObject]
 public sealed record CrashShard([property: Key(0)] long StepId, [property: Key(1)] string Reason) : IShardCommand;
 
-// The shard came back from a crash with no variables; Reason is the exception's message.
+// The shard came back from a crash; Reason is the exception's message. RecoveredToStep is the global step
+// of the state it recovered (its last checkpoint, plus the journal in journal mode), -1 when it came back empty.
 [MessagePackObject]
-public sealed record ShardRestarted([property: Key(0)] int Task, [property: Key(1)] string Reason) : IShardNotice;
+public sealed record ShardRestarted(
+    [property: Key(0)] int Task,
+    [property: Key(1)] string Reason,
+    [property: Key(2)] long RecoveredToStep = -1,
+    [property: Key(3)] string? RecoveredCheckpoint = null,
+    [property: Key(4)] string PersistenceId = "") : IShardNotice;
+
+// The shard's store failed it (a journal write, or recovery: an unreadable snapshot); the shard stopped.
+[MessagePackObject]
+public sealed record ShardStoreFailed(
+    [property: Key(0)] int Task,
+    [property: Key(1)] string PersistenceId,
+    [property: Key(2)] string Reason) : IShardNotice;

@@ -33,6 +33,13 @@ public sealed partial class ShardState : IActorGraphMessage
     // After a crash: nothing left, and every uninitialized variable says why.
     public static ShardState Lost(int task) => new(task, new Dictionary<string, NDArray>(), restarted: true);
 
+    // After a crash, back at a checkpoint: a variable it did not hold says where the shard returned to.
+    public static ShardState Recovered(int task, IReadOnlyDictionary<string, NDArray> variables, string returnedTo) =>
+        new(task, variables, restarted: true) { ReturnedTo = returnedTo };
+
+    // Where a restarted shard returned to ("checkpoint c at step 40"); null = it lost everything.
+    [IgnoreMember] public string? ReturnedTo { get; private init; }
+
     [Key(0)] public int Task { get; }
 
     [Key(1)] public IReadOnlyDictionary<string, NDArray> Variables => _variables;
@@ -84,14 +91,26 @@ public sealed partial class ShardState : IActorGraphMessage
                 var slots = Array.ConvertAll(u.Slots, ValueOf);
                 _variables[u.Variable] = UpdateRules.Apply(u.Kind, u.Variable, ValueOf(u.Variable), slots, u.Operands);
                 return this;
+            case SnapshotMarked:
+                return this;
             default:
                 throw new ArgumentException($"A shard has no event {@event.GetType().Name}.", nameof(@event));
         }
     }
 
-    private string UninitializedText(string name) => Restarted
+    // A restore sets the checkpoint's variables and leaves the others (TF's Saver.restore does the same).
+    public ShardState Restore(IReadOnlyDictionary<string, NDArray> variables)
+    {
+        foreach (var (name, value) in variables) _variables[name] = value;
+        return this;
+    }
+
+    private string UninitializedText(string name) => ReturnedTo is { } returnedTo
+        ? $"Attempting to use uninitialized value {name}: parameter server {Device} restarted and returned to {returnedTo}, " +
+          "which does not hold it; run its initializer or restore a checkpoint that has it"
+        : Restarted
         ? $"Attempting to use uninitialized value {name}: parameter server {Device} restarted and lost its state; " +
-          "run the initializer again (checkpoints will restore it once they land)"
+          "run the initializer again, or restore a checkpoint (Saver.Restore)"
         : Errors.UninitializedText(name);
 
     private ShardRequestFailed Uninitialized(long step, string name) =>

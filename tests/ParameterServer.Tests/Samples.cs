@@ -58,6 +58,13 @@ internal static class Samples
         if (t == typeof(NDArray[])) return new NDArray[] { Floats(1, 2), 5 };
         if (t == typeof(WireUpdate)) return new WireUpdate(UpdateKind.Momentum, "w", ["w/Momentum"], [0.1f, Floats(1, 2), 0.9f]);
         if (t == typeof(WireUpdate[])) return new[] { (WireUpdate)Value(typeof(WireUpdate), owner)!, new WireUpdate(UpdateKind.Assign, "b", [], [Ints(1, 2)]) };
+        if (t == typeof(Durability)) return Durability.Journal;
+        if (t == typeof(DType)) return DType.Float64;
+        if (t == typeof(int[])) return new[] { 2, 3 };
+        if (t == typeof(byte[])) return new byte[] { 1, 2, 3 };
+        if (t == typeof(Dictionary<string, NDArray>)) return new Dictionary<string, NDArray> { ["w"] = Floats(1, 2), ["step"] = 3L };
+        if (t == typeof(Persistence.VariableInfo[])) return new[] { new Persistence.VariableInfo("w", DType.Float32, [2, 3], 1) };
+        if (t == typeof(Persistence.SnapshotVariable[])) return new[] { Persistence.SnapshotVariable.Of("w", Floats(1, 2)) };
         if (t == typeof(IReadOnlyDictionary<string, NDArray>)) return new Dictionary<string, NDArray> { ["w"] = Floats(1, 2), ["step"] = 3L };
         if (t.IsArray && t.GetElementType() == typeof(NDArray)) return new NDArray?[] { Floats(1), null };
         if (typeof(IActorGraphMessage).IsAssignableFrom(t) && !t.IsAbstract) return Instance(t);

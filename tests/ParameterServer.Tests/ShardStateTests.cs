@@ -87,7 +87,7 @@ public sealed class ShardStateTests
         var read = Assert.IsType<ShardRequestFailed>(shard.Read(new ReadVariables(1, ["w"])));
         Assert.Equal(ShardErrorCodes.FailedPrecondition, read.ErrorCode);
         Assert.Equal("Attempting to use uninitialized value w: parameter server /job:ps/task:3 restarted and lost its state; " +
-                     "run the initializer again (checkpoints will restore it once they land)", read.Message);
+                     "run the initializer again, or restore a checkpoint (Saver.Restore)", read.Message);
         Assert.Contains("restarted", Rejected(shard, new WireUpdate(UpdateKind.AssignAdd, "w", [], [1f])).Message);
     }
 

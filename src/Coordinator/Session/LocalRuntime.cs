@@ -13,7 +13,7 @@ namespace ActorGraph;
 // Single-process local mode: a coordinator, workers and parameter-server shards as actors in one
 // ActorSystem (the session's own, or the caller's). A Run is one request to the coordinator,
 // carrying the ops it has not seen yet.
-internal sealed class LocalRuntime : ISessionRuntime
+internal sealed partial class LocalRuntime : ISessionRuntime
 {
     private static int _sessions;
     private static readonly object PrintLock = new();
@@ -27,7 +27,7 @@ internal sealed class LocalRuntime : ISessionRuntime
     private readonly ConcurrentDictionary<PlanKey, string[]> _fetchNames = new();
     private int _sentVersion;
 
-    public LocalRuntime(Graph graph, SessionOptions options)
+    public LocalRuntime(Graph graph, SessionOptions options, string job)
     {
         _graph = graph;
         _print = options.PrintOutput ?? Console.Error;
@@ -38,8 +38,10 @@ internal sealed class LocalRuntime : ISessionRuntime
         _system = options.ActorSystem ?? ActorSystem.Create($"actorgraph-local-{id}", LocalConfig);
         // A caller's system keeps its own dispatcher: its tests decide how its actors are scheduled.
         Props Local(Props props) => _ownsSystem ? props.WithDispatcher(InlineDispatcher.ConfigPath) : props;
+        var persistence = ShardPersistenceFor(options, job);
         var shards = Enumerable.Range(0, options.ParameterServers)
-            .Select(t => _system.ActorOf(Local(ShardActor.Props(t)), $"session-{id}-ps-{t}")).ToArray();
+            .Select(t => _system.ActorOf(Local(ShardActor.Props(t, persistence[t])), $"session-{id}-ps-{t}")).ToArray();
+        WatchRecoveries(persistence);
         var workers = Enumerable.Range(0, options.Workers)
             .Select(t => _system.ActorOf(Local(WorkerActor.Props(t)), $"session-{id}-worker-{t}")).ToArray();
         var coordinator = _system.ActorOf(Local(CoordinatorActor.Props(workers, shards, options.StepTimeout)), $"session-{id}-coordinator");
@@ -148,6 +150,7 @@ internal sealed class LocalRuntime : ISessionRuntime
             return;
         }
         var actors = Actors!;
+        if (_recoveryListener is not null) _system.Stop(_recoveryListener);
         _system.Stop(actors.Coordinator);
         foreach (var w in actors.Workers) _system.Stop(w);
         foreach (var s in actors.ParameterServers) _system.Stop(s);

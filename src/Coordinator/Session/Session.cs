@@ -8,6 +8,10 @@ public sealed class Session : IDisposable
 {
     private readonly ISessionRuntime _runtime;
     private readonly TrapWarnings _traps;
+    // Steps run under the read side; a checkpoint's cut takes the write side: new steps wait, running ones finish.
+    private readonly ReaderWriterLockSlim _stepGate = new(LockRecursionPolicy.NoRecursion);
+    private SessionCheckpoints? _checkpoints;
+    private long _steps;
     private volatile bool _disposed;
 
     public Session(Graph? graph = null, SessionOptions? options = null)
@@ -15,10 +19,12 @@ public sealed class Session : IDisposable
         Options = options ?? new SessionOptions();
         Options.Validate();
         Graph = graph ?? Graph.Default;
+        CheckpointJob = Options.CheckpointJob ?? $"session-{Guid.NewGuid().ToString("N")[..12]}";
         _runtime = Options.ExecutorOnly ? new ExecutorRuntime(Graph, Options)
             : Options.Cluster is not null ? new ClusterRuntime(Graph, Options)
-            : new LocalRuntime(Graph, Options);
+            : new LocalRuntime(Graph, Options, CheckpointJob);
         _traps = new TrapWarnings(Graph, SessionLog.Warner(Options.Logger));
+        if (Options.CheckpointEverySteps > 0 || Options.CheckpointEvery is not null) _checkpoints = new SessionCheckpoints(this);
     }
 
     public Graph Graph { get; }
@@ -46,14 +52,56 @@ public sealed class Session : IDisposable
         CheckGraph(fetches);
         var fed = Feeds.Validate(Graph, feed);
         _traps.Observe(fetches, fed);
+        NDArray?[] values;
+        _stepGate.EnterReadLock();
         try
         {
-            return _runtime.Run(fetches, fed);
+            values = _runtime.Run(fetches, fed);
         }
         catch (FailedPreconditionException e) when (Errors.WithGraphHints(Graph, e) is var taught && taught != e)
         {
             // A parameter server's error knows no graph; the hint about initializers comes from ours.
             throw taught;
+        }
+        finally
+        {
+            _stepGate.ExitReadLock();
+        }
+        long step = Interlocked.Increment(ref _steps);
+        _checkpoints?.AfterStep(step);
+        return values;
+    }
+
+    // The job whose parameter servers this session runs (SessionOptions.CheckpointJob, or one of its own).
+    public string CheckpointJob { get; }
+
+    // Parameter servers that crashed and came back during this session, and where they came back to.
+    public IReadOnlyList<ParameterServerRecovery> Recoveries => (_runtime as LocalRuntime)?.Recoveries ?? [];
+
+    internal SessionCheckpoints Checkpoints
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return LazyInitializer.EnsureInitialized(ref _checkpoints, () => new SessionCheckpoints(this));
+        }
+    }
+
+    internal ICheckpointRuntime CheckpointRuntime => _runtime as ICheckpointRuntime
+        ?? throw new FailedPreconditionException("Checkpoints of a cluster session are not available yet: the cluster's parameter servers " +
+            "keep their shards in memory. Save and restore in local mode.");
+
+    // Runs `cut` with no step running; it gets the global step (steps completed so far).
+    internal T WhileStepsHeld<T>(Func<long, T> cut)
+    {
+        _stepGate.EnterWriteLock();
+        try
+        {
+            return cut(Interlocked.Read(ref _steps));
+        }
+        finally
+        {
+            _stepGate.ExitWriteLock();
         }
     }
 

@@ -22,3 +22,6 @@ public class DeadlineExceededException(string message, Exception? inner = null) 
 public class PermissionDeniedException(string message, Exception? inner = null) : ActorGraphException(message, inner);
 
 public class InternalException(string message, Exception? inner = null) : ActorGraphException(message, inner);
+
+// TensorFlow's DATA_LOSS: stored data is corrupt or truncated (a checkpoint's bytes, for one).
+public class DataLossException(string message, Exception? inner = null) : ActorGraphException(message, inner);

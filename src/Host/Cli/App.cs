@@ -16,6 +16,8 @@ internal static class App
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(GraphCommand.Create());
+        root.Subcommands.Add(CheckpointsCommand.Create());
+        root.Subcommands.Add(TrainDemoCommand.Create());
         root.Subcommands.Add(NodeCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
         return root;

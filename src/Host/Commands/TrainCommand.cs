@@ -31,8 +31,8 @@ internal static class TrainCommand
         var learningRate = new Option<double>("--learning-rate") { Description = "Step size of the optimizer", DefaultValueFactory = _ => 1e-3, HelpName = "RATE" };
         CommonOptions.Positive(learningRate);
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffling", DefaultValueFactory = _ => 1, HelpName = "N" };
-        var store = new Option<string?>("--store") { Description = "Checkpoint store: Data Source=path.db (SQLite) or a PostgreSQL connection string", HelpName = "CONN" };
-        var resume = new Option<bool>("--resume") { Description = "Start from the latest checkpoint in --store" };
+        var store = new Option<string?>("--store") { Description = "Checkpoint store (Data Source=path.db for SQLite, or a PostgreSQL connection string): a checkpoint after every epoch", HelpName = "CONN" };
+        var resume = new Option<bool>("--resume") { Description = "Start from the latest checkpoint in --store (default store: actorgraph.db here) instead of fresh weights" };
         var workers = CommonOptions.Positive("--workers", 1, "Worker actors in local mode");
         var ps = CommonOptions.Positive("--ps", 1, "Parameter-server actors in local mode (the weights spread over them)");
         var cluster = CommonOptions.Cluster();
@@ -42,18 +42,21 @@ internal static class TrainCommand
         };
         command.SetAction(parsed =>
         {
-            Checkpoints.RefuseUntilAvailable(parsed.GetValue(store), parsed.GetValue(resume));
             using var logging = CommonOptions.Logging(parsed);
             var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
                 parsed.GetValue(plot)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
-                parsed.GetValue(workers), parsed.GetValue(ps), CommonOptions.CheckCluster(parsed.GetValue(cluster)));
+                parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume), CommonOptions.CheckCluster(parsed.GetValue(cluster)));
             return Run(settings, logging);
         });
         return command;
     }
 
     private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Optimizer, double LearningRate, int Seed,
-        int Workers, int ParameterServers, string? Cluster);
+        int Workers, int ParameterServers, string? Store, bool Resume, string? Cluster)
+    {
+        // A store when checkpoints are asked for: --store, or the default one for --resume alone.
+        public string? CheckpointStore => Store is null && !Resume ? null : StoreOption.ConnectionString(Store);
+    }
 
     private static int Run(Settings s, ILoggerFactory logging)
     {
@@ -74,9 +77,20 @@ internal static class TrainCommand
         var graph = new Graph();
         using var scope = graph.AsDefault();
         var model = Mlp.Build(s.Optimizer, s.LearningRate, s.Seed);
-        using var sess = new Session(graph, new SessionOptions { Workers = s.Workers, ParameterServers = s.ParameterServers, Cluster = s.Cluster, Logger = logging.CreateLogger("session") });
+        using var sess = new Session(graph, new SessionOptions
+        {
+            Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session"), CheckpointStore = s.CheckpointStore,
+            Cluster = s.Cluster,
+        });
         var retrying = new ClusterSteps(s.Cluster is not null);
-        retrying.Run(() => sess.Run([model.Init]));
+        var saver = new Saver();
+        if (s.Resume)
+        {
+            var latest = saver.Latest(sess) ?? throw new CliException($"--resume: the store {s.CheckpointStore} has no checkpoint to resume from.");
+            saver.Restore(sess, latest);
+            Console.WriteLine($"Resumed from checkpoint {latest}");
+        }
+        else retrying.Run(() => sess.Run([model.Init]));
         var trainer = new Trainer(sess, model, s.Batch, s.Seed, retrying);
         var results = new List<EpochResult>();
         for (int e = 1; e <= s.Epochs; e++)
@@ -85,6 +99,7 @@ internal static class TrainCommand
             results.Add(r);
             Console.WriteLine($"epoch {e}/{s.Epochs}  loss {r.TrainLoss:F4}  accuracy {r.TrainAccuracy:F4}  " +
                 $"test loss {r.TestLoss:F4}  test accuracy {r.TestAccuracy:F4}  {r.SamplesPerSecond:N0} samples/s");
+            if (s.CheckpointStore is not null) Console.WriteLine($"checkpoint {saver.Save(sess, $"epoch-{e}")}");
         }
         TrainingPlot.Save(s.Plot, $"Fashion-MNIST, MLP {string.Join('-', Mlp.Layers)} ({s.Optimizer})", results);
         var last = results[^1];

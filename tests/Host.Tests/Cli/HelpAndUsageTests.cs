@@ -8,6 +8,11 @@ public class HelpAndUsageTests
     [InlineData("train", "--help")]
     [InlineData("train", "fashion-mnist", "--help")]
     [InlineData("graph", "--help")]
+    [InlineData("checkpoints", "--help")]
+    [InlineData("checkpoints", "list", "--help")]
+    [InlineData("checkpoints", "show", "--help")]
+    [InlineData("checkpoints", "delete", "--help")]
+    [InlineData("train-demo", "--help")]
     public void Every_command_answers_help_with_usage_and_exit_0(params string[] args)
     {
         var r = ActorGraphProcess.Run(args);
@@ -21,7 +26,7 @@ public class HelpAndUsageTests
     public void The_root_help_lists_the_commands()
     {
         var r = ActorGraphProcess.Run("--help");
-        foreach (var command in new[] { "demo", "train", "graph" }) Assert.Contains(command, r.Out);
+        foreach (var command in new[] { "demo", "train", "graph", "checkpoints", "train-demo" }) Assert.Contains(command, r.Out);
     }
 
     [Fact]

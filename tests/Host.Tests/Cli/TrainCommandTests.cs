@@ -44,15 +44,28 @@ public class TrainCommandTests
         Assert.DoesNotContain("   at ", r.Err);
     }
 
-    [Theory]
-    [InlineData("--store", "Data Source=ckpt.db")]
-    [InlineData("--resume")]
-    public void Checkpoint_options_fail_clearly_while_checkpoints_are_not_available(params string[] option)
+    [Fact]
+    public void With_a_store_every_epoch_is_checkpointed_and_resume_starts_from_the_latest()
     {
         var data = TinyFashionMnist.Write(train: 20, test: 10);
-        var r = ActorGraphProcess.RunIn(data, null, ["train", "fashion-mnist", "--data", data, .. option]);
+        var store = $"Data Source={Path.Combine(data, "ckpt.db")}";
+        var first = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--epochs", "2", "--store", store);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var ids = first.Out.Split('\n').Where(l => l.StartsWith("checkpoint ")).Select(l => l.Split(' ')[1].Trim()).ToList();
+        Assert.Equal(2, ids.Count);
+
+        var resumed = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--epochs", "1", "--store", store, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains($"Resumed from checkpoint {ids[^1]}", resumed.Out);
+    }
+
+    [Fact]
+    public void Resume_from_a_store_without_checkpoints_fails_with_exit_1()
+    {
+        var data = TinyFashionMnist.Write(train: 20, test: 10);
+        var r = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--resume", "--store", $"Data Source={Path.Combine(data, "empty.db")}");
         Assert.True(r.ExitCode == 1, r.ToString());
-        Assert.Contains("checkpoints are not available yet", r.Err);
+        Assert.Contains("has no checkpoint to resume from", r.Err);
     }
 
     // On the real dataset (CI installs it): a quick subset still learns far past chance (0.1).
