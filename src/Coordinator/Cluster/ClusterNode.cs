@@ -1,5 +1,6 @@
 using ActorGraph.Messaging;
 using ActorGraph.ParameterServer;
+using ActorGraph.ParameterServer.Persistence;
 using ActorGraph.Worker;
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
@@ -39,7 +40,7 @@ public sealed class ClusterNode
             var roleActor = settings.Role switch
             {
                 NodeRoles.Worker => system.ActorOf(WorkerActor.Props(-1), NodeRoles.WorkerActor),
-                NodeRoles.ParameterServer => system.ActorOf(ShardHostActor.Props(), NodeRoles.ShardHostActor),
+                NodeRoles.ParameterServer => system.ActorOf(ShardHostActor.Props(ShardProps(system, settings)), NodeRoles.ShardHostActor),
                 _ => null,
             };
             system.ActorOf(NodeActor.Props(secret, roleActor), NodeActor.Name);
@@ -70,6 +71,21 @@ public sealed class ClusterNode
             throw;
         }
     }
+
+    // With a store, every shard journals each update before it is acknowledged, under an id of the
+    // cluster's (its system name) and the shard's task: a shard that moves to another ps node of the
+    // same store comes back there as it was. Without one, shards live in memory.
+    private static Func<int, Props>? ShardProps(ActorSystem system, NodeSettings settings)
+    {
+        if (settings.Store is null) return null;
+        var store = CheckpointStore.Parse(settings.Store);
+        StoreProbe.Check(store);
+        StorePlugins.Attach(system, store);
+        string job = JobOf(settings.SystemName);
+        return task => ShardActor.Props(task, ShardPersistence.On(store, job, task, Durability.Journal));
+    }
+
+    public static string JobOf(string systemName) => $"cluster-{systemName}";
 
     // Leaves the cluster (the singleton hands over, the coordinator plans without this node) and stops.
     public async Task LeaveAsync(TimeSpan timeout)

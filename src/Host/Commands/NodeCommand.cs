@@ -25,7 +25,7 @@ internal static class NodeCommand
             HelpName = "ADDR",
             AllowMultipleArgumentsPerToken = false,
         };
-        var store = new Option<string?>("--store") { Description = "Checkpoint store of the ps shards: Data Source=path.db or a PostgreSQL connection string (env ACTORGRAPH_STORE)", DefaultValueFactory = _ => Env("STORE"), HelpName = "CONN" };
+        var store = new Option<string?>("--store") { Description = "Where a ps node's shards journal every update, so a shard that moves comes back as it was: a PostgreSQL connection string (or Data Source=path.db for one ps node); env ACTORGRAPH_STORE", DefaultValueFactory = _ => Env("STORE"), HelpName = "CONN" };
         var secret = new Option<string?>("--secret") { Description = "The cluster's shared secret; nodes and clients without it are refused (env ACTORGRAPH_SECRET)", DefaultValueFactory = _ => Env("SECRET"), HelpName = "S" };
         var system = new Option<string>("--system") { Description = "Actor system name of the cluster", DefaultValueFactory = _ => Env("SYSTEM") ?? ClusterConfig.DefaultSystemName, HelpName = "NAME" };
         var config = new Option<string?>("--config") { Description = "A HOCON file over deploy/<role>.hocon (env ACTORGRAPH_CONFIG)", DefaultValueFactory = _ => Env("CONFIG"), HelpName = "FILE" };
@@ -75,8 +75,6 @@ internal static class NodeCommand
         var leave = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; leave.TrySetResult(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; leave.TrySetResult(); });
-        if (settings.Store is not null && settings.Role == NodeRoles.ParameterServer)
-            Console.WriteLine("note: --store is kept for the persistent shards of the checkpoints work; this build keeps shards in memory.");
         Console.WriteLine($"node up: {settings.Role} at {node.Address}" + (settings.Seeds.Count > 0 ? $", joined {string.Join(", ", settings.Seeds)}" : ", a new cluster"));
         Console.Out.Flush();
         int done = Task.WaitAny(leave.Task, node.Terminated);

@@ -87,7 +87,7 @@ public partial class ClusterProcessTests
 
     // A step a node's loss interrupted may have reached a parameter server before it was run again:
     // the learning is local mode's within a step or two.
-    private static void AssertSameLearning(string local, string cluster, double tolerance)
+    internal static void AssertSameLearning(string local, string cluster, double tolerance)
     {
         Assert.Equal(Line(local, "True parameters:"), Line(cluster, "True parameters:"));
         var expected = Parameters().Match(Line(local, "Learned parameters:"));

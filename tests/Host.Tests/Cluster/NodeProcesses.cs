@@ -21,7 +21,7 @@ internal sealed class NodeProcesses : IDisposable
     }
 
     public string Folder { get; }
-    public string Seed { get; private set; } = "";
+    public string Seed { get; set; } = "";
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
     public static NodeProcesses Start(int workers, int ps, int coordinators = 1, string? secret = null)
