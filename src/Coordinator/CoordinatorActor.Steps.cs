@@ -30,6 +30,7 @@ public sealed partial class CoordinatorActor
             Sender.Tell(new StepFailed(stepId, ErrorCodes.Of(error), error.Message, null));
             return;
         }
+        if (TryRunReplicated(m, stepId)) return;
         if (_cluster is not null && UnhostedShard(plan) is { } unhosted)
         {
             Sender.Tell(new StepFailed(stepId, ErrorCodes.Unavailable, unhosted, null));

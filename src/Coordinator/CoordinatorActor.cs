@@ -21,14 +21,17 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly List<string> _shardPaths;
     private readonly TimeSpan _stepTimeout;
     private readonly ClusterSession? _cluster;
+    private readonly DataParallelism? _dataParallel;
     private readonly Dictionary<PlanKey, StepPlan> _plans = [];
     private readonly HashSet<(long Plan, int Task)> _registered = [];
     private long _plansMade;
     private long _stepsStarted;
 
-    public CoordinatorActor(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, ClusterSession? cluster = null)
+    public CoordinatorActor(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, ClusterSession? cluster = null,
+        DataParallelism? dataParallel = null)
     {
         _cluster = cluster;
+        _dataParallel = dataParallel ?? cluster?.DataParallel;
         _workers = [.. workers];
         _workerPaths = _workers.ConvertAll(PathOf);
         _alive = _workers.ConvertAll(_ => true);
@@ -49,11 +52,11 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, null));
+    public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, DataParallelism? dataParallel = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, null, dataParallel));
 
     public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, ClusterSession cluster) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, cluster));
+        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, cluster, null));
 
     // A cluster address in the path, so that a worker on another node can resolve it.
     private string PathOf(IActorRef actor) => actor.IsNobody() ? "" :
@@ -122,6 +125,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private void ForgetPlans()
     {
         _plans.Clear();
+        _replicaPlans.Clear();
         foreach (var group in _registered.GroupBy(r => r.Task))
             if (_alive[group.Key]) _workers[group.Key].Tell(new ForgetPartitions(group.Select(r => r.Plan).ToArray()));
         _registered.Clear();

@@ -7,6 +7,14 @@ namespace ActorGraph.Coordinator;
 [MessagePackObject]
 public sealed record StepDeadlinePassed([property: Key(0)] long StepId) : IActorGraphMessage;
 
+// A data-parallel step's backup time has passed: slow replicas are left out.
+[MessagePackObject]
+public sealed record BackupTimePassed([property: Key(0)] long StepId) : IActorGraphMessage;
+
+// ...and the replicas still out after a second backup time are not waited for any longer.
+[MessagePackObject]
+public sealed record BackupGraceOver([property: Key(0)] long StepId) : IActorGraphMessage;
+
 // From its coordinator: a worker's node left the cluster (or cannot be reached); a step waiting on it fails.
 [MessagePackObject]
 public sealed record WorkerLeft([property: Key(0)] int Task) : IActorGraphMessage;

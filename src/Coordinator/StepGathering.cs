@@ -27,6 +27,7 @@ internal sealed class StepGathering
     public IActorRef Client { get; }
     public (int Task, IActorRef Worker)[] Workers { get; }
     public TimeSpan Timeout { get; }
+    public int FetchCount => _values.Length;
     public long StartedAt { get; } = Environment.TickCount64;
     public bool IsOverdue(long now) => now - StartedAt >= (long)Timeout.TotalMilliseconds;
     public bool Waits(IActorRef worker) => _pending.ContainsKey(worker);

@@ -28,6 +28,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
         Recovering();
         Command<ReadVariables>(Handle);
         Command<ApplyUpdates>(Handle);
+        Command<CloseReplicas>(Handle);
         Command<GetShardStatus>(Handle);
         Command<CrashShard>(Handle);
         Checkpoints();
@@ -43,12 +44,18 @@ public sealed partial class ShardActor : ReceivePersistentActor
     private void Handle(ReadVariables command) =>
         Guarded(command.StepId, () => Sender.Tell(_state.Read(command)));
 
-    private void Handle(ApplyUpdates command) => Guarded(command.StepId, () =>
+    private void Handle(ApplyUpdates command)
+    {
+        if (command.Replicas > 1) Gather(command);
+        else Apply(command, [Sender]);
+    }
+
+    private void Apply(ApplyUpdates command, IReadOnlyList<IActorRef> replyTo) => Guarded(command.StepId, () =>
     {
         var decision = _state.Decide(command);
         if (decision.Rejection is { } rejection)
         {
-            Sender.Tell(rejection);
+            foreach (var to in replyTo) to.Tell(rejection);
             return;
         }
         var values = new NDArray[decision.Events.Count];
@@ -63,29 +70,31 @@ public sealed partial class ShardActor : ReceivePersistentActor
         var reply = new UpdatesApplied(command.StepId, values);
         if (_persistence.Durability == Durability.Checkpoint || values.Length == 0)
         {
-            Sender.Tell(reply);
+            foreach (var to in replyTo) to.Tell(reply);
             return;
         }
         // Applied now so the next command decides on it; acknowledged only once the journal has it.
         // Async persists let the journal batch many steps' writes into one round trip.
         var last = decision.Events[^1];
-        _awaitingJournal[last] = (Sender, command.StepId);
+        _awaitingJournal[last] = (replyTo, command.StepId);
         PersistAllAsync(decision.Events, e =>
         {
-            if (_awaitingJournal.Remove(e, out var waiting)) waiting.Sender.Tell(reply);
+            if (_awaitingJournal.Remove(e, out var waiting))
+                foreach (var to in waiting.Senders) to.Tell(reply);
         });
     });
 
     // Batches applied but not yet journaled, by their last event: told why if the journal fails them.
-    private readonly Dictionary<object, (IActorRef Sender, long StepId)> _awaitingJournal = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, (IReadOnlyList<IActorRef> Senders, long StepId)> _awaitingJournal = new(ReferenceEqualityComparer.Instance);
 
     private void FailAwaitingJournal(Func<object, bool> which, string why)
     {
         foreach (var e in _awaitingJournal.Keys.Where(which).ToList())
         {
             _awaitingJournal.Remove(e, out var waiting);
-            waiting.Sender.Tell(new ShardRequestFailed(waiting.StepId, ShardErrorCodes.Unavailable,
-                $"Parameter server {_state.Device} could not journal the updates of step {waiting.StepId}: {why}"));
+            foreach (var to in waiting.Senders)
+                to.Tell(new ShardRequestFailed(waiting.StepId, ShardErrorCodes.Unavailable,
+                    $"Parameter server {_state.Device} could not journal the updates of step {waiting.StepId}: {why}"));
         }
     }
 

@@ -22,8 +22,19 @@ public sealed record VariablesRead([property: Key(0)] long StepId, [property: Ke
 
 // Updates for one step, batched: each applies atomically, one at a time, in order. The batch is checked
 // first and refused as a whole, so a refused step changes nothing.
+// Replicas > 1: one of the replicas of a synchronous data-parallel step (Weight: its share of the
+// batch); the shard applies the replicas' weighted average once all are in (or CloseReplicas says so).
 [MessagePackObject]
-public sealed record ApplyUpdates([property: Key(0)] long StepId, [property: Key(1)] WireUpdate[] Updates) : IShardCommand;
+public sealed record ApplyUpdates(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] WireUpdate[] Updates,
+    [property: Key(2)] int Replicas = 0,
+    [property: Key(3)] double Weight = 1) : IShardCommand;
+
+// The step's slow replicas are left out: apply the average of the updates that have arrived
+// (Apply), or drop them all (the step failed).
+[MessagePackObject]
+public sealed record CloseReplicas([property: Key(0)] long StepId, [property: Key(1)] bool Apply) : IShardCommand;
 
 // Each variable's value after its own update, in the order of Updates.
 [MessagePackObject]

@@ -46,11 +46,15 @@ public sealed record PartitionStage(
 
 // Feeds in the order of the partition's feed slots. The coordinator asks each shard to push
 // this step's reads to the worker (ReadVariables with the worker as sender) at the same time.
+// Replicas > 1: one replica of a synchronous data-parallel step, whose slice is Weight of the batch:
+// its updates carry both, for the shards to average.
 [MessagePackObject]
 public sealed record RunPartition(
     [property: Key(0)] long StepId,
     [property: Key(1)] long PlanId,
-    [property: Key(2)] NDArray[] Feeds) : IWorkerCommand;
+    [property: Key(2)] NDArray[] Feeds,
+    [property: Key(3)] int Replicas = 0,
+    [property: Key(4)] double Weight = 1) : IWorkerCommand;
 
 // The coordinator will not run these plans again.
 [MessagePackObject]

@@ -12,7 +12,24 @@ namespace ActorGraph.Coordinator.Cluster;
 public sealed record OpenSession(
     [property: Key(0)] string ClientPath,
     [property: Key(1)] byte[] Proof,
-    [property: Key(2)] long StepTimeoutMs) : IActorGraphMessage;
+    [property: Key(2)] long StepTimeoutMs,
+    [property: Key(3)] DataParallelWire? DataParallel = null) : IActorGraphMessage;
+
+// SessionOptions.DataParallel on the wire.
+[MessagePackObject]
+public sealed record DataParallelWire(
+    [property: Key(0)] int Replicas,
+    [property: Key(1)] bool Synchronous,
+    [property: Key(2)] long BackupAfterMs)
+{
+    public static DataParallelWire? From(DataParallelism? d) =>
+        d is null ? null : new(d.Replicas, d.Synchronous, d.BackupAfter is { } b ? (long)b.TotalMilliseconds : 0);
+
+    public DataParallelism ToSettings() => new()
+    {
+        Replicas = Replicas, Synchronous = Synchronous, BackupAfter = BackupAfterMs > 0 ? TimeSpan.FromMilliseconds(BackupAfterMs) : null,
+    };
+}
 
 // Contacts: the addresses of the cluster's nodes, to reach the singleton again if this one's node goes.
 [MessagePackObject]

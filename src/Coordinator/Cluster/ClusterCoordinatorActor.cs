@@ -72,7 +72,7 @@ public sealed partial class ClusterCoordinatorActor : ReceiveActor, IWithUnbound
             return;
         }
         var client = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(m.ClientPath);
-        var settings = new ClusterSession(IdBase(), new Dictionary<string, int>(_directory), _cluster.SelfAddress);
+        var settings = new ClusterSession(IdBase(), new Dictionary<string, int>(_directory), _cluster.SelfAddress, m.DataParallel?.ToSettings());
         var timeout = TimeSpan.FromMilliseconds(Math.Max(1, m.StepTimeoutMs));
         var session = Context.ActorOf(CoordinatorActor.Props([], [], timeout, settings), $"session-{Guid.NewGuid():N}");
         session.Tell(Membership());

@@ -67,7 +67,8 @@ internal sealed partial class ClusterRuntime
             var self = ((ExtendedActorSystem)_system).Provider.DefaultAddress;
             string anchorPath = _anchor.Path.ToSerializationFormatWithAddress(self);
             var secret = new ClusterSecret(_options.ClusterSecret ?? Environment.GetEnvironmentVariable("ACTORGRAPH_SECRET"));
-            var open = new OpenSession(anchorPath, secret.Prove("session", anchorPath), (long)_options.StepTimeout.TotalMilliseconds);
+            var open = new OpenSession(anchorPath, secret.Prove("session", anchorPath), (long)_options.StepTimeout.TotalMilliseconds,
+                DataParallelWire.From(_options.DataParallel));
             var deadline = DateTime.UtcNow + _options.ClusterConnectTimeout;
             string reason = "no node answered";
             while (true)

@@ -19,6 +19,7 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
     private readonly Graph _graph;
     private readonly SessionOptions _options;
     private readonly TextWriter _print;
+    private readonly Action<string> _warn;
     private readonly TimeSpan _replyTimeout;
     private readonly ConcurrentDictionary<PlanKey, string[]> _fetchNames = new();
 
@@ -27,6 +28,7 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
         _graph = graph;
         _options = options;
         _print = options.PrintOutput ?? Console.Error;
+        _warn = SessionLog.Warner(options.Logger);
         _replyTimeout = options.StepTimeout + TimeSpan.FromSeconds(10);
         (_system, _anchor, _contacts) = StartClient(options);
         try
@@ -50,6 +52,7 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
         {
             case StepSucceeded ok:
                 Print(ok.Printed);
+                if (ok.Warning is { } warning) _warn(warning);
                 var values = ok.Values;
                 if (fed.Count > 0)
                     for (int i = 0; i < fetches.Count; i++)

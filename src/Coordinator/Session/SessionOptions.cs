@@ -61,6 +61,10 @@ public class SessionOptions
     // when it verifies or remotes messages.
     public ActorSystem? ActorSystem { get; init; }
 
+    // Data-parallel training over the workers (local mode's SessionOptions.Workers, or a cluster's);
+    // null = each step runs once, its ops placed over the workers.
+    public DataParallelism? DataParallel { get; init; }
+
     // How long a step may wait for its workers before it fails with DeadlineExceededException.
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -71,6 +75,7 @@ public class SessionOptions
     {
         if (Workers < 1) throw new ArgumentException($"SessionOptions.Workers is {Workers}; a session needs at least 1 worker.");
         if (ParameterServers < 1) throw new ArgumentException($"SessionOptions.ParameterServers is {ParameterServers}; a session needs at least 1 parameter server.");
+        DataParallel?.Validate();
         if (StepTimeout <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.StepTimeout is {StepTimeout}; give a positive time.");
         if (CheckpointEverySteps < 0) throw new ArgumentException($"SessionOptions.CheckpointEverySteps is {CheckpointEverySteps}; give 0 (off) or a number of steps.");
         if (CheckpointEvery is { } every && every <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.CheckpointEvery is {every}; give a positive time, or null (off).");
