@@ -17,20 +17,23 @@ internal static class DemoCommand
         var workers = CommonOptions.Positive("--workers", 1, "Worker actors in local mode");
         var ps = CommonOptions.Positive("--ps", 1, "Parameter-server actors in local mode");
         var cluster = CommonOptions.Cluster();
+        var store = new Option<string?>("--store") { Description = "Where the final checkpoint goes (Data Source=path.db for SQLite, or a PostgreSQL connection string); default actorgraph.db here", HelpName = "CONN" };
+        var noCheckpoint = new Option<bool>("--no-checkpoint") { Description = "Do not write a checkpoint at the end" };
         var command = new Command("demo", "The seed's linear regression: learns m and b of y = m·x + b, then prints the true and the learned values")
         {
-            steps, workers, ps, cluster,
+            steps, workers, ps, cluster, store, noCheckpoint,
         };
         command.SetAction(parsed =>
         {
             CommonOptions.RefuseCluster(parsed.GetValue(cluster));
             using var logging = CommonOptions.Logging(parsed);
-            return Run(parsed.GetValue(steps), parsed.GetValue(workers), parsed.GetValue(ps), logging);
+            var checkpointStore = parsed.GetValue(noCheckpoint) ? null : parsed.GetValue(store) ?? ParameterServer.Persistence.CheckpointStore.DefaultConnectionString;
+            return Run(parsed.GetValue(steps), parsed.GetValue(workers), parsed.GetValue(ps), checkpointStore, logging);
         });
         return command;
     }
 
-    private static int Run(int steps, int workers, int ps, ILoggerFactory logging)
+    private static int Run(int steps, int workers, int ps, string? checkpointStore, ILoggerFactory logging)
     {
         var log = logging.CreateLogger("demo");
         var graph = new Graph();
@@ -38,7 +41,10 @@ internal static class DemoCommand
         var model = LinearRegression.Build();
         log.LogDebug("Built the graph: {Count} operations", graph.Operations.Count);
 
-        using var sess = new Session(graph, new SessionOptions { Workers = workers, ParameterServers = ps, Logger = logging.CreateLogger("session") });
+        using var sess = new Session(graph, new SessionOptions
+        {
+            Workers = workers, ParameterServers = ps, CheckpointStore = checkpointStore, Logger = logging.CreateLogger("session"),
+        });
         sess.Run(model.Init);
         var rng = new Random();
         float trueM = rng.NextSingle(), trueB = rng.NextSingle();
@@ -67,6 +73,11 @@ internal static class DemoCommand
         Console.WriteLine($"True parameters: m={trueM:F4}, b={trueB:F4}");
         Console.WriteLine($"Learned parameters: m={learned[0]!.ToScalar<float>():F4}, b={learned[1]!.ToScalar<float>():F4}");
         Console.WriteLine($"{steps} steps in {clock.Elapsed.TotalSeconds:F2} s ({steps / clock.Elapsed.TotalSeconds:N0} steps/s, {workers} worker(s), {ps} parameter server(s), local mode)");
+        if (checkpointStore is not null)
+        {
+            var id = new Saver().Save(sess, "demo");
+            Console.WriteLine($"Checkpoint {id} written to {ParameterServer.Persistence.CheckpointStore.Parse(checkpointStore)} (list them: actorgraph checkpoints list)");
+        }
         return ExitCodes.Ok;
     }
 }
