@@ -83,6 +83,41 @@ public class GemmTests
         CheckFloat(new Case(m, n, k, ta, tb, Accumulate: true, Threads: 2));
     }
 
+    // Each operand is the exact span its shape needs, ending right before an inaccessible page: an edge tile
+    // that reads or writes even one float past the end crashes the test run instead of passing unnoticed
+    // (lanes read past the edge are never stored, so no value check could see them).
+    [Theory]
+    [InlineData(5, 5, 200)]
+    [InlineData(7, 13, 33)]
+    [InlineData(13, 10, 70)]
+    [InlineData(67, 21, 9)]
+    [InlineData(1, 19, 30)]
+    [InlineData(19, 1, 30)]
+    public void Multiply_touches_nothing_past_the_end_of_its_spans(int m, int n, int k)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var random = new Random(5);
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                using GuardedSpan a = new(m * k), b = new(k * n), c = new(m * n);
+                for (int i = 0; i < m * k; i++)
+                    a.Span[i] = random.Next(-4, 5);
+                for (int i = 0; i < k * n; i++)
+                    b.Span[i] = random.Next(-4, 5);
+                Gemm.Multiply(m, n, k, a.Span, ta ? m : k, ta, b.Span, tb ? k : n, tb, c.Span, n);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        float expected = 0;
+                        for (int p = 0; p < k; p++)
+                            expected += (ta ? a.Span[p * m + i] : a.Span[i * k + p]) * (tb ? b.Span[j * k + p] : b.Span[p * n + j]);
+                        Assert.Equal(expected, c.Span[i * n + j]);
+                    }
+            }
+    }
+
     [Fact]
     public void Multiply_with_zero_depth_clears_C_unless_accumulating()
     {
