@@ -79,7 +79,16 @@ public static unsafe partial class Gemm
 
     static void PackATransposed(int kc, float* a, int lda, int mr, float* dst)
     {
-        for (int p = 0; p < kc; p++, dst += MR)
+        int p = 0;
+        // A masked load takes the mr floats (zeros beyond them) without touching memory past them; the 8-float store
+        // spills 2 floats into the next k step's slot, which that step overwrites, so the last step is left to the loop below.
+        if (s_useFma)
+        {
+            var mask = Avx2.CompareGreaterThan(Vector256.Create(mr), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle();
+            for (; p + 1 < kc; p++, dst += MR)
+                Avx.Store(dst, Avx.MaskLoad(a + (long)p * lda, mask));
+        }
+        for (; p < kc; p++, dst += MR)
         {
             float* src = a + (long)p * lda;
             int i = 0;
