@@ -12,11 +12,11 @@ public class GemmTests
     public record Case(int M, int N, int K, bool TransA = false, bool TransB = false,
         int PadA = 0, int PadB = 0, int PadC = 0, bool Accumulate = false, int Threads = 1);
 
-    // Edges around the 6×16 tile and the 72/256 blocks, plus shapes that hit only the edge paths.
+    // Edges around the 6×16 tile and the 72/512/2048 blocks, operands read in place (small m or n) and packed.
     static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (1, 7, 13), (13, 1, 7), (7, 13, 33), (6, 16, 8), (33, 65, 130), (65, 33, 257),
-        (130, 17, 65), (12, 32, 513), (128, 10, 256), (3, 4100, 5),
+        (130, 17, 65), (12, 32, 513), (128, 10, 256), (3, 4100, 5), (37, 130, 70), (25, 200, 600),
     ];
 
     public static TheoryData<int, int, int, bool, bool> ShapesAndTransposes()
@@ -69,8 +69,11 @@ public class GemmTests
     [InlineData(false, false)]
     [InlineData(true, true)]
     [InlineData(true, false)]
-    public void Multiply_reads_and_writes_only_within_row_strides_wider_than_the_rows(bool ta, bool tb) =>
+    public void Multiply_reads_and_writes_only_within_row_strides_wider_than_the_rows(bool ta, bool tb)
+    {
         CheckFloat(new Case(19, 37, 41, ta, tb, PadA: 3, PadB: 5, PadC: 7));
+        CheckFloat(new Case(31, 150, 41, ta, tb, PadA: 3, PadB: 5, PadC: 7));
+    }
 
     [Theory]
     [InlineData(150, 300, 100, false, false)] // split along n
