@@ -121,6 +121,29 @@ public class GemmTests
             }
     }
 
+    // Each thread has its own packing scratch and concurrent big products decide their own threading;
+    // neither may leak between calls running at the same time.
+    [Fact]
+    public void Concurrent_products_on_several_threads_each_get_their_own_result()
+    {
+        const int m = 150, n = 140, k = 110;
+        var random = new Random(11);
+        var a = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
+        var b = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble()).ToArray();
+        var expected = a.Select(ai =>
+        {
+            var c = new float[m * n];
+            Gemm.Multiply(m, n, k, ai, k, false, b, n, false, c, n, maxThreads: 1);
+            return c;
+        }).ToArray();
+        var actual = a.Select(_ => new float[m * n]).ToArray();
+        Parallel.For(0, 4 * 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+            Gemm.Multiply(m, n, k, a[t % 4], k, false, b, n, false, actual[t % 4], n));
+        for (int t = 0; t < 4; t++)
+            for (int i = 0; i < m * n; i++)
+                Assert.Equal(expected[t][i], actual[t][i], 1e-3f);
+    }
+
     [Fact]
     public void Multiply_with_zero_depth_clears_C_unless_accumulating()
     {
