@@ -136,12 +136,12 @@ public class GemmTests
             Gemm.Multiply(m, n, k, ai, k, false, b, n, false, c, n, maxThreads: 1);
             return c;
         }).ToArray();
-        var actual = a.Select(_ => new float[m * n]).ToArray();
-        Parallel.For(0, 4 * 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
-            Gemm.Multiply(m, n, k, a[t % 4], k, false, b, n, false, actual[t % 4], n));
-        for (int t = 0; t < 4; t++)
+        var actual = Enumerable.Range(0, 16).Select(_ => new float[m * n]).ToArray();
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+            Gemm.Multiply(m, n, k, a[t % 4], k, false, b, n, false, actual[t], n));
+        for (int t = 0; t < 16; t++)
             for (int i = 0; i < m * n; i++)
-                Assert.Equal(expected[t][i], actual[t][i], 1e-3f);
+                Assert.Equal(expected[t % 4][i], actual[t][i], 1e-3f);
     }
 
     [Fact]
