@@ -6,10 +6,11 @@ namespace ActorGraph.Bench;
 
 public static class Program
 {
-    // One line per bench: name, what it measures, and its own options (the shared ones are listed in Usage).
-    static readonly (string Name, string Summary, Action<Options, Report> Run)[] Benches =
+    // One entry per bench: name, what it measures (one line), its own options (shown by `<bench> --help`), and Run.
+    static readonly (string Name, string Summary, string Options, Action<Options, Report> Run)[] Benches =
     [
-        ("gemm", "sgemm GFLOP/s: square 256/1024 on 1 and 2 threads vs a naive Vector<float> loop, MLP and small shapes [--sizes 256,1024 --threads 1,2 --only square,mlp,small --kc/--mc/--nc N]", GemmBench.Run),
+        ("gemm", "sgemm GFLOP/s: square sizes on 1 and 2 threads vs a naive loop, MLP-layer and small shapes",
+            "--sizes 256,1024  --threads 1,2  --only square,mlp,small  --kc N --mc N --nc N (block sizes, for tuning)", GemmBench.Run),
     ];
 
     const string SharedOptions = "shared options: --trials N (7)  --warmup N (2)  --min-trial-ms MS (200)";
@@ -28,25 +29,33 @@ public static class Program
             Usage(Console.Error);
             return 2;
         }
-        var options = Options.Parse(args[1..]);
-        if (options.Has("help"))
+        try
         {
-            Console.WriteLine($"{bench.Name}: {bench.Summary}\n{SharedOptions}");
+            var options = Options.Parse(args[1..]);
+            if (options.Has("help"))
+            {
+                Console.WriteLine($"{bench.Name}: {bench.Summary}\noptions: {bench.Options}\n{SharedOptions}");
+                return 0;
+            }
+            var report = new Report(bench.Name);
+            Console.WriteLine(Environment());
+            bench.Run(options, report);
+            foreach (string unread in options.Unread)
+                Console.Error.WriteLine($"warning: option --{unread} was not used by {bench.Name}");
+            report.Print(Console.Out);
             return 0;
         }
-        var report = new Report(bench.Name);
-        Console.WriteLine(Environment());
-        bench.Run(options, report);
-        foreach (string unread in options.Unread)
-            Console.Error.WriteLine($"warning: option --{unread} was not used by {bench.Name}");
-        report.Print(Console.Out);
-        return 0;
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            Console.Error.WriteLine($"{bench.Name}: {e.Message}");
+            return 2;
+        }
     }
 
     static void Usage(TextWriter output)
     {
         output.WriteLine("usage: dotnet run -c Release --project bench -- <bench> [options]");
-        foreach (var (name, summary, _) in Benches)
+        foreach (var (name, summary, _, _) in Benches)
             output.WriteLine($"  {name,-12} {summary}");
         output.WriteLine(SharedOptions);
     }
