@@ -13,7 +13,7 @@ public static class Program
             "--sizes 256,1024  --threads 1,2  --only square,mlp,small  --kc N --mc N --nc N (block sizes, for tuning)", GemmBench.Run),
     ];
 
-    const string SharedOptions = "shared options: --trials N (7)  --warmup N (2)  --min-trial-ms MS (200)";
+    const string SharedOptions = "shared options: --trials N (7)  --warmup N (2)  --min-trial-ms MS (200)  --clock wall|thread-cpu (wall)";
 
     public static int Main(string[] args)
     {
@@ -39,6 +39,8 @@ public static class Program
             }
             var report = new Report(bench.Name);
             Console.WriteLine(Environment());
+            if (options.String("clock", "wall") == "thread-cpu")
+                Console.WriteLine("# clock: calling thread's CPU time (single-thread figures only)");
             bench.Run(options, report);
             foreach (string unread in options.Unread)
                 Console.Error.WriteLine($"warning: option --{unread} was not used by {bench.Name}");
