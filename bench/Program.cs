@@ -11,6 +11,16 @@ public static class Program
     [
         ("gemm", "sgemm GFLOP/s: square sizes on 1 and 2 threads vs a naive loop, MLP-layer and small shapes",
             "--sizes 256,1024  --threads 1,2  --only square,mlp,small  --kc N --mc N --nc N (block sizes, for tuning)", GemmBench.Run),
+        ("seed-loop", "the seed's 100,000-step loop through Session.Run, us/step, beside a hand-written float loop and the executor alone",
+            "--mode executor|local --workers N --ps N --steps N --trials N", SeedLoopBench.Run),
+        ("mlp", "784-256-256-10 MLP training step, samples/s, executor alone and local mode",
+            "--mode executor|local --workers N --ps N --batch N --steps N --trials N", MlpBench.Run),
+        ("transport", "tensors between two processes on loopback: MiB/s, KiB allocated/msg, 64 B round trip us; Akka.Remote vs the tensor channel",
+            "--sizes-mib 1,16 --in-flight 1,4 --only akka-remote,channel --pings N --socket-buffer BYTES", TransportBench.Run),
+        ("checkpoint", "checkpoint save and restore, seconds, 1 MB and 100 MB of float32 variables on SQLite and PostgreSQL",
+            "--mb 1,100 --stores sqlite,postgres --postgres CONNECTION --trials N", CheckpointBench.Run),
+        ("updates", "gradient-descent updates/s applied by one shard, checkpoint vs journal durability, 1 and 64 in flight",
+            "--in-flight 1,64 --stores sqlite,postgres --postgres CONNECTION --journal-updates N --memory-updates N", UpdatesBench.Run),
     ];
 
     const string SharedOptions = "shared options: --trials N (7)  --warmup N (2)  --min-trial-ms MS (200)  --clock wall|thread-cpu (wall)";

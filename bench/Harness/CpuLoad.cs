@@ -8,17 +8,20 @@ namespace ActorGraph.Bench.Harness;
 public sealed class CpuLoad
 {
     readonly long _busyTicks, _totalTicks;
+    readonly IReadOnlyList<Process> _helpers;
     readonly TimeSpan _ownCpu;
     readonly long _start;
 
-    CpuLoad(long busyTicks, long totalTicks)
+    CpuLoad(long busyTicks, long totalTicks, IReadOnlyList<Process> helpers)
     {
-        (_busyTicks, _totalTicks) = (busyTicks, totalTicks);
-        _ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        (_busyTicks, _totalTicks, _helpers) = (busyTicks, totalTicks, helpers);
+        _ownCpu = OwnCpu();
         _start = Stopwatch.GetTimestamp();
     }
 
-    public static CpuLoad? Start() => ReadStat() is (long busy, long total) ? new CpuLoad(busy, total) : null;
+    // helpers: processes this bench started (a peer on the far end of a socket); their CPU is the bench's, not other load.
+    public static CpuLoad? Start(IReadOnlyList<Process>? helpers = null) =>
+        ReadStat() is (long busy, long total) ? new CpuLoad(busy, total, helpers ?? []) : null;
 
     // Average cores busy with anything but this process since Start.
     public double? OtherCores()
@@ -27,8 +30,19 @@ public sealed class CpuLoad
             return null;
         double wall = Stopwatch.GetElapsedTime(_start).TotalSeconds;
         double allBusyCores = (double)(busy - _busyTicks) / (total - _totalTicks) * Environment.ProcessorCount;
-        double ownCores = (Process.GetCurrentProcess().TotalProcessorTime - _ownCpu).TotalSeconds / wall;
+        double ownCores = (OwnCpu() - _ownCpu).TotalSeconds / wall;
         return Math.Max(0, allBusyCores - ownCores);
+    }
+
+    TimeSpan OwnCpu()
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        foreach (var helper in _helpers)
+        {
+            helper.Refresh();
+            if (!helper.HasExited) cpu += helper.TotalProcessorTime;
+        }
+        return cpu;
     }
 
     // First line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ...", in clock ticks.

@@ -47,11 +47,12 @@ public sealed record MeasureOptions(int Warmup = 2, int Trials = 7, double MinTr
 public static class Measure
 {
     // Bodies that yield their own figure per trial (e.g. steps/s of a training run): warm-up runs are discarded.
-    public static Stats Trials(Func<double> trial, int warmup, int trials)
+    // helpers: child processes working for the trial, whose CPU is not counted as other load.
+    public static Stats Trials(Func<double> trial, int warmup, int trials, IReadOnlyList<Process>? helpers = null)
     {
         for (int i = 0; i < warmup; i++)
             trial();
-        var load = CpuLoad.Start();
+        var load = CpuLoad.Start(helpers);
         var values = new double[trials];
         for (int i = 0; i < trials; i++)
             values[i] = trial();

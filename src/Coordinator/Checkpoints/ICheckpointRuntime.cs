@@ -1,0 +1,24 @@
+using ActorGraph.ParameterServer.Persistence;
+using Akka.Actor;
+
+namespace ActorGraph;
+
+// A runtime's part in checkpoints, called with the session's steps held: where its variables are
+// and how they get to and from the store.
+internal interface ICheckpointRuntime
+{
+    // Where the store's persistence plugins run.
+    ActorSystem CheckpointSystem { get; }
+
+    // requireAll: a variable never set fails the save (a Saver's); else it is left out (an automatic checkpoint's).
+    Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep);
+
+    // Every value checked against the variables before the first one changes.
+    Task RestoreAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables);
+}
+
+internal static class CheckpointVariables
+{
+    public static Dictionary<string, (DType DType, Shape Shape)> Expected(IReadOnlyList<Variable> variables) =>
+        variables.ToDictionary(v => v.VariableName, v => (v.DType, v.Shape), StringComparer.Ordinal);
+}

@@ -1,0 +1,143 @@
+using ActorGraph.Wire;
+using ActorGraph.Worker;
+using Akka.Actor;
+
+namespace ActorGraph.Coordinator;
+
+// Keeps a copy of the session's graph (grown by extends), plans each distinct request once,
+// and starts each step: one RunPartition per involved worker, one ReadVariables per
+// (worker, shard) that the shard answers straight to the worker, and a StepGatherer child
+// that answers the client. Watches its workers and plans over the ones left when one stops.
+public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
+{
+    private readonly Graph _graph = new();
+    private readonly VariablePlacement _variables;
+    private readonly IActorRef[] _workers;
+    private readonly string[] _workerPaths;
+    private readonly bool[] _alive;
+    private readonly IActorRef[] _shards;
+    private readonly string[] _shardPaths;
+    private readonly TimeSpan _stepTimeout;
+    private readonly Dictionary<PlanKey, StepPlan> _plans = [];
+    private readonly HashSet<(int Plan, int Task)> _registered = [];
+    private int _plansMade;
+    private long _stepsStarted;
+
+    public CoordinatorActor(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout)
+    {
+        _workers = workers.ToArray();
+        _workerPaths = Array.ConvertAll(_workers, w => w.Path.ToSerializationFormat());
+        _alive = Array.ConvertAll(_workers, _ => true);
+        _shards = shards.ToArray();
+        _shardPaths = Array.ConvertAll(_shards, s => s.Path.ToSerializationFormat());
+        _variables = new VariablePlacement(_shards.Length);
+        _stepTimeout = stepTimeout;
+        Receive<RunStep>(Handle);
+        Receive<ExplainStep>(Handle);
+        Receive<Terminated>(Handle);
+        Receive<PartitionSucceeded>(Handle);
+        Receive<PartitionFailed>(Handle);
+        Receive<SweepStepDeadlines>(_ => SweepDeadlines());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout));
+
+    protected override void PreStart()
+    {
+        foreach (var worker in _workers) Context.Watch(worker);
+        // Deadlines of the steps gathered here: checked a few times per timeout, not timed one by one.
+        var period = TimeSpan.FromTicks(Math.Clamp(_stepTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        Timers.StartPeriodicTimer("deadlines", new SweepStepDeadlines(), period);
+    }
+
+    private void Handle(ExplainStep m)
+    {
+        try
+        {
+            Extend(m.FromVersion, m.Extend);
+            var plan = Planner.Build(-1, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), _workerPaths, _shardPaths, requireFeeds: false);
+            if (plan.Error is { } error) Sender.Tell(new StepFailed(0, ErrorCodes.Of(error), error.Message, null));
+            else Sender.Tell(new StepExplained(plan.Operations, plan.Placement));
+        }
+        catch (Exception e)
+        {
+            Sender.Tell(new StepFailed(0, ErrorCodes.Of(e), e.Message, null));
+        }
+    }
+
+    // A stopped worker takes its partitions with it: plan again over the workers left.
+    private void Handle(Terminated t)
+    {
+        int task = Array.IndexOf(_workers, t.ActorRef);
+        if (task < 0) return;
+        _alive[task] = false;
+        FailStepsOn(t.ActorRef);
+        _registered.RemoveWhere(r => r.Task == task);
+        ForgetPlans();
+    }
+
+    // Ops the coordinator already has (a request that raced another's extend) are skipped.
+    private void Extend(int fromVersion, OperationDef[] extend)
+    {
+        if (extend.Length == 0) return;
+        int have = _graph.Version;
+        if (fromVersion > have)
+            throw new InternalException($"The coordinator has {have} operations but the session's extend starts at {fromVersion}.");
+        int skip = have - fromVersion;
+        if (skip >= extend.Length) return;
+        int before = have;
+        _graph.Import(extend.Skip(skip));
+        _variables.Add(_graph.OperationsSince(before));
+        ForgetPlans();
+    }
+
+    // Plans are keyed by graph version: once it moves on, none is asked for again, so the
+    // workers may drop their partitions (a step already started keeps its own).
+    private void ForgetPlans()
+    {
+        _plans.Clear();
+        foreach (var group in _registered.GroupBy(r => r.Task))
+            if (_alive[group.Key]) _workers[group.Key].Tell(new ForgetPartitions(group.Select(r => r.Plan).ToArray()));
+        _registered.Clear();
+    }
+
+    private int[] LiveTasks() => Enumerable.Range(0, _workers.Length).Where(t => _alive[t]).ToArray();
+
+    private StepPlan PlanFor(RunStep m)
+    {
+        var key = new PlanKey(m.Fetches, m.Feeds, _graph.Version);
+        if (_plans.TryGetValue(key, out var plan)) return plan;
+        plan = Planner.Build(++_plansMade, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), _workerPaths, _shardPaths, requireFeeds: true);
+        _plans[key] = plan;
+        return plan;
+    }
+
+    // (fetches in order, feeds in order, graph version). A session sends the same arrays for the
+    // same request, so the comparison is usually by reference.
+    private readonly struct PlanKey(string[] fetches, string[] feeds, int version) : IEquatable<PlanKey>
+    {
+        private readonly string[] _fetches = fetches;
+        private readonly string[] _feeds = feeds;
+        private readonly int _version = version;
+        private readonly int _hash = Hash(fetches, feeds, version);
+
+        public bool Equals(PlanKey other) => _version == other._version && Same(_fetches, other._fetches) && Same(_feeds, other._feeds);
+        public override bool Equals(object? obj) => obj is PlanKey k && Equals(k);
+        public override int GetHashCode() => _hash;
+
+        private static bool Same(string[] a, string[] b) => ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);
+
+        private static int Hash(string[] fetches, string[] feeds, int version)
+        {
+            var h = new HashCode();
+            h.Add(version);
+            foreach (var f in fetches) h.Add(f);
+            h.Add('|');
+            foreach (var f in feeds) h.Add(f);
+            return h.ToHashCode();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using ActorGraph.Messaging;
+using ActorGraph.Wire;
+using MessagePack;
+
+namespace ActorGraph.Coordinator;
+
+// A session's conversation with its coordinator. Each request carries the ops the coordinator
+// does not have yet (an extend: FromVersion is the graph version its first op takes); fetches are
+// tensor names ("add:0") or "^name" for an operation run for its effect.
+public interface ICoordinatorCommand : IActorGraphMessage;
+
+public interface ICoordinatorReply : IActorGraphMessage;
+
+[MessagePackObject]
+public sealed record RunStep(
+    [property: Key(0)] int FromVersion,
+    [property: Key(1)] OperationDef[] Extend,
+    [property: Key(2)] string[] Fetches,
+    [property: Key(3)] string[] Feeds,
+    [property: Key(4)] NDArray[] FeedValues) : ICoordinatorCommand;
+
+[MessagePackObject]
+public sealed record ExplainStep(
+    [property: Key(0)] int FromVersion,
+    [property: Key(1)] OperationDef[] Extend,
+    [property: Key(2)] string[] Fetches,
+    [property: Key(3)] string[] Feeds) : ICoordinatorCommand;
+
+// One value per fetch; null for an operation, and for a fetch the client fed (it answers those itself).
+[MessagePackObject]
+public sealed record StepSucceeded(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] NDArray?[] Values,
+    [property: Key(2)] string? Printed) : ICoordinatorReply;
+
+// ErrorCode is a TensorFlow status name (ErrorCodes); Printed holds the Print lines that ran before the failure.
+[MessagePackObject]
+public sealed record StepFailed(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] string ErrorCode,
+    [property: Key(2)] string Message,
+    [property: Key(3)] string? Printed) : ICoordinatorReply;
+
+[MessagePackObject]
+public sealed record StepExplained(
+    [property: Key(0)] string[] Operations,
+    [property: Key(1)] Dictionary<string, string> Placement) : ICoordinatorReply;
+
+// The coordinator's own timer: fail the steps it gathers that are past their deadline.
+[MessagePackObject]
+public sealed record SweepStepDeadlines : IActorGraphMessage;

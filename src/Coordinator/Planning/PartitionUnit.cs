@@ -1,0 +1,61 @@
+using ActorGraph.Wire;
+using ActorGraph.Worker;
+
+namespace ActorGraph.Coordinator;
+
+// One stage of one worker while a plan is being cut: its ops, the endpoints it gains where it
+// meets feeds and other stages, and the names its ops' inputs take inside it.
+internal sealed class PartitionUnit(int task, int stage)
+{
+    public int Task { get; } = task;
+    public int Stage { get; } = stage;
+    // The stage's place among its worker's stages: names say "w1s1" for the second stage of worker 1.
+    public int Index { get; set; }
+    public string Label => Index == 0 ? $"w{Task}" : $"w{Task}s{Index}";
+
+    public List<Operation> Ops { get; } = [];
+    public HashSet<Operation> Members { get; } = new(ReferenceEqualityComparer<Operation>.Instance);
+    public List<Operation> Variables { get; } = [];
+    public List<OperationDef> Endpoints { get; } = [];
+    public List<OperationDef> Sends { get; } = [];
+    public Dictionary<string, string> Local { get; } = new(StringComparer.Ordinal);
+
+    public List<string> FeedTensors { get; } = [];
+    public List<int> FeedClientIndices { get; } = [];
+    public List<string> RecvTensors { get; } = [];
+    public List<int> RecvEdges { get; } = [];
+    public List<string> SendTensors { get; } = [];
+    public List<int> SendEdges { get; } = [];
+    public List<int> SendTasks { get; } = [];
+    public List<string> FetchTensors { get; } = [];
+    public List<int> FetchIndices { get; } = [];
+
+    public void Use(Operation variable)
+    {
+        if (!Variables.Contains(variable)) Variables.Add(variable);
+    }
+
+    public PartitionStage ToStage(Func<int, int> feedSlotOf, Func<int, int> workerIndexOf)
+    {
+        var ops = new List<OperationDef>();
+        foreach (var v in Variables.OrderBy(v => v.Id)) ops.Add(OperationDef.From(v));
+        ops.AddRange(Endpoints);
+        foreach (var op in Ops) ops.Add(Rewire(OperationDef.From(op)));
+        ops.AddRange(Sends);
+        var roots = Ops.Select(o => o.Name).Concat(Variables.Where(Members.Contains).Select(v => v.Name)).Concat(Sends.Select(s => s.Name));
+        return new PartitionStage(ops.ToArray(), roots.ToArray(),
+            FeedTensors.ToArray(), FeedClientIndices.Select(feedSlotOf).ToArray(),
+            RecvTensors.ToArray(), RecvEdges.ToArray(),
+            SendTensors.ToArray(), SendEdges.ToArray(), SendTasks.Select(workerIndexOf).ToArray(),
+            FetchTensors.ToArray(), FetchIndices.ToArray());
+    }
+
+    // Inputs from outside the stage now come from its _Recv/_Feed endpoints; a control input
+    // mapped to "" is dropped (one on a variable: a variable has nothing to wait for).
+    private OperationDef Rewire(OperationDef def)
+    {
+        var inputs = Array.ConvertAll(def.Inputs, n => Local.GetValueOrDefault(n, n));
+        var control = def.ControlInputs.Select(n => Local.GetValueOrDefault("^" + n, n)).Where(n => n.Length > 0).ToArray();
+        return def with { Inputs = inputs, ControlInputs = control };
+    }
+}

@@ -1,0 +1,130 @@
+using ActorGraph.Ops;
+
+namespace ActorGraph.Coordinator;
+
+// Where each op of a plan runs. Device scopes first; an update goes with its variable's ps task
+// (it becomes an update message to it) but runs beside its inputs; other ops go with the worker
+// most of their inputs are on, else to the least loaded worker. Variables are read where used.
+// Stages cut a worker's ops wherever a value comes back from another worker, so that every stage
+// can run whole once its inputs are in, and no two workers wait on each other.
+internal sealed class Placement
+{
+    private readonly Dictionary<Operation, int> _task = new(ReferenceEqualityComparer<Operation>.Instance);
+    private readonly Dictionary<Operation, int> _stage = new(ReferenceEqualityComparer<Operation>.Instance);
+
+    public Dictionary<string, string> Devices { get; } = new(StringComparer.Ordinal);
+    public string? Error { get; private set; }
+
+    public bool TryGetTask(Operation op, out int task) => _task.TryGetValue(op, out task);
+    public int TaskOf(Operation op) => _task[op];
+    public int StageOf(Operation op) => _stage[op];
+
+    public static Placement Compute(IReadOnlyList<Operation> order, ISet<Tensor> fed, ISet<Operation> fetchedVariables,
+        VariablePlacement variables, IReadOnlyList<int> liveTasks)
+    {
+        var p = new Placement();
+        var load = liveTasks.ToDictionary(t => t, _ => 0);
+        foreach (var op in order)
+        {
+            if (op.Def.IsVariable)
+            {
+                p.Devices[op.Name] = PsDevice(variables.ShardOf(op));
+                p.Error ??= variables.ErrorOf(op);
+                if (!fetchedVariables.Contains(op)) continue;
+                p.Assign(op, LeastLoaded(load), load);
+                continue;
+            }
+            int task = DeviceTask(op, load) ?? Colocated(op, fed, p, load) ?? LeastLoaded(load);
+            p.Assign(op, task, load);
+            p.Devices[op.Name] = op.Def.Traits.HasFlag(OpTraits.WritesVariable) ? p.UpdateDevice(op, variables) : WorkerDevice(task);
+        }
+        foreach (var op in order)
+            if (p._task.TryGetValue(op, out int task)) p._stage[op] = p.StageFor(op, task, fed);
+        p.Delay(order, fed);
+        return p;
+    }
+
+    // An op whose consumers all sit on its own worker joins the earliest of their stages, so that
+    // a constant used after a value comes back does not need a stage (and an edge) of its own.
+    private void Delay(IReadOnlyList<Operation> order, ISet<Tensor> fed)
+    {
+        var consumers = new Dictionary<Operation, List<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
+        foreach (var op in order)
+        {
+            if (!_task.ContainsKey(op)) continue;
+            for (int i = op.Def.RefInputs; i < op.InputArray.Length; i++)
+                if (!fed.Contains(op.InputArray[i])) Add(op.InputArray[i].Op, op);
+            foreach (var c in op.ControlInputArray) Add(c, op);
+        }
+        for (int n = order.Count - 1; n >= 0; n--)
+        {
+            var op = order[n];
+            if (op.Def.IsVariable || !_task.TryGetValue(op, out int task) || !consumers.TryGetValue(op, out var users)) continue;
+            if (users.Exists(u => _task[u] != task)) continue;
+            _stage[op] = Math.Max(_stage[op], users.Min(u => _stage[u]));
+        }
+
+        void Add(Operation producer, Operation consumer)
+        {
+            if (!consumers.TryGetValue(producer, out var list)) consumers[producer] = list = [];
+            list.Add(consumer);
+        }
+    }
+
+    public static string WorkerDevice(int task) => $"/job:worker/task:{task}";
+    public static string PsDevice(int shard) => $"/job:ps/task:{shard}";
+
+    private void Assign(Operation op, int task, Dictionary<int, int> load)
+    {
+        _task[op] = task;
+        load[task]++;
+    }
+
+    private string UpdateDevice(Operation op, VariablePlacement variables)
+    {
+        int shard = variables.ShardOf(op.RefInput(0));
+        for (int r = 0; r < op.Def.RefInputs; r++)
+        {
+            // The variables an update writes are shown where they live, though they are not read.
+            Devices[op.RefInput(r).Name] = PsDevice(variables.ShardOf(op.RefInput(r)));
+            Error ??= variables.ErrorOf(op.RefInput(r));
+            if (variables.ShardOf(op.RefInput(r)) != shard)
+                Error ??= $"{op.Type} (op '{op.Name}') updates {op.RefInput(0).Name} on {PsDevice(shard)} and {op.RefInput(r).Name} on " +
+                          $"{PsDevice(variables.ShardOf(op.RefInput(r)))}; one update must stay on one parameter server.";
+        }
+        return PsDevice(shard);
+    }
+
+    private static int? DeviceTask(Operation op, Dictionary<int, int> load) =>
+        DeviceSpec.TryParse(op.Device, out var job, out int task) && job == "worker" && load.ContainsKey(task) ? task : null;
+
+    // The worker holding most of the op's inputs (data first, else control); ties to the less loaded.
+    private static int? Colocated(Operation op, ISet<Tensor> fed, Placement p, Dictionary<int, int> load)
+    {
+        var votes = new Dictionary<int, int>();
+        var inputs = op.InputArray;
+        for (int i = op.Def.RefInputs; i < inputs.Length; i++)
+            if (!fed.Contains(inputs[i]) && p._task.TryGetValue(inputs[i].Op, out int t) && !inputs[i].Op.Def.IsVariable)
+                votes[t] = votes.GetValueOrDefault(t) + 1;
+        if (votes.Count == 0)
+            foreach (var c in op.ControlInputArray)
+                if (p._task.TryGetValue(c, out int t)) votes[t] = votes.GetValueOrDefault(t) + 1;
+        if (votes.Count == 0) return null;
+        return votes.OrderByDescending(v => v.Value).ThenBy(v => load[v.Key]).ThenBy(v => v.Key).First().Key;
+    }
+
+    private static int LeastLoaded(Dictionary<int, int> load) => load.OrderBy(l => l.Value).ThenBy(l => l.Key).First().Key;
+
+    private int StageFor(Operation op, int task, ISet<Tensor> fed)
+    {
+        int stage = 0;
+        var inputs = op.InputArray;
+        for (int i = op.Def.RefInputs; i < inputs.Length; i++)
+            if (!fed.Contains(inputs[i])) stage = Math.Max(stage, After(inputs[i].Op, task));
+        foreach (var c in op.ControlInputArray) stage = Math.Max(stage, After(c, task));
+        return stage;
+    }
+
+    private int After(Operation dep, int task) =>
+        _stage.TryGetValue(dep, out int s) && !dep.Def.IsVariable ? s + (_task[dep] == task ? 0 : 1) : 0;
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using ActorGraph.Coordinator;
+using ActorGraph.Execution;
+using ActorGraph.Messaging;
+using ActorGraph.ParameterServer;
+using ActorGraph.Wire;
+using ActorGraph.Worker;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorGraph;
+
+// Single-process local mode: a coordinator, workers and parameter-server shards as actors in one
+// ActorSystem (the session's own, or the caller's). A Run is one request to the coordinator,
+// carrying the ops it has not seen yet.
+internal sealed partial class LocalRuntime : ISessionRuntime
+{
+    private static int _sessions;
+    private static readonly object PrintLock = new();
+
+    private readonly Graph _graph;
+    private readonly ActorSystem _system;
+    private readonly bool _ownsSystem;
+    private readonly TextWriter _print;
+    private readonly TimeSpan _replyTimeout;
+    private readonly object _sendLock = new();
+    private readonly ConcurrentDictionary<PlanKey, string[]> _fetchNames = new();
+    private int _sentVersion;
+
+    public LocalRuntime(Graph graph, SessionOptions options, string job)
+    {
+        _graph = graph;
+        _print = options.PrintOutput ?? Console.Error;
+        // The gatherer answers within StepTimeout; past that something is badly wrong, but still no hang.
+        _replyTimeout = options.StepTimeout + TimeSpan.FromSeconds(10);
+        _ownsSystem = options.ActorSystem is null;
+        int id = Interlocked.Increment(ref _sessions);
+        _system = options.ActorSystem ?? ActorSystem.Create($"actorgraph-local-{id}", LocalConfig);
+        // A caller's system keeps its own dispatcher: its tests decide how its actors are scheduled.
+        Props Local(Props props) => _ownsSystem ? props.WithDispatcher(InlineDispatcher.ConfigPath) : props;
+        var persistence = ShardPersistenceFor(options, job);
+        var shards = Enumerable.Range(0, options.ParameterServers)
+            .Select(t => _system.ActorOf(Local(ShardActor.Props(t, persistence[t])), $"session-{id}-ps-{t}")).ToArray();
+        WatchRecoveries(persistence);
+        var workers = Enumerable.Range(0, options.Workers)
+            .Select(t => _system.ActorOf(Local(WorkerActor.Props(t)), $"session-{id}-worker-{t}")).ToArray();
+        var coordinator = _system.ActorOf(Local(CoordinatorActor.Props(workers, shards, options.StepTimeout)), $"session-{id}-coordinator");
+        Actors = new RuntimeActors(coordinator, workers, shards);
+    }
+
+    public static Config LocalConfig { get; } = ConfigurationFactory.ParseString("""
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+        }
+        """).WithFallback(InlineDispatcher.Hocon).WithFallback(ActorGraphSerialization.Hocon);
+
+    public RuntimeActors? Actors { get; }
+
+    public NDArray?[] Run(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    {
+        var (feedNames, feedValues) = Canonical(fed);
+        var fetchNames = _fetchNames.GetOrAdd(PlanKey.Of(fetches, []), _ => fetches.Select(NameOf).ToArray());
+        var reply = Ask(version => new RunStep(version.From, version.Extend, fetchNames, feedNames, feedValues));
+        switch (reply)
+        {
+            case StepSucceeded ok:
+                Print(ok.Printed);
+                var values = ok.Values;
+                // A fetch that is fed is answered by its feed, as the executor does.
+                if (fed.Count > 0)
+                    for (int i = 0; i < fetches.Count; i++)
+                        if (fetches[i].Tensor is { } t)
+                            foreach (var (tensor, value) in fed)
+                                if (ReferenceEquals(tensor, t)) values[i] = value;
+                return values;
+            case StepFailed failed:
+                Print(failed.Printed);
+                throw ErrorCodes.ToException(failed.ErrorCode, failed.Message);
+            default:
+                throw new InternalException($"The coordinator answered a step with {reply.GetType().Name}.");
+        }
+    }
+
+    public ExecutionPlan Explain(IReadOnlyList<Fetch> fetches, IReadOnlyList<Tensor> feeds)
+    {
+        var fetchNames = fetches.Select(NameOf).ToArray();
+        var feedNames = feeds.Select(t => t.Name).ToArray();
+        return Ask(version => new ExplainStep(version.From, version.Extend, fetchNames, feedNames)) switch
+        {
+            StepExplained plan => new ExecutionPlan(plan.Operations, plan.Placement),
+            StepFailed failed => throw ErrorCodes.ToException(failed.ErrorCode, failed.Message),
+            var other => throw new InternalException($"The coordinator answered Explain with {other.GetType().Name}."),
+        };
+    }
+
+    // A request that carries an extend is sent under the lock, so the coordinator sees extends in
+    // order; one that carries none is sent without it, after every extend it depends on was sent
+    // (in local mode the step then runs on this thread, and other threads' runs are not held up).
+    private object Ask(Func<(int From, OperationDef[] Extend), object> request)
+    {
+        Task<object>? answer = null;
+        int version = _graph.Version;
+        if (version != Volatile.Read(ref _sentVersion))
+            lock (_sendLock)
+                if (version > _sentVersion)
+                {
+                    var extend = _graph.ExportSince(_sentVersion).ToArray();
+                    answer = Actors!.Coordinator.Ask<object>(request((_sentVersion, extend)), timeout: null);
+                    Volatile.Write(ref _sentVersion, _sentVersion + extend.Length);
+                }
+        // No Ask timeout (a timer per step); the wait below bounds it instead.
+        answer ??= Actors!.Coordinator.Ask<object>(request((version, [])), timeout: null);
+        if (!answer.Wait(_replyTimeout))
+            throw new DeadlineExceededException($"The coordinator did not answer within {_replyTimeout.TotalSeconds:0} s.");
+        return answer.Result;
+    }
+
+    private static string NameOf(Fetch f) => f.Tensor?.Name ?? "^" + f.Operation.Name;
+
+    // Feeds in tensor order, so one request always travels in one form and hits one cached plan.
+    private static (string[], NDArray[]) Canonical(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    {
+        if (fed.Count == 0) return ([], []);
+        var pairs = fed.ToArray();
+        Array.Sort(pairs, (a, b) => a.Key.Key.CompareTo(b.Key.Key));
+        var names = new string[pairs.Length];
+        var values = new NDArray[pairs.Length];
+        for (int i = 0; i < pairs.Length; i++) (names[i], values[i]) = (pairs[i].Key.Name, pairs[i].Value);
+        return (names, values);
+    }
+
+    private void Print(string? text)
+    {
+        if (text is null) return;
+        lock (PrintLock)
+        {
+            _print.Write(text);
+            _print.Flush();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsSystem)
+        {
+            _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            return;
+        }
+        var actors = Actors!;
+        if (_recoveryListener is not null) _system.Stop(_recoveryListener);
+        _system.Stop(actors.Coordinator);
+        foreach (var w in actors.Workers) _system.Stop(w);
+        foreach (var s in actors.ParameterServers) _system.Stop(s);
+    }
+}

@@ -1,0 +1,62 @@
+namespace ActorGraph;
+
+public enum DType
+{
+    Float32,
+    Float64,
+    Int32,
+    Int64,
+    Bool,
+}
+
+public static class DTypes
+{
+    // TensorFlow's Python names, as in Tensor("Const:0", shape=(), dtype=int32).
+    public static string PythonName(this DType dtype) => dtype switch
+    {
+        DType.Float32 => "float32",
+        DType.Float64 => "float64",
+        DType.Int32 => "int32",
+        DType.Int64 => "int64",
+        DType.Bool => "bool",
+        _ => dtype.ToString(),
+    };
+
+    // TensorFlow's kernel names, as in "You must feed a value ... with dtype float".
+    public static string KernelName(this DType dtype) => dtype switch
+    {
+        DType.Float32 => "float",
+        DType.Float64 => "double",
+        _ => dtype.PythonName(),
+    };
+
+    public static bool IsFloating(this DType dtype) => dtype is DType.Float32 or DType.Float64;
+    public static bool IsInteger(this DType dtype) => dtype is DType.Int32 or DType.Int64;
+    public static bool IsNumeric(this DType dtype) => dtype != DType.Bool;
+
+    public static int SizeInBytes(this DType dtype) => dtype switch
+    {
+        DType.Float32 or DType.Int32 => 4,
+        DType.Float64 or DType.Int64 => 8,
+        _ => 1,
+    };
+
+    public static Type ClrType(this DType dtype) => dtype switch
+    {
+        DType.Float32 => typeof(float),
+        DType.Float64 => typeof(double),
+        DType.Int32 => typeof(int),
+        DType.Int64 => typeof(long),
+        _ => typeof(bool),
+    };
+
+    public static DType Of<T>()
+    {
+        if (typeof(T) == typeof(float)) return DType.Float32;
+        if (typeof(T) == typeof(double)) return DType.Float64;
+        if (typeof(T) == typeof(int)) return DType.Int32;
+        if (typeof(T) == typeof(long)) return DType.Int64;
+        if (typeof(T) == typeof(bool)) return DType.Bool;
+        throw new ArgumentException($"{typeof(T).Name} is not an element type; use float, double, int, long or bool.");
+    }
+}

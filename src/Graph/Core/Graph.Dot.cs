@@ -1,0 +1,9 @@
+namespace ActorGraph;
+
+public sealed partial class Graph
+{
+    // DOT text of the whole graph; with `highlight`, the computation path of those fetches
+    // (stopping at `feeds`) is drawn bold and the rest grey. Render with `dot -Tsvg`.
+    public string ToDot(IReadOnlyList<Fetch>? highlight = null, IEnumerable<Tensor>? feeds = null) =>
+        Execution.DotWriter.Write(this, highlight, feeds);
+}

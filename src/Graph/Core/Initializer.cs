@@ -1,0 +1,49 @@
+namespace ActorGraph;
+
+// How a variable gets its first value: builds the ops that compute it.
+public abstract class Initializer
+{
+    internal abstract Tensor Build(Shape shape, DType dtype);
+}
+
+internal sealed class ConstantInitializer(double value) : Initializer
+{
+    internal override Tensor Build(Shape shape, DType dtype)
+    {
+        var array = NDArray.Zeros(dtype, shape);
+        for (int i = 0; i < array.Length; i++) Kernels.Fill.Set(array, i, value);
+        return TF.Constant(array);
+    }
+}
+
+// RandomUniform: offset + scale * U[0,1); RandomStandardNormal: offset + scale * N(0,1).
+internal sealed class RandomInitializer(string type, double offset, double scale, int? seed) : Initializer
+{
+    internal override Tensor Build(Shape shape, DType dtype)
+    {
+        if (!dtype.IsFloating()) throw new ArgumentException($"{type}: random initializers make float32 or float64 values, not {dtype.PythonName()}.");
+        var attrs = new Dictionary<string, object> { ["dtype"] = dtype, ["shape"] = shape, ["offset"] = offset, ["scale"] = scale };
+        if (seed is { } s) attrs["seed"] = s;
+        return TF.Op(type, [], null, attrs);
+    }
+}
+
+internal sealed class GlorotUniformInitializer(int? seed) : Initializer
+{
+    internal override Tensor Build(Shape shape, DType dtype)
+    {
+        var (fanIn, fanOut) = Fans(shape);
+        double limit = Math.Sqrt(6.0 / Math.Max(1.0, fanIn + fanOut));
+        return new RandomInitializer("RandomUniform", -limit, 2 * limit, seed).Build(shape, dtype);
+    }
+
+    private static (double, double) Fans(Shape shape)
+    {
+        var dims = shape.ToArray();
+        if (dims.Length == 0) return (1, 1);
+        if (dims.Length == 1) return (dims[0], dims[0]);
+        double receptive = 1;
+        for (int i = 0; i < dims.Length - 2; i++) receptive *= dims[i];
+        return (dims[^2] * receptive, dims[^1] * receptive);
+    }
+}

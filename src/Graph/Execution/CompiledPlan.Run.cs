@@ -1,0 +1,97 @@
+using ActorGraph.Ops;
+
+namespace ActorGraph.Execution;
+
+public sealed partial class CompiledPlan
+{
+    // Runs one step. `fed` pairs tensors with already validated values.
+    internal NDArray?[] Run(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step)
+    {
+        CheckRunnable(step.Variables);
+        var instance = Interlocked.Exchange(ref _idle, null) ?? new PlanInstance(this);
+        try
+        {
+            return instance.Run(fed, step);
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _idle, instance, null);
+        }
+    }
+
+    // Buffers and kernel seats for one Run at a time; concurrent Runs each take their own.
+    private sealed class PlanInstance(CompiledPlan plan)
+    {
+        private readonly NDArray?[] _values = new NDArray?[plan.SlotCount];
+        private readonly KernelContext[] _contexts = plan._order.Select(op => new KernelContext(op)).ToArray();
+
+        public NDArray?[] Run(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step)
+        {
+            var values = _values;
+            try
+            {
+                foreach (var (tensor, value) in fed)
+                    if (plan.TryGetSlot(tensor, out int slot)) values[slot] = value;
+                for (int n = 0; n < _contexts.Length; n++) Execute(n, step);
+                return CollectFetches();
+            }
+            finally
+            {
+                Array.Clear(values);
+            }
+        }
+
+        private void Execute(int n, StepContext step)
+        {
+            var ctx = _contexts[n];
+            var kernel = ctx.Op.Def.Kernel;
+            if (kernel is null) return;
+            var inputSlots = plan._inputSlots[n];
+            for (int i = 0; i < inputSlots.Length; i++)
+                if (inputSlots[i] >= 0) ctx.Inputs[i] = _values[inputSlots[i]]!;
+            ctx.Step = step;
+            try
+            {
+                kernel(ctx);
+            }
+            catch (ActorGraphException)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or ArithmeticException)
+            {
+                throw new InvalidArgumentException($"{ctx.Op.Type} (op '{ctx.Op.Name}'): {e.Message}", e);
+            }
+            var outputSlots = plan._outputSlots[n];
+            for (int i = 0; i < outputSlots.Length; i++)
+                if (outputSlots[i] >= 0) _values[outputSlots[i]] = ctx.Outputs[i];
+            ctx.ClearOutputs();
+            Array.Clear(ctx.Inputs);
+        }
+
+        // A fetched value leaves the step: take it from its kernel's reuse list, or copy it out
+        // of a variable's storage (under its lock) so updates do not change what the caller holds.
+        private NDArray?[] CollectFetches()
+        {
+            var slots = plan._fetchSlots;
+            var result = new NDArray?[slots.Length];
+            for (int f = 0; f < slots.Length; f++)
+            {
+                if (slots[f] < 0) continue;
+                var value = _values[slots[f]]!;
+                switch (value.Owner)
+                {
+                    case KernelContext owner:
+                        owner.Release(value);
+                        value.Owner = null;
+                        break;
+                    case VariableStorage storage:
+                        value = storage.Snapshot(value);
+                        break;
+                }
+                result[f] = value;
+            }
+            return result;
+        }
+    }
+}

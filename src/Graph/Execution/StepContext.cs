@@ -1,0 +1,29 @@
+namespace ActorGraph.Execution;
+
+// What kernels may reach beyond their inputs during one step: variables and the print sink.
+public sealed class StepContext
+{
+    public StepContext(IVariableAccess variables, TextWriter printOutput, long stepId = 0)
+    {
+        Variables = variables;
+        PrintOutput = printOutput;
+        StepId = stepId;
+    }
+
+    public IVariableAccess Variables { get; }
+    public TextWriter PrintOutput { get; }
+    public long StepId { get; }
+}
+
+// Where variables live: an in-process store, or (on a worker) the parameter servers.
+public interface IVariableAccess
+{
+    // The current value; FailedPreconditionException when never initialized. The returned array
+    // may be live storage: callers must not write it, and copy it before it leaves the step.
+    NDArray Read(Operation variable);
+
+    bool IsInitialized(Operation variable);
+
+    // Applies one update atomically and returns the variable's value after it.
+    NDArray Update(VariableUpdate update);
+}

@@ -1,0 +1,72 @@
+using ActorGraph.Ops;
+
+namespace ActorGraph.Execution;
+
+// Notices the seed's two silent traps while a session runs and says so once: a Print that would
+// print if it were on the computation path, and a graph that grows on every Run. Looks at each
+// plan (fetches, fed tensors) once, and again only at ops added since, so a training loop pays
+// one hash lookup per Run.
+internal sealed class TrapWarnings(Graph graph, Action<string> warn)
+{
+    // Runs in a row, each on a new plan of a graph that grew since the Run before: more than the
+    // seed's own walk-through (build a node, run it) makes, fewer than any training loop.
+    public const int GrowingRunsBeforeWarning = 25;
+
+    private readonly object _lock = new();
+    // Per plan, the graph version up to which its Prints have been looked at.
+    private readonly Dictionary<PlanKey, int> _checkedUpTo = [];
+    private int _lastVersion = -1;
+    private int _growingRuns;
+    private bool _growthWarned;
+
+    public void Observe(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    {
+        var key = PlanKey.Of(fetches, fed);
+        int version = graph.Version;
+        bool newPlan, warnGrowth = false;
+        int since, printsFrom;
+        lock (_lock)
+        {
+            newPlan = !_checkedUpTo.TryGetValue(key, out printsFrom);
+            if (newPlan || version > printsFrom) _checkedUpTo[key] = version;
+            since = _lastVersion;
+            bool grew = _lastVersion >= 0 && version > _lastVersion;
+            _growingRuns = newPlan && grew ? _growingRuns + 1 : 0;
+            if (_growingRuns >= GrowingRunsBeforeWarning && !_growthWarned) warnGrowth = _growthWarned = true;
+            _lastVersion = Math.Max(_lastVersion, version);
+        }
+        if (newPlan) WarnPrintsOffPath(fetches, fed, 0);
+        else if (version > printsFrom) WarnPrintsOffPath(fetches, fed, printsFrom);
+        if (warnGrowth) warn(GrowthText(since, version));
+    }
+
+    // A Print whose copied input this Run computes, while the Print itself is not on the path:
+    // the user most likely expects it to print, and TensorFlow stays silent.
+    private void WarnPrintsOffPath(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, int fromVersion)
+    {
+        HashSet<Tensor>? fedSet = null;
+        HashSet<Operation>? path = null;
+        foreach (var op in graph.OperationsSince(fromVersion))
+        {
+            if (!op.Def.Traits.HasFlag(OpTraits.Print) || op.InputArray.Length == 0) continue;
+            fedSet ??= new HashSet<Tensor>(fed.Select(p => p.Key), ReferenceEqualityComparer<Tensor>.Instance);
+            path ??= Pruning.ComputationPath(Pruning.Roots(fetches, fedSet), fedSet);
+            var copied = op.InputArray[0];
+            if (path.Contains(op) || fedSet.Contains(copied) || !path.Contains(copied.Op)) continue;
+            warn($"Print '{op.Name}' will not print: it is not on the computation path of {Describe(fetches)}; " +
+                 $"fetch it, or use its output ('{op.Outputs[0].Name}') where you use '{copied.Name}'.");
+        }
+    }
+
+    private string GrowthText(int before, int now)
+    {
+        var added = before >= 0 && now > before ? graph.OperationsSince(before) : [];
+        var names = string.Join(", ", added.Take(3).Select(o => $"'{o.Name}' ({o.Type})")) + (added.Count > 3 ? ", …" : "");
+        return $"the graph grows on every Run: a node is created inside your training loop ({GrowingRunsBeforeWarning} Runs in a row " +
+               $"each found new operations and compiled a new plan; the latest: {names}). Build the graph once before the loop " +
+               "and only Run it inside: every TF.* call adds a node, and the graph never forgets one.";
+    }
+
+    internal static string Describe(IReadOnlyList<Fetch> fetches) =>
+        "[" + string.Join(", ", fetches.Select(f => f.Tensor?.Name ?? f.Operation.Name)) + "]";
+}

@@ -1,0 +1,65 @@
+using ActorGraph.Execution;
+
+namespace ActorGraph.Ops;
+
+// One node's seat in a compiled plan: the executor fills Inputs, the kernel sets Outputs.
+// A context lives as long as its plan instance, so Allocate can hand back last step's buffer.
+public sealed class KernelContext
+{
+    private readonly NDArray?[] _buffers;
+
+    internal KernelContext(Operation op)
+    {
+        Op = op;
+        Inputs = new NDArray[op.InputArray.Length];
+        Outputs = new NDArray?[op.Outputs.Count];
+        _buffers = new NDArray?[op.Outputs.Count];
+    }
+
+    public Operation Op { get; }
+    public NDArray[] Inputs { get; }
+    public NDArray?[] Outputs { get; }
+    public StepContext Step { get; internal set; } = null!;
+
+    // Per-node scratch a kernel may keep between steps (parsed attributes, index tables).
+    public object? State { get; set; }
+
+    public NDArray Input(int i) => Inputs[i];
+
+    public void SetOutput(int i, NDArray value) => Outputs[i] = value;
+
+    // A buffer for output i; last step's when dtype and shape match and nobody kept it.
+    // Its contents are garbage: the kernel must write every element.
+    public NDArray Allocate(int output, DType dtype, Shape shape)
+    {
+        var buffer = _buffers[output];
+        if (buffer is null || buffer.DType != dtype || !buffer.Shape.Equals(shape))
+        {
+            _buffers[output] = buffer = NDArray.Zeros(dtype, shape);
+            // Marks the buffer as reused next step, so a fetch of it is released (Release) first.
+            buffer.Owner = this;
+        }
+        Outputs[output] = buffer;
+        return buffer;
+    }
+
+    public NDArray Allocate(int output, DType dtype, ReadOnlySpan<int> dims)
+    {
+        var buffer = _buffers[output];
+        if (buffer is not null && buffer.DType == dtype && buffer.Shape.SameDims(dims))
+        {
+            Outputs[output] = buffer;
+            return buffer;
+        }
+        return Allocate(output, dtype, Shape.Create(dims));
+    }
+
+    // A value handed to the caller must not be overwritten by the next step.
+    internal void Release(NDArray value)
+    {
+        for (int i = 0; i < _buffers.Length; i++)
+            if (ReferenceEquals(_buffers[i], value)) _buffers[i] = null;
+    }
+
+    internal void ClearOutputs() => Array.Clear(Outputs);
+}

@@ -1,0 +1,20 @@
+namespace ActorGraph.Ops;
+
+// The op families, each a file of registry entries. Add a family here to register it.
+internal static class OpFamilies
+{
+    public static IEnumerable<IEnumerable<OpDef>> All =>
+    [
+        StateOps.Defs,
+        Elementwise.Defs,
+        Comparisons.Defs,
+        Reductions.Defs,
+        MatrixOps.Defs,
+        ShapeOps.Defs,
+        NeuralNet.Defs,
+        GradientOps.Defs,
+        RandomOps.Defs,
+        TrainingOps.Defs,
+        RuntimeOps.Defs,
+    ];
+}

@@ -1,0 +1,17 @@
+namespace ActorGraph;
+
+public static partial class TF
+{
+    public static Tensor Relu(Tensor x, string? name = null) => Op("Relu", [x], name);
+    public static Tensor Sigmoid(Tensor x, string? name = null) => Op("Sigmoid", [x], name);
+    public static Tensor Tanh(Tensor x, string? name = null) => Op("Tanh", [x], name);
+
+    // Over the last axis.
+    public static Tensor Softmax(Tensor logits, string? name = null) => Op("Softmax", [logits], name);
+    public static Tensor LogSoftmax(Tensor logits, string? name = null) => Op("LogSoftmax", [logits], name);
+
+    // The per-example loss −Σ labels · log softmax(logits), shape [batch]; labels and logits are
+    // [batch, classes] and each row of labels a probability distribution.
+    public static Tensor SoftmaxCrossEntropyWithLogits(Tensor labels, Tensor logits, string? name = null) =>
+        Op("SoftmaxCrossEntropyWithLogits", [logits, labels], name);
+}

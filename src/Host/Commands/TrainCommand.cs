@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ActorGraph.Host.Cli;
+using ActorGraph.Host.Data;
+using ActorGraph.Host.Training;
+using Microsoft.Extensions.Logging;
+
+namespace ActorGraph.Host.Commands;
+
+// `actorgraph train fashion-mnist`: an MLP on Fashion-MNIST, with progress per epoch, the final
+// test accuracy and a PNG of loss and accuracy per epoch.
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var train = new Command("train", "Train a model on a dataset");
+        train.Subcommands.Add(FashionMnistCommand());
+        return train;
+    }
+
+    private static Command FashionMnistCommand()
+    {
+        var epochs = CommonOptions.Positive("--epochs", 6, "Passes over the training set (the last fifth at a tenth of the learning rate)");
+        var batch = CommonOptions.Positive("--batch", 100, "Examples per training step (one Run)");
+        var limit = new Option<int?>("--limit") { Description = "Use only the first N training and test examples (a quick run)", HelpName = "N" };
+        CommonOptions.AtLeastOne(limit);
+        var data = new Option<string>("--data") { Description = "Folder of the IDX files", DefaultValueFactory = _ => FashionMnist.DefaultFolder, HelpName = "DIR" };
+        var plot = new Option<string>("--plot") { Description = "PNG of loss and accuracy per epoch", DefaultValueFactory = _ => "fashion-mnist.png", HelpName = "FILE.png" };
+        var optimizer = new Option<string>("--optimizer") { Description = "adam, momentum (0.9) or sgd", DefaultValueFactory = _ => "adam" };
+        optimizer.AcceptOnlyFromAmong("adam", "momentum", "sgd");
+        var learningRate = new Option<double>("--learning-rate") { Description = "Step size of the optimizer", DefaultValueFactory = _ => 1e-3, HelpName = "RATE" };
+        CommonOptions.Positive(learningRate);
+        var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffling", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var store = new Option<string?>("--store") { Description = "Checkpoint store (Data Source=path.db for SQLite, or a PostgreSQL connection string): a checkpoint after every epoch", HelpName = "CONN" };
+        var resume = new Option<bool>("--resume") { Description = "Start from the latest checkpoint in --store (default store: actorgraph.db here) instead of fresh weights" };
+        var workers = CommonOptions.Positive("--workers", 1, "Worker actors in local mode");
+        var ps = CommonOptions.Positive("--ps", 1, "Parameter-server actors in local mode (the weights spread over them)");
+        var cluster = CommonOptions.Cluster();
+        var command = new Command("fashion-mnist", "A 784-256-128-10 MLP on Fashion-MNIST (Debian: dataset-fashion-mnist)")
+        {
+            epochs, batch, limit, data, plot, optimizer, learningRate, seed, workers, ps, store, resume, cluster,
+        };
+        command.SetAction(parsed =>
+        {
+            CommonOptions.RefuseCluster(parsed.GetValue(cluster));
+            using var logging = CommonOptions.Logging(parsed);
+            var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
+                parsed.GetValue(plot)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
+                parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume));
+            return Run(settings, logging);
+        });
+        return command;
+    }
+
+    private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Optimizer, double LearningRate, int Seed,
+        int Workers, int ParameterServers, string? Store, bool Resume)
+    {
+        // A store when checkpoints are asked for: --store, or the default one for --resume alone.
+        public string? CheckpointStore => Store is null && !Resume ? null : StoreOption.ConnectionString(Store);
+    }
+
+    private static int Run(Settings s, ILoggerFactory logging)
+    {
+        var log = logging.CreateLogger("train");
+        var missing = FashionMnist.Missing(s.Data);
+        if (missing.Count > 0)
+            throw new CliException($"Fashion-MNIST is not in {s.Data} (missing {string.Join(", ", missing)}).\n" +
+                $"Install it with:  {FashionMnist.InstallHint}\n" +
+                $"or point --data at a folder holding the four IDX files.");
+        var clock = Stopwatch.StartNew();
+        var (train, test) = FashionMnist.Load(s.Data, s.Limit);
+        log.LogInformation("Loaded {Train} training and {Test} test images from {Folder} in {Seconds:F1} s", train.Count, test.Count, s.Data, clock.Elapsed.TotalSeconds);
+        int fineTune = Mlp.FineTuneEpochs(s.Epochs);
+        Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images; MLP {string.Join('-', Mlp.Layers)}, " +
+            $"{s.Optimizer} at {s.LearningRate:G3}" + (fineTune > 0 ? $" (the last {fineTune} epoch(s) at {s.LearningRate / 10:G3})" : "") +
+            $", batch {s.Batch}, {s.Epochs} epoch(s), local mode ({s.Workers} worker(s), {s.ParameterServers} parameter server(s))");
+
+        var graph = new Graph();
+        using var scope = graph.AsDefault();
+        var model = Mlp.Build(s.Optimizer, s.LearningRate, s.Seed);
+        using var sess = new Session(graph, new SessionOptions
+        {
+            Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session"), CheckpointStore = s.CheckpointStore,
+        });
+        var saver = new Saver();
+        if (s.Resume)
+        {
+            var latest = saver.Latest(sess) ?? throw new CliException($"--resume: the store {s.CheckpointStore} has no checkpoint to resume from.");
+            saver.Restore(sess, latest);
+            Console.WriteLine($"Resumed from checkpoint {latest}");
+        }
+        else sess.Run(model.Init);
+        var trainer = new Trainer(sess, model, s.Batch, s.Seed);
+        var results = new List<EpochResult>();
+        for (int e = 1; e <= s.Epochs; e++)
+        {
+            var r = trainer.Epoch(e, s.Epochs, train, test);
+            results.Add(r);
+            Console.WriteLine($"epoch {e}/{s.Epochs}  loss {r.TrainLoss:F4}  accuracy {r.TrainAccuracy:F4}  " +
+                $"test loss {r.TestLoss:F4}  test accuracy {r.TestAccuracy:F4}  {r.SamplesPerSecond:N0} samples/s");
+            if (s.CheckpointStore is not null) Console.WriteLine($"checkpoint {saver.Save(sess, $"epoch-{e}")}");
+        }
+        TrainingPlot.Save(s.Plot, $"Fashion-MNIST, MLP {string.Join('-', Mlp.Layers)} ({s.Optimizer})", results);
+        var last = results[^1];
+        Console.WriteLine($"Test accuracy: {last.TestAccuracy:F4} ({last.TestAccuracy * test.Count:N0} of {test.Count:N0} test images)");
+        Console.WriteLine($"Plot: {Path.GetFullPath(s.Plot)}");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,3 @@
+using ActorGraph.Host.Cli;
+
+return App.Run(args);

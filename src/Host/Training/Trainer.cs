@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using ActorGraph.Host.Cli;
+using ActorGraph.Host.Data;
+
+namespace ActorGraph.Host.Training;
+
+internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double SamplesPerSecond);
+
+// Mini-batch training of the MLP: a shuffled pass over the training set per epoch, then one pass
+// over the test set. Each batch is one Run, as the seed's loop does with its single examples.
+internal sealed class Trainer(Session session, Mlp model, int batchSize, int seed)
+{
+    private const int EvalBatch = 1000;
+
+    public EpochResult Epoch(int epoch, int epochs, Dataset train, Dataset test)
+    {
+        var trainOp = epoch > epochs - Mlp.FineTuneEpochs(epochs) ? model.FineTuneOp : model.TrainOp;
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        new Random(seed + epoch).Shuffle(order);
+        int batches = (train.Count + batchSize - 1) / batchSize;
+        var clock = Stopwatch.StartNew();
+        var (loss, correct) = Progress.Run($"epoch {epoch}/{epochs}", batches, progress =>
+        {
+            double lossSum = 0, correctSum = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                int from = b * batchSize, n = Math.Min(batchSize, train.Count - from);
+                var feed = Batch(train, order.AsSpan(from, n));
+                var r = session.Run([model.Loss, model.Correct, trainOp], feed);
+                lossSum += r[0]!.ToScalar<float>() * n;
+                correctSum += r[1]!.ToScalar<float>();
+                int seen = from + n;
+                progress.Update(b + 1, $"loss {lossSum / seen:F4}  accuracy {correctSum / seen:F4}  {seen / clock.Elapsed.TotalSeconds:N0} samples/s");
+            }
+            return (lossSum / train.Count, correctSum / train.Count);
+        }, summaryFollows: true);
+        double samplesPerSecond = train.Count / clock.Elapsed.TotalSeconds;
+        var (testLoss, testAccuracy) = Evaluate(test);
+        return new EpochResult(epoch, loss, correct, testLoss, testAccuracy, samplesPerSecond);
+    }
+
+    public (double Loss, double Accuracy) Evaluate(Dataset data)
+    {
+        double lossSum = 0, correctSum = 0;
+        for (int from = 0; from < data.Count; from += EvalBatch)
+        {
+            int n = Math.Min(EvalBatch, data.Count - from);
+            var indices = Enumerable.Range(from, n).ToArray();
+            var r = session.Run([model.Loss, model.Correct], Batch(data, indices));
+            lossSum += r[0]!.ToScalar<float>() * n;
+            correctSum += r[1]!.ToScalar<float>();
+        }
+        return (lossSum / data.Count, correctSum / data.Count);
+    }
+
+    private FeedDict Batch(Dataset data, ReadOnlySpan<int> indices)
+    {
+        int n = indices.Length;
+        var images = new float[n * data.Features];
+        var labels = new float[n * Dataset.Classes];
+        for (int i = 0; i < n; i++)
+        {
+            data.Image(indices[i]).CopyTo(images.AsSpan(i * data.Features, data.Features));
+            labels[i * Dataset.Classes + data.Labels[indices[i]]] = 1;
+        }
+        return new FeedDict
+        {
+            [model.Images] = NDArray.FromArray(images, new Shape(n, data.Features)),
+            [model.Labels] = NDArray.FromArray(labels, new Shape(n, Dataset.Classes)),
+        };
+    }
+}

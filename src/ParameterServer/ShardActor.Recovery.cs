@@ -1,0 +1,65 @@
+using ActorGraph.ParameterServer.Persistence;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace ActorGraph.ParameterServer;
+
+// Recovery: the latest snapshot, then the journal after it. A restarted shard says where it came back to.
+public sealed partial class ShardActor
+{
+    private string? _restartReason;
+    private long _recoveredToStep = -1;
+    private string? _recoveredCheckpoint;
+    private bool _recoveredAny;
+
+    private void Recovering()
+    {
+        Recover<SnapshotOffer>(offer =>
+        {
+            var where = $"Snapshot {offer.Metadata.SequenceNr} of parameter server {_state.Device} (persistence id {PersistenceId})";
+            if (offer.Snapshot is not ShardSnapshot snapshot)
+                throw new DataLossException($"{where} is a {offer.Snapshot?.GetType().Name ?? "null"}, not a shard snapshot.");
+            _state = new ShardState(_task, snapshot.ToVariables(where), restarted: false);
+            (_recoveredToStep, _recoveredCheckpoint, _lastStep, _recoveredAny) = (snapshot.GlobalStep, snapshot.CheckpointId, snapshot.GlobalStep, true);
+        });
+        Recover<UpdateApplied>(e =>
+        {
+            _state = _state.Apply(e);
+            _lastStep = Math.Max(_lastStep, e.StepId);
+            _recoveredToStep = _lastStep;
+            _recoveredAny = true;
+        });
+        // A marker whose snapshot was never written: the state it marks is the one already recovered.
+        Recover<SnapshotMarked>(_ => { });
+        Recover<RecoveryCompleted>(_ => Recovered());
+    }
+
+    private void Recovered()
+    {
+        if (_restartReason is not { } reason) return;
+        _state = _recoveredAny ? ShardState.Recovered(_task, _state.Variables, ReturnedTo()) : ShardState.Lost(_task);
+        if (_recoveredAny)
+            _log.Warning("Parameter server {0} restarted after {1} and returned to {2}", _state.Device, reason, ReturnedTo());
+        else
+            _log.Warning("Parameter server {0} restarted after {1}; it had no checkpoint, so its variables are uninitialized", _state.Device, reason);
+        Context.System.EventStream.Publish(new ShardRestarted(_task, reason, _recoveredToStep, _recoveredCheckpoint, PersistenceId));
+    }
+
+    private string ReturnedTo() => _persistence.Durability == Durability.Journal
+        ? $"step {_recoveredToStep} (checkpoint {_recoveredCheckpoint ?? "none"} and the journal after it)"
+        : $"checkpoint {_recoveredCheckpoint} at step {_recoveredToStep}";
+
+    protected override void PostRestart(Exception reason)
+    {
+        _restartReason = reason.Message;
+        base.PostRestart(reason);
+    }
+
+    // An unreadable snapshot or journal: nothing half-restored; say which shard and why, then stop.
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _log.Error(reason, "Parameter server {0} could not recover (persistence id {1}): {2}", _state.Device, PersistenceId, reason.Message);
+        Context.System.EventStream.Publish(new ShardStoreFailed(_task, PersistenceId, reason.Message));
+        base.OnRecoveryFailure(reason, message);
+    }
+}

@@ -1,0 +1,133 @@
+using ActorGraph.ParameterServer.Persistence;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace ActorGraph.ParameterServer;
+
+// One parameter-server task: a thin persistent actor over ShardState. The mailbox hands it one command
+// at a time, in arrival order, which is what makes each update atomic. Checkpoint durability: updates
+// live in memory and snapshots are taken on request (a crash returns to the last one). Journal
+// durability: each accepted batch is journaled before it is acknowledged. Recovery is the latest
+// snapshot plus the journal after it.
+public sealed partial class ShardActor : ReceivePersistentActor
+{
+    private readonly int _task;
+    private readonly ShardPersistence _persistence;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ShardState _state;
+    private long _lastStep = -1;
+
+    public ShardActor(int task, ShardPersistence persistence)
+    {
+        _task = task;
+        _persistence = persistence;
+        _state = ShardState.Empty(task);
+        JournalPluginId = persistence.JournalPluginId;
+        SnapshotPluginId = persistence.SnapshotPluginId;
+        Recovering();
+        Command<ReadVariables>(Handle);
+        Command<ApplyUpdates>(Handle);
+        Command<GetShardStatus>(Handle);
+        Command<CrashShard>(Handle);
+        Checkpoints();
+    }
+
+    public override string PersistenceId => _persistence.PersistenceId;
+
+    public static Props Props(int task) => Props(task, ShardPersistence.Volatile(task));
+
+    public static Props Props(int task, ShardPersistence persistence) =>
+        Akka.Actor.Props.Create(() => new ShardActor(task, persistence));
+
+    private void Handle(ReadVariables command) =>
+        Guarded(command.StepId, () => Sender.Tell(_state.Read(command)));
+
+    private void Handle(ApplyUpdates command) => Guarded(command.StepId, () =>
+    {
+        var decision = _state.Decide(command);
+        if (decision.Rejection is { } rejection)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+        var values = new NDArray[decision.Events.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            var applied = (UpdateApplied)decision.Events[i];
+            _state = _state.Apply(applied);
+            // After each update, not at the end: a batch may update the same variable twice.
+            values[i] = _state.CopyOf(applied.Update.Variable);
+        }
+        _lastStep = Math.Max(_lastStep, command.StepId);
+        var reply = new UpdatesApplied(command.StepId, values);
+        if (_persistence.Durability == Durability.Checkpoint || values.Length == 0)
+        {
+            Sender.Tell(reply);
+            return;
+        }
+        // Applied now so the next command decides on it; acknowledged only once the journal has it.
+        // Async persists let the journal batch many steps' writes into one round trip.
+        var last = decision.Events[^1];
+        _awaitingJournal[last] = (Sender, command.StepId);
+        PersistAllAsync(decision.Events, e =>
+        {
+            if (_awaitingJournal.Remove(e, out var waiting)) waiting.Sender.Tell(reply);
+        });
+    });
+
+    // Batches applied but not yet journaled, by their last event: told why if the journal fails them.
+    private readonly Dictionary<object, (IActorRef Sender, long StepId)> _awaitingJournal = new(ReferenceEqualityComparer.Instance);
+
+    private void FailAwaitingJournal(Func<object, bool> which, string why)
+    {
+        foreach (var e in _awaitingJournal.Keys.Where(which).ToList())
+        {
+            _awaitingJournal.Remove(e, out var waiting);
+            waiting.Sender.Tell(new ShardRequestFailed(waiting.StepId, ShardErrorCodes.Unavailable,
+                $"Parameter server {_state.Device} could not journal the updates of step {waiting.StepId}: {why}"));
+        }
+    }
+
+    private void Handle(GetShardStatus _) =>
+        Sender.Tell(new ShardStatus(_task, _state.Restarted, [.. _state.Variables.Keys.Order(StringComparer.Ordinal)],
+            _persistence.Durability, PersistenceId, _recoveredToStep, _recoveredCheckpoint, _lastStep));
+
+    private void Handle(CrashShard command) =>
+        Guarded(command.StepId, () => throw new SimulatedFaultException($"{_state.Device}: {command.Reason}"));
+
+    // A crash mid-command still answers its step, so the sender fails fast instead of timing out.
+    private void Guarded(long stepId, Action handle)
+    {
+        try
+        {
+            handle();
+        }
+        catch (Exception e)
+        {
+            Sender.Tell(new ShardRequestFailed(stepId, ShardErrorCodes.Aborted,
+                $"Parameter server {_state.Device} failed during step {stepId} and is restarting: {e.Message}"));
+            throw;
+        }
+    }
+
+    // The journal refused a write: the batches waiting on it are not acknowledged, and the actor stops
+    // (Akka's rule: its state is ahead of the journal). Whoever watches it restarts or reports it.
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "Parameter server {0} could not journal event {1} (persistence id {2}); stopping", _state.Device, sequenceNr, PersistenceId);
+        Context.System.EventStream.Publish(new ShardStoreFailed(_task, PersistenceId, cause.Message));
+        FailAwaitingJournal(_ => true, cause.Message);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "Parameter server {0}: the journal rejected event {1} (persistence id {2})", _state.Device, sequenceNr, PersistenceId);
+        FailAwaitingJournal(e => ReferenceEquals(e, @event), cause.Message);
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+}
+
+// Thrown on CrashShard: a fault a simulation asked for, told apart from real ones in logs.
+public sealed class SimulatedFaultException(string message) : Exception(message);

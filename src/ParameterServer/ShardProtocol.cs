@@ -1,0 +1,108 @@
+using ActorGraph.Execution;
+using ActorGraph.Messaging;
+using MessagePack;
+
+namespace ActorGraph.ParameterServer;
+
+// The conversation with a parameter-server shard. Commands from one sender apply in the order sent.
+// In-process nothing is copied: a sender gives up the arrays it sends, and owns the arrays it receives.
+public interface IShardCommand : IActorGraphMessage;
+
+public interface IShardReply : IActorGraphMessage;
+
+// Published on the shard's ActorSystem event stream, not sent to anyone in particular.
+public interface IShardNotice : IActorGraphMessage;
+
+// Reads for one step, batched; a null value = uninitialized (after a restart: refused with FailedPrecondition instead).
+[MessagePackObject]
+public sealed record ReadVariables([property: Key(0)] long StepId, [property: Key(1)] string[] Names) : IShardCommand;
+
+[MessagePackObject]
+public sealed record VariablesRead([property: Key(0)] long StepId, [property: Key(1)] NDArray?[] Values) : IShardReply;
+
+// Updates for one step, batched: each applies atomically, one at a time, in order. The batch is checked
+// first and refused as a whole, so a refused step changes nothing.
+[MessagePackObject]
+public sealed record ApplyUpdates([property: Key(0)] long StepId, [property: Key(1)] WireUpdate[] Updates) : IShardCommand;
+
+// Each variable's value after its own update, in the order of Updates.
+[MessagePackObject]
+public sealed record UpdatesApplied([property: Key(0)] long StepId, [property: Key(1)] NDArray[] Values) : IShardReply;
+
+// ErrorCode is a TensorFlow status name (ShardErrorCodes); Message is TensorFlow's text where it has one.
+[MessagePackObject]
+public sealed record ShardRequestFailed(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] string ErrorCode,
+    [property: Key(2)] string Message) : IShardReply
+{
+    public ActorGraphException ToException() => ErrorCode switch
+    {
+        ShardErrorCodes.FailedPrecondition => new FailedPreconditionException(Message),
+        ShardErrorCodes.InvalidArgument => new InvalidArgumentException(Message),
+        ShardErrorCodes.Aborted => new AbortedException(Message),
+        ShardErrorCodes.Unavailable => new UnavailableException(Message),
+        _ => new InternalException($"{ErrorCode}: {Message}"),
+    };
+}
+
+public static class ShardErrorCodes
+{
+    public const string FailedPrecondition = "FailedPrecondition";
+    public const string InvalidArgument = "InvalidArgument";
+    public const string Aborted = "Aborted";
+    public const string Unavailable = "Unavailable";
+}
+
+// Execution.VariableUpdate with names instead of Operations; the same operand and slot layout.
+[MessagePackObject]
+public sealed record WireUpdate(
+    [property: Key(0)] UpdateKind Kind,
+    [property: Key(1)] string Variable,
+    [property: Key(2)] string[] Slots,
+    [property: Key(3)] NDArray[] Operands)
+{
+    public static WireUpdate From(VariableUpdate update) =>
+        new(update.Kind, update.Variable.Name, Array.ConvertAll(update.Slots, s => s.Name), update.Operands);
+
+    public VariableUpdate ToVariableUpdate(Func<string, Operation> operationNamed) =>
+        new(Kind, operationNamed(Variable), Array.ConvertAll(Slots, s => operationNamed(s)), Operands);
+}
+
+// For tests and diagnostics: what a shard holds.
+[MessagePackObject]
+public sealed record GetShardStatus : IShardCommand;
+
+// RecoveredToStep: the global step a restarted shard came back to (-1: it came back empty), with the
+// checkpoint it came from; LastStep: the last step whose update it holds.
+[MessagePackObject]
+public sealed record ShardStatus(
+    [property: Key(0)] int Task,
+    [property: Key(1)] bool Restarted,
+    [property: Key(2)] string[] Variables,
+    [property: Key(3)] Durability Durability = Durability.Checkpoint,
+    [property: Key(4)] string PersistenceId = "",
+    [property: Key(5)] long RecoveredToStep = -1,
+    [property: Key(6)] string? RecoveredCheckpoint = null,
+    [property: Key(7)] long LastStep = -1) : IShardReply;
+
+// A simulated fault during a step: the shard answers Aborted and throws; its supervisor restarts it.
+[MessagePackObject]
+public sealed record CrashShard([property: Key(0)] long StepId, [property: Key(1)] string Reason) : IShardCommand;
+
+// The shard came back from a crash; Reason is the exception's message. RecoveredToStep is the global step
+// of the state it recovered (its last checkpoint, plus the journal in journal mode), -1 when it came back empty.
+[MessagePackObject]
+public sealed record ShardRestarted(
+    [property: Key(0)] int Task,
+    [property: Key(1)] string Reason,
+    [property: Key(2)] long RecoveredToStep = -1,
+    [property: Key(3)] string? RecoveredCheckpoint = null,
+    [property: Key(4)] string PersistenceId = "") : IShardNotice;
+
+// The shard's store failed it (a journal write, or recovery: an unreadable snapshot); the shard stopped.
+[MessagePackObject]
+public sealed record ShardStoreFailed(
+    [property: Key(0)] int Task,
+    [property: Key(1)] string PersistenceId,
+    [property: Key(2)] string Reason) : IShardNotice;

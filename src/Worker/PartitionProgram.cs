@@ -1,0 +1,71 @@
+using ActorGraph.Execution;
+using Akka.Actor;
+
+namespace ActorGraph.Worker;
+
+// A registered partition, compiled once: each stage's graph re-created from its definitions and
+// its CompiledPlan over feeds + receives → client fetches + sends.
+internal sealed class PartitionProgram
+{
+    public PartitionProgram(RegisterPartition registration, Func<string, IActorRef> resolve)
+    {
+        Registration = registration;
+        Shards = Array.ConvertAll(registration.ShardPaths, p => resolve(p));
+        Workers = Array.ConvertAll(registration.WorkerPaths, p => resolve(p));
+        Stages = new StageProgram[registration.Stages.Length];
+        var variableIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < registration.Variables.Length; i++) variableIndex[registration.Variables[i]] = i;
+        for (int s = 0; s < Stages.Length; s++)
+        {
+            Stages[s] = new StageProgram(registration.Stages[s], variableIndex);
+            for (int r = 0; r < registration.Stages[s].RecvEdges.Length; r++)
+                EdgeTargets[registration.Stages[s].RecvEdges[r]] = (s, r);
+            HasPrint |= Stages[s].HasPrint;
+        }
+        ReadShardCount = registration.Reads.Count(r => r.Length > 0);
+    }
+
+    public RegisterPartition Registration { get; }
+    public int PlanId => Registration.PlanId;
+    public StageProgram[] Stages { get; }
+    public IActorRef[] Shards { get; }
+    public IActorRef[] Workers { get; }
+    public Dictionary<int, (int Stage, int Slot)> EdgeTargets { get; } = [];
+    public int ReadShardCount { get; }
+    public bool HasPrint { get; }
+
+    public int ShardIndexOf(IActorRef sender) => Array.IndexOf(Shards, sender);
+}
+
+internal sealed class StageProgram
+{
+    public StageProgram(PartitionStage stage, IReadOnlyDictionary<string, int> variableIndex)
+    {
+        Definition = stage;
+        var graph = Graph.FromDefs(stage.Ops);
+        Feeds = Array.ConvertAll(stage.FeedTensors, graph.GetTensor);
+        Recvs = Array.ConvertAll(stage.RecvTensors, n => n.Length == 0 ? null : graph.GetTensor(n));
+        Sends = Array.ConvertAll(stage.SendTensors, n => n.Length == 0 ? null : graph.GetTensor(n));
+        var fetched = stage.FetchTensors.Select(n => (Tensor?)graph.GetTensor(n)).ToList();
+        SendFetchOffset = fetched.Count;
+        foreach (var t in Sends) fetched.Add(t);
+        var fed = new HashSet<Tensor>(Feeds, ReferenceEqualityComparer<Tensor>.Instance);
+        foreach (var t in Recvs)
+            if (t is not null) fed.Add(t);
+        Plan = new CompiledPlan(fetched, stage.Roots.Select(graph.GetOperation).ToArray(), fed);
+        foreach (var v in graph.Variables)
+            if (variableIndex.TryGetValue(v.Op.Name, out int index)) VariableIndex[v.Op] = index;
+        HasPrint = Plan.Operations.Any(op => op.Def.Traits.HasFlag(Ops.OpTraits.Print));
+        DataRecvCount = Recvs.Count(t => t is not null);
+    }
+
+    public PartitionStage Definition { get; }
+    public CompiledPlan Plan { get; }
+    public Tensor[] Feeds { get; }
+    public Tensor?[] Recvs { get; }
+    public Tensor?[] Sends { get; }
+    public int SendFetchOffset { get; }
+    public int DataRecvCount { get; }
+    public Dictionary<Operation, int> VariableIndex { get; } = new(ReferenceEqualityComparer<Operation>.Instance);
+    public bool HasPrint { get; }
+}

@@ -1,0 +1,137 @@
+using ActorGraph.ParameterServer;
+using ActorGraph.Wire;
+using Akka.Actor;
+
+namespace ActorGraph.Worker;
+
+// A step's progress: absorb what arrives, run every stage whose inputs are in, then update and reply.
+public sealed partial class WorkerActor
+{
+    private void Absorb(WorkerStep step, IActorRef shardRef, VariablesRead read)
+    {
+        var program = step.Program!;
+        int shard = program.ShardIndexOf(shardRef);
+        if (shard < 0) return;
+        var indices = program.Registration.Reads[shard];
+        for (int i = 0; i < indices.Length && i < read.Values.Length; i++) step.Values[indices[i]] = read.Values[i];
+        step.ReadsPending--;
+    }
+
+    private static void Absorb(WorkerStep step, TensorsSent sent)
+    {
+        var targets = step.Program!.EdgeTargets;
+        for (int i = 0; i < sent.Edges.Length; i++)
+            if (targets.TryGetValue(sent.Edges[i], out var at)) Deliver(step, at.Stage, at.Slot, sent.Values[i]);
+    }
+
+    private static void Deliver(WorkerStep step, int stage, int slot, NDArray? value)
+    {
+        step.Received[stage][slot] = value;
+        step.ReceivedCount[stage]++;
+    }
+
+    private void Progress(WorkerStep step)
+    {
+        if (step.Program is not { } program || step.ReadsPending > 0) return;
+        try
+        {
+            bool ran;
+            do
+            {
+                ran = false;
+                for (int s = 0; s < program.Stages.Length; s++)
+                    if (step.StageReady(s))
+                    {
+                        RunStage(step, s);
+                        ran = true;
+                    }
+            } while (ran);
+        }
+        catch (Exception e)
+        {
+            Fail(step, ErrorCodes.Of(e), e is ActorGraphException ? e.Message : $"{Name}: {e.GetType().Name}: {e.Message}");
+            return;
+        }
+        if (Array.TrueForAll(step.StageDone, d => d)) SendUpdates(step);
+    }
+
+    private void RunStage(WorkerStep step, int s)
+    {
+        var stage = step.Program!.Stages[s];
+        var definition = stage.Definition;
+        var fed = new KeyValuePair<Tensor, NDArray>[stage.Feeds.Length + stage.DataRecvCount];
+        int n = 0;
+        for (int i = 0; i < stage.Feeds.Length; i++) fed[n++] = new(stage.Feeds[i], step.Feeds[definition.FeedSlots[i]]);
+        for (int i = 0; i < stage.Recvs.Length; i++)
+            if (stage.Recvs[i] is { } t) fed[n++] = new(t, step.Received[s][i] ?? throw MissingRecv(definition, i));
+        var values = stage.Plan.Run(fed, step.ContextFor(stage));
+        step.StageDone[s] = true;
+        for (int f = 0; f < definition.FetchIndices.Length; f++)
+        {
+            step.FetchIndices.Add(definition.FetchIndices[f]);
+            step.FetchValues.Add(values[f]);
+        }
+        SendTensors(step, stage, values);
+    }
+
+    private InternalException MissingRecv(PartitionStage stage, int i) =>
+        new($"{Name}: edge {stage.RecvEdges[i]} ('{stage.RecvTensors[i]}') arrived without a value.");
+
+    // One TensorsSent per destination worker; a stage of this worker gets its values directly.
+    private void SendTensors(WorkerStep step, StageProgram stage, NDArray?[] values)
+    {
+        var definition = stage.Definition;
+        if (definition.SendEdges.Length == 0) return;
+        var program = step.Program!;
+        foreach (var group in Enumerable.Range(0, definition.SendEdges.Length).GroupBy(i => definition.SendWorkers[i]))
+        {
+            var target = program.Workers[group.Key];
+            if (target.Equals(Self))
+            {
+                foreach (int i in group)
+                    if (program.EdgeTargets.TryGetValue(definition.SendEdges[i], out var at))
+                        Deliver(step, at.Stage, at.Slot, values[stage.SendFetchOffset + i]);
+                continue;
+            }
+            var edges = group.Select(i => definition.SendEdges[i]).ToArray();
+            var sent = group.Select(i => values[stage.SendFetchOffset + i]).ToArray();
+            target.Tell(new TensorsSent(step.StepId, program.PlanId, edges, sent));
+        }
+    }
+
+    private void SendUpdates(WorkerStep step)
+    {
+        var program = step.Program!;
+        for (int shard = 0; shard < program.Shards.Length; shard++)
+            if (step.UpdatesFor(shard) is { Count: > 0 } updates)
+            {
+                program.Shards[shard].Tell(new ApplyUpdates(step.StepId, updates.ToArray()));
+                step.UpdatesPending++;
+            }
+        if (step.UpdatesPending == 0) Succeed(step);
+    }
+
+    private void Succeed(WorkerStep step)
+    {
+        _steps.Remove(step.StepId);
+        step.ReplyTo.Tell(new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step)));
+    }
+
+    private void Fail(WorkerStep step, string code, string message)
+    {
+        Forget(step.StepId);
+        if (step.Program is null)
+        {
+            // The failure came before RunPartition: keep it, so that RunPartition is answered with it.
+            _failedEarly[step.StepId] = (code, message);
+            return;
+        }
+        step.ReplyTo.Tell(new PartitionFailed(step.StepId, code, message, Printed(step)));
+    }
+
+    private static string? Printed(WorkerStep step)
+    {
+        var text = step.Printed?.ToString();
+        return string.IsNullOrEmpty(text) ? null : text;
+    }
+}

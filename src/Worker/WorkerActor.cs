@@ -1,0 +1,158 @@
+using ActorGraph.ParameterServer;
+using ActorGraph.Wire;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorGraph.Worker;
+
+// Runs its share of each step with the Graph executor. Partitions are registered once; per step
+// it waits for its feeds (RunPartition), the variable values its shards push, and the tensors
+// other workers send, runs its stages, sends updates to the shards batched, and replies once.
+public sealed partial class WorkerActor : ReceiveActor
+{
+    private const int RememberedAborts = 4096;
+
+    private readonly int _task;
+    private readonly Dictionary<int, PartitionProgram> _programs = [];
+    private readonly Dictionary<int, string> _brokenPrograms = [];
+    private readonly Dictionary<long, WorkerStep> _steps = [];
+    private readonly HashSet<long> _aborted = [];
+    private readonly Queue<long> _abortOrder = new();
+    private readonly Dictionary<long, (string Code, string Message)> _failedEarly = [];
+
+    public WorkerActor(int task)
+    {
+        _task = task;
+        Receive<RegisterPartition>(Handle);
+        Receive<RunPartition>(Handle);
+        Receive<VariablesRead>(Handle);
+        Receive<TensorsSent>(Handle);
+        Receive<UpdatesApplied>(Handle);
+        Receive<ShardRequestFailed>(Handle);
+        Receive<ForgetPartitions>(m =>
+        {
+            foreach (int plan in m.PlanIds)
+            {
+                _programs.Remove(plan);
+                _brokenPrograms.Remove(plan);
+            }
+        });
+        Receive<AbortStep>(m =>
+        {
+            _failedEarly.Remove(m.StepId);
+            Forget(m.StepId);
+        });
+    }
+
+    public static Props Props(int task) => Akka.Actor.Props.Create(() => new WorkerActor(task));
+
+    public string Name => $"/job:worker/task:{_task}";
+
+    // A restart would lose the registered partitions the coordinator counts on: a handler's
+    // unexpected exception is logged, and the step it belonged to runs into its deadline.
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Context.GetLogger().Error(e, "{0} failed on {1}", Name, message.GetType().Name);
+            return true;
+        }
+    }
+
+    private void Handle(RegisterPartition m)
+    {
+        try
+        {
+            var provider = ((ExtendedActorSystem)Context.System).Provider;
+            _programs[m.PlanId] = new PartitionProgram(m, path => provider.ResolveActorRef(path));
+            _brokenPrograms.Remove(m.PlanId);
+        }
+        catch (Exception e)
+        {
+            // Steps of a partition that did not compile fail with this, rather than the worker.
+            _brokenPrograms[m.PlanId] = $"{Name} could not build partition {m.PlanId}: {e.Message}";
+        }
+    }
+
+    private void Handle(RunPartition m)
+    {
+        if (_failedEarly.Remove(m.StepId, out var failure))
+        {
+            Sender.Tell(new PartitionFailed(m.StepId, failure.Code, failure.Message, null));
+            return;
+        }
+        if (_aborted.Contains(m.StepId)) return;
+        if (!_programs.TryGetValue(m.PlanId, out var program))
+        {
+            var why = _brokenPrograms.GetValueOrDefault(m.PlanId) ?? $"{Name} has no partition registered for plan {m.PlanId} (did it restart?)";
+            Sender.Tell(new PartitionFailed(m.StepId, _brokenPrograms.ContainsKey(m.PlanId) ? ErrorCodes.Internal : ErrorCodes.Aborted, why, null));
+            Forget(m.StepId);
+            return;
+        }
+        var step = StepFor(m.StepId);
+        step.Start(program, m, Sender);
+        foreach (var (shard, read) in step.EarlyReads) Absorb(step, shard, read);
+        foreach (var sent in step.EarlyTensors) Absorb(step, sent);
+        step.EarlyReads.Clear();
+        step.EarlyTensors.Clear();
+        Progress(step);
+    }
+
+    private void Handle(VariablesRead m)
+    {
+        if (_aborted.Contains(m.StepId)) return;
+        var step = StepFor(m.StepId);
+        if (step.Program is null) step.EarlyReads.Add((Sender, m));
+        else
+        {
+            Absorb(step, Sender, m);
+            Progress(step);
+        }
+    }
+
+    private void Handle(TensorsSent m)
+    {
+        if (_aborted.Contains(m.StepId)) return;
+        var step = StepFor(m.StepId);
+        if (step.Program is null) step.EarlyTensors.Add(m);
+        else
+        {
+            Absorb(step, m);
+            Progress(step);
+        }
+    }
+
+    private void Handle(UpdatesApplied m)
+    {
+        if (!_steps.TryGetValue(m.StepId, out var step) || step.Program is null) return;
+        int shard = step.Program.ShardIndexOf(Sender);
+        if (shard >= 0) step.ResolveUpdateOutputs(shard, m.Values);
+        if (--step.UpdatesPending == 0) Succeed(step);
+    }
+
+    private void Handle(ShardRequestFailed m)
+    {
+        if (_aborted.Contains(m.StepId)) return;
+        var step = StepFor(m.StepId);
+        Fail(step, m.ErrorCode, m.Message);
+    }
+
+    private WorkerStep StepFor(long stepId)
+    {
+        if (!_steps.TryGetValue(stepId, out var step)) _steps[stepId] = step = new WorkerStep(stepId);
+        return step;
+    }
+
+    // Forgets the step and drops whatever of it arrives later.
+    private void Forget(long stepId)
+    {
+        _steps.Remove(stepId);
+        if (!_aborted.Add(stepId)) return;
+        _abortOrder.Enqueue(stepId);
+        if (_abortOrder.Count > RememberedAborts) _aborted.Remove(_abortOrder.Dequeue());
+    }
+}

@@ -1,0 +1,74 @@
+using ActorGraph.Messaging;
+using ActorGraph.Wire;
+using MessagePack;
+
+namespace ActorGraph.Worker;
+
+// The coordinator's conversation with a worker: register a plan's partition once, then run it
+// per step. Replies go to the sender of RunPartition (the step's gatherer) and carry the step id.
+public interface IWorkerCommand : IActorGraphMessage;
+
+public interface IWorkerReply : IActorGraphMessage
+{
+    long StepId { get; }
+}
+
+// A worker's share of one plan: its stages in run order. Actor paths (not refs) keep the
+// contract plain data; the worker resolves them once here.
+[MessagePackObject]
+public sealed record RegisterPartition(
+    [property: Key(0)] int PlanId,
+    [property: Key(1)] PartitionStage[] Stages,
+    [property: Key(2)] string[] Variables,
+    [property: Key(3)] int[] VariableShards,
+    [property: Key(4)] int[][] Reads,
+    [property: Key(5)] string[] ShardPaths,
+    [property: Key(6)] string[] WorkerPaths,
+    [property: Key(7)] int FeedCount,
+    [property: Key(8)] bool KeepsUpdateOutputs) : IWorkerCommand;
+
+// One piece of a partition that can run as a whole once its feeds, reads and receives are in.
+// RecvTensors / SendTensors hold "" for a control edge; SendWorkers index RegisterPartition.WorkerPaths.
+[MessagePackObject]
+public sealed record PartitionStage(
+    [property: Key(0)] OperationDef[] Ops,
+    [property: Key(1)] string[] Roots,
+    [property: Key(2)] string[] FeedTensors,
+    [property: Key(3)] int[] FeedSlots,
+    [property: Key(4)] string[] RecvTensors,
+    [property: Key(5)] int[] RecvEdges,
+    [property: Key(6)] string[] SendTensors,
+    [property: Key(7)] int[] SendEdges,
+    [property: Key(8)] int[] SendWorkers,
+    [property: Key(9)] string[] FetchTensors,
+    [property: Key(10)] int[] FetchIndices);
+
+// Feeds in the order of the partition's feed slots. The coordinator asks each shard to push
+// this step's reads to the worker (ReadVariables with the worker as sender) at the same time.
+[MessagePackObject]
+public sealed record RunPartition(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] int PlanId,
+    [property: Key(2)] NDArray[] Feeds) : IWorkerCommand;
+
+// The coordinator will not run these plans again.
+[MessagePackObject]
+public sealed record ForgetPartitions([property: Key(0)] int[] PlanIds) : IWorkerCommand;
+
+// Drop whatever the worker holds of the step, and anything of it that arrives later.
+[MessagePackObject]
+public sealed record AbortStep([property: Key(0)] long StepId) : IWorkerCommand;
+
+[MessagePackObject]
+public sealed record PartitionSucceeded(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] int[] FetchIndices,
+    [property: Key(2)] NDArray?[] Values,
+    [property: Key(3)] string? Printed) : IWorkerReply;
+
+[MessagePackObject]
+public sealed record PartitionFailed(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] string ErrorCode,
+    [property: Key(2)] string Message,
+    [property: Key(3)] string? Printed) : IWorkerReply;

@@ -1,0 +1,111 @@
+using ActorGraph.Execution;
+using ActorGraph.Ops;
+using ActorGraph.ParameterServer;
+using ActorGraph.Training;
+using Akka.Actor;
+
+namespace ActorGraph.Worker;
+
+// One step on this worker: what has arrived (feeds, reads, receives), what has run, and the
+// updates to send at the end. Kernels reach variables through it (prefetched reads, batched writes).
+internal sealed class WorkerStep(long stepId) : IVariableAccess
+{
+    public long StepId { get; } = stepId;
+    public PartitionProgram? Program { get; private set; }
+    public IActorRef ReplyTo { get; private set; } = ActorRefs.Nobody;
+    public NDArray[] Feeds { get; private set; } = [];
+
+    // Messages that came before RunPartition, replayed once the program is known.
+    public List<(IActorRef Shard, VariablesRead Read)> EarlyReads { get; } = [];
+    public List<TensorsSent> EarlyTensors { get; } = [];
+
+    public NDArray?[] Values { get; private set; } = [];
+    public int ReadsPending { get; set; }
+    public NDArray?[][] Received { get; private set; } = [];
+    public int[] ReceivedCount { get; private set; } = [];
+    public bool[] StageDone { get; private set; } = [];
+    public int UpdatesPending { get; set; }
+    public StringWriter? Printed { get; private set; }
+    public List<int> FetchIndices { get; } = [];
+    public List<NDArray?> FetchValues { get; } = [];
+
+    private List<WireUpdate>?[] _updates = [];
+    private List<NDArray>?[] _provisional = [];
+    private Dictionary<Operation, int> _currentVariables = null!;
+
+    public void Start(PartitionProgram program, RunPartition run, IActorRef replyTo)
+    {
+        Program = program;
+        ReplyTo = replyTo;
+        Feeds = run.Feeds;
+        Values = new NDArray?[program.Registration.Variables.Length];
+        ReadsPending = program.ReadShardCount;
+        int stages = program.Stages.Length;
+        Received = new NDArray?[stages][];
+        ReceivedCount = new int[stages];
+        for (int s = 0; s < stages; s++) Received[s] = new NDArray?[program.Stages[s].Recvs.Length];
+        StageDone = new bool[stages];
+        _updates = new List<WireUpdate>?[program.Shards.Length];
+        _provisional = new List<NDArray>?[program.Shards.Length];
+        if (program.HasPrint) Printed = new StringWriter();
+    }
+
+    public bool StageReady(int s) => !StageDone[s] && ReceivedCount[s] == Received[s].Length;
+
+    public StepContext ContextFor(StageProgram stage)
+    {
+        _currentVariables = stage.VariableIndex;
+        return new StepContext(this, Printed ?? TextWriter.Null, StepId);
+    }
+
+    public List<WireUpdate>? UpdatesFor(int shard) => _updates[shard];
+
+    public NDArray Read(Operation variable) => Values[_currentVariables[variable]] ?? throw Errors.Uninitialized(variable);
+
+    public bool IsInitialized(Operation variable) =>
+        _currentVariables.TryGetValue(variable, out int i) && Values[i] is not null;
+
+    // Deferred to the end of the step; the shard's answer replaces the value where it is fetched.
+    public NDArray Update(VariableUpdate update)
+    {
+        var program = Program!;
+        int index = _currentVariables[update.Variable];
+        int shard = program.Registration.VariableShards[index];
+        var operands = update.Operands;
+        // The shard now owns the operands: take them out of their kernels' reuse lists.
+        foreach (var operand in operands)
+            if (operand.Owner is KernelContext kernel)
+            {
+                kernel.Release(operand);
+                operand.Owner = null;
+            }
+        var slots = update.Slots.Length == 0 ? [] : Array.ConvertAll(update.Slots, s => s.Name);
+        (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands));
+        if (!program.Registration.KeepsUpdateOutputs) return operands[0];
+        var provisional = Provisional(update, Values[index]);
+        (_provisional[shard] ??= []).Add(provisional);
+        return provisional;
+    }
+
+    // What the update's output looks like inside this step: exact for Assign*, given the value read
+    // at the start of the step; a distinct array either way, so a fetch of it can be told apart.
+    private static NDArray Provisional(VariableUpdate update, NDArray? current)
+    {
+        if (update.Kind == UpdateKind.Assign) return update.Operands[0].Copy();
+        if (current is not null && update.Kind is UpdateKind.AssignAdd or UpdateKind.AssignSub)
+            return UpdateRules.Apply(update.Kind, update.Variable.Name, current.Copy(), [], update.Operands);
+        return (current ?? update.Operands[^1]).Copy();
+    }
+
+    // The shard's values stand in for the provisional ones wherever those were fetched.
+    public void ResolveUpdateOutputs(int shard, NDArray[] applied)
+    {
+        var provisional = _provisional[shard];
+        if (provisional is null) return;
+        for (int f = 0; f < FetchValues.Count; f++)
+        {
+            int u = FetchValues[f] is { } value ? provisional.FindIndex(p => ReferenceEquals(p, value)) : -1;
+            if (u >= 0 && u < applied.Length) FetchValues[f] = applied[u];
+        }
+    }
+}

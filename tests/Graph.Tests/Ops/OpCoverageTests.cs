@@ -1,0 +1,59 @@
+using ActorGraph.Ops;
+using Xunit;
+
+namespace ActorGraph.Tests.Ops;
+
+public class OpCoverageTests
+{
+    // Ops the table cannot run on placeholders alone, each with the reason.
+    private static readonly Dictionary<string, string> Excluded = new()
+    {
+        ["Const"] = "a source; every case feeds its inputs and builds constants of its own",
+        ["Placeholder"] = "a source; every case is built on placeholders",
+        ["_Recv"] = "runtime: a partition's input endpoint, fed by its worker (no kernel); tested with the workers",
+        ["_Send"] = "runtime: a partition's output endpoint, fetched by its worker (no kernel); tested with the workers",
+        ["NoOp"] = "computes nothing",
+        ["VariableV2"] = "state: tested with sessions and optimizers",
+        ["Assign"] = "state: writes a variable",
+        ["AssignAdd"] = "state: writes a variable",
+        ["AssignSub"] = "state: writes a variable",
+        ["RandomUniform"] = "random: no reference to compare with",
+        ["RandomStandardNormal"] = "random: no reference to compare with",
+        ["ApplyGradientDescent"] = "training: an optimizer's variable update",
+        ["ApplyMomentum"] = "training: an optimizer's variable update",
+        ["ApplyAdam"] = "training: an optimizer's variable update",
+    };
+
+    [Fact]
+    public void Every_op_with_a_gradient_has_rows_in_the_op_table()
+    {
+        var covered = OpCases.All.Select(c => c.OpType).ToHashSet();
+        var missing = OpRegistry.All.Where(d => d.Gradient is not null && !covered.Contains(d.Type)).Select(d => d.Type).ToList();
+        Assert.True(missing.Count == 0, $"Ops with a gradient but no row in OpCases (add rows, so their gradient is checked): {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void Every_other_registered_op_is_in_the_table_or_excluded_with_a_reason()
+    {
+        var covered = OpCases.All.Select(c => c.OpType).ToHashSet();
+        var missing = OpRegistry.All.Select(d => d.Type).Where(t => !covered.Contains(t) && !Excluded.ContainsKey(t)).ToList();
+        Assert.True(missing.Count == 0, $"Ops with no row in OpCases and no exclusion: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void No_excluded_op_has_a_gradient_to_check()
+    {
+        var differentiable = Excluded.Keys.Where(t => OpRegistry.Get(t) is { Gradient: not null } d && !d.Traits.HasFlag(OpTraits.NoGradient));
+        Assert.Empty(differentiable);
+    }
+
+    [Fact]
+    public void Every_differentiable_op_states_a_gradient_or_that_it_has_none()
+    {
+        // Ops that compute values must say either way; a missing gradient would fail TF.Gradients at a user's site.
+        var silent = OpRegistry.All
+            .Where(d => d.Kernel is not null && d.Gradient is null && !d.Traits.HasFlag(OpTraits.NoGradient) && !d.IsVariable)
+            .Select(d => d.Type).ToList();
+        Assert.True(silent.Count == 0, $"Ops with a kernel but neither a gradient nor OpTraits.NoGradient: {string.Join(", ", silent)}");
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace ActorGraph.Host.Tests.Cli;
+
+internal sealed record CliResult(int ExitCode, string Out, string Err)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Err}";
+}
+
+// Runs the built `actorgraph.dll` with `dotnet`, as a user would, in a folder of the test's own.
+internal static class ActorGraphProcess
+{
+    // tests/Host.Tests/bin/<Configuration>/net10.0 → src/Host/bin/<Configuration>/net10.0/actorgraph.dll
+    public static readonly string Dll = FindDll();
+
+    public static CliResult RunIn(string workDir, IReadOnlyDictionary<string, string>? env, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(90)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"actorgraph {string.Join(' ', args)} did not finish within 90 s.");
+        }
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static CliResult Run(params string[] args) => RunIn(TempDir.Create(), null, args);
+
+    private static string FindDll()
+    {
+        var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = baseDir.Parent!.Name;
+        var root = baseDir.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var dll = Path.Combine(root, "src", "Host", "bin", configuration, baseDir.Name, "actorgraph.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/Host first: {dll} is missing.");
+    }
+}
+
+internal static class TempDir
+{
+    public static string Create()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "actorgraph-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ActorGraph.Host.Tests.Cli;
+
+public partial class DemoCommandTests
+{
+    [Fact]
+    public void The_demo_learns_m_and_b_of_the_seed_in_its_default_100000_steps()
+    {
+        var r = ActorGraphProcess.Run("demo");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var truth = Parameters().Match(r.Out.Split('\n').Single(l => l.StartsWith("True parameters:")));
+        var learned = Parameters().Match(r.Out.Split('\n').Single(l => l.StartsWith("Learned parameters:")));
+        Assert.True(truth.Success && learned.Success, r.ToString());
+        foreach (var g in new[] { "m", "b" })
+            Assert.InRange(Math.Abs(Value(truth, g) - Value(learned, g)), 0, 1e-3);
+        Assert.Contains("100000 steps in", r.Out);
+    }
+
+    [Fact]
+    public void Without_a_terminal_the_progress_is_plain_lines_with_loss_and_steps_per_second()
+    {
+        var r = ActorGraphProcess.Run("demo", "--steps", "5000");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.DoesNotContain("\u001b[", r.Out);
+        var progress = r.Out.Split('\n').Where(l => l.StartsWith("training ")).ToList();
+        Assert.InRange(progress.Count, 2, 12);
+        Assert.All(progress, l => Assert.Matches(@"^training \d+/5000  loss \S+  [\d,]+ steps/s", l));
+        Assert.StartsWith("training 5000/5000", progress[^1]);
+    }
+
+    [Fact]
+    public void The_demo_is_quiet_on_standard_error_unless_verbose()
+    {
+        var quiet = ActorGraphProcess.Run("demo", "--steps", "100");
+        Assert.True(quiet.ExitCode == 0, quiet.ToString());
+        Assert.Equal("", quiet.Err);
+        var verbose = ActorGraphProcess.Run("demo", "--steps", "100", "--verbose");
+        Assert.True(verbose.ExitCode == 0, verbose.ToString());
+        Assert.Contains("Built the graph", verbose.Err);
+    }
+
+    [Fact]
+    public void Workers_and_parameter_servers_are_options_of_the_demo()
+    {
+        var r = ActorGraphProcess.Run("demo", "--steps", "1000", "--workers", "2", "--ps", "2");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("2 worker(s), 2 parameter server(s)", r.Out);
+    }
+
+    private static double Value(Match m, string group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"m=(?<m>-?\d+\.\d+), b=(?<b>-?\d+\.\d+)")]
+    private static partial Regex Parameters();
+}

@@ -1,0 +1,88 @@
+namespace ActorGraph.Host.Tests.Cli;
+
+public class TrainCommandTests
+{
+    private const string RealData = "/usr/share/datasets/fashion-mnist";
+
+    [Fact]
+    public void Training_reports_each_epoch_the_final_test_accuracy_and_draws_a_png()
+    {
+        var data = TinyFashionMnist.Write();
+        var work = TempDir.Create();
+        var r = ActorGraphProcess.RunIn(work, null, "train", "fashion-mnist", "--data", data, "--epochs", "2", "--batch", "50", "--plot", "curves.png", "--workers", "2", "--ps", "2");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Matches(@"epoch 1/2  loss \d\.\d{4}  accuracy \d\.\d{4}  test loss \d\.\d{4}  test accuracy \d\.\d{4}  [\d,]+ samples/s", r.Out);
+        Assert.Contains("epoch 2/2  loss", r.Out);
+        Assert.Contains("local mode (2 worker(s), 2 parameter server(s))", r.Out);
+        var accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Out, @"Test accuracy: (\d\.\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy > 0.5, $"The bands are easy to tell apart; test accuracy {accuracy}.\n{r}");
+        var png = Path.Combine(work, "curves.png");
+        Assert.Equal((900, 540), Images.PngSize(png));
+        Assert.True(new FileInfo(png).Length > 10_000, $"The plot is only {new FileInfo(png).Length} bytes.");
+    }
+
+    [Fact]
+    public void A_missing_dataset_says_how_to_install_it_and_exits_1()
+    {
+        var empty = TempDir.Create();
+        var r = ActorGraphProcess.RunIn(empty, null, "train", "fashion-mnist", "--data", empty);
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("sudo apt-get install dataset-fashion-mnist", r.Err);
+        Assert.Contains("train-images-idx3-ubyte.gz", r.Err);
+        Assert.False(File.Exists(Path.Combine(empty, "fashion-mnist.png")));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_idx_fails_with_its_name_and_exit_1()
+    {
+        var data = TinyFashionMnist.Write(train: 20, test: 10);
+        File.WriteAllText(Path.Combine(data, "t10k-labels-idx1-ubyte.gz"), "not gzip");
+        var r = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--epochs", "1");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("error:", r.Err);
+        Assert.Contains("t10k-labels-idx1-ubyte.gz", r.Err);
+        Assert.DoesNotContain("   at ", r.Err);
+    }
+
+    [Fact]
+    public void With_a_store_every_epoch_is_checkpointed_and_resume_starts_from_the_latest()
+    {
+        var data = TinyFashionMnist.Write(train: 20, test: 10);
+        var store = $"Data Source={Path.Combine(data, "ckpt.db")}";
+        var first = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--epochs", "2", "--store", store);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var ids = first.Out.Split('\n').Where(l => l.StartsWith("checkpoint ")).Select(l => l.Split(' ')[1].Trim()).ToList();
+        Assert.Equal(2, ids.Count);
+
+        var resumed = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--epochs", "1", "--store", store, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains($"Resumed from checkpoint {ids[^1]}", resumed.Out);
+    }
+
+    [Fact]
+    public void Resume_from_a_store_without_checkpoints_fails_with_exit_1()
+    {
+        var data = TinyFashionMnist.Write(train: 20, test: 10);
+        var r = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--resume", "--store", $"Data Source={Path.Combine(data, "empty.db")}");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("has no checkpoint to resume from", r.Err);
+    }
+
+    // On the real dataset (CI installs it): a quick subset still learns far past chance (0.1).
+    [Fact]
+    public void A_subset_of_the_real_fashion_mnist_trains_past_chance_in_one_epoch()
+    {
+        if (!File.Exists(Path.Combine(RealData, "train-images-idx3-ubyte.gz")))
+        {
+            Assert.True(Environment.GetEnvironmentVariable("CI") is null, $"CI installs dataset-fashion-mnist, but {RealData} is missing.");
+            return;
+        }
+        var work = TempDir.Create();
+        var r = ActorGraphProcess.RunIn(work, null, "train", "fashion-mnist", "--epochs", "1", "--limit", "2000", "--plot", "fm.png");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("2,000 training and 2,000 test images", r.Out);
+        var accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Out, @"Test accuracy: (\d\.\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(accuracy, 0.6, 1.0);
+        Assert.Equal((900, 540), Images.PngSize(Path.Combine(work, "fm.png")));
+    }
+}

@@ -1,0 +1,155 @@
+using ActorGraph.Messaging;
+using ActorGraph.ParameterServer;
+using ActorGraph.Wire;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace ActorGraph.Worker.Tests;
+
+// A worker alone: a probe is its shard, another its step's gatherer, partitions are written by hand.
+public class WorkerActorTests : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly Config Actors = ConfigurationFactory.ParseString("""
+        akka.loglevel = WARNING
+        akka.actor.serialize-messages = on
+        """).WithFallback(ActorGraphSerialization.Hocon);
+
+    private readonly TestProbe _shard;
+    private readonly TestProbe _gatherer;
+    private readonly IActorRef _worker;
+
+    public WorkerActorTests() : base(Actors)
+    {
+        _shard = CreateTestProbe();
+        _gatherer = CreateTestProbe();
+        _worker = Sys.ActorOf(WorkerActor.Props(0), "worker-0");
+    }
+
+    // The seed's training step as one stage: reads m and b, updates both, fetches the loss.
+    private RegisterPartition SeedPartition(int planId = 1)
+    {
+        var g = new Graph();
+        string train;
+        using (g.AsDefault())
+        {
+            var m = TF.GetVariable("m", [], initializer: TF.ZerosInitializer());
+            var b = TF.GetVariable("b", [], initializer: TF.ZerosInitializer());
+            var x = TF.Placeholder(DType.Float32, name: "x");
+            var y = TF.Placeholder(DType.Float32, name: "y");
+            TF.Identity(TF.Square(y - (m * x + b)), name: "loss");
+            train = new GradientDescentOptimizer(0.5).Minimize(g.GetTensor("loss:0")).Name;
+        }
+        var stage = new PartitionStage(g.ExportSince(0).ToArray(), ["loss", train], ["x:0", "y:0"], [0, 1],
+            [], [], [], [], [], ["loss:0"], [0]);
+        return new RegisterPartition(planId, [stage], ["m", "b"], [0, 0], [[0, 1]], [Path(_shard.Ref)], [Path(_worker)], 2, false);
+    }
+
+    private static string Path(IActorRef actor) => actor.Path.ToSerializationFormat();
+
+    [Fact]
+    public void Worker_runs_once_the_shards_reads_are_in_and_sends_the_steps_updates_in_one_ApplyUpdates()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(7, 1, [1f, 3f]));
+        _shard.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        _shard.Send(_worker, new VariablesRead(7, [1f, 0f]));
+        var apply = _shard.ExpectMsg<ApplyUpdates>(Wait);
+        Assert.Equal(7, apply.StepId);
+        Assert.Equal(["m", "b"], apply.Updates.Select(u => u.Variable).Order(StringComparer.Ordinal).Reverse());
+        Assert.All(apply.Updates, u => Assert.Equal(Execution.UpdateKind.GradientDescent, u.Kind));
+        _gatherer.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        _shard.Reply(new UpdatesApplied(7, [3f, 2f]));
+        var done = _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
+        Assert.Equal(7, done.StepId);
+        Assert.Equal([0], done.FetchIndices);
+        // loss = (3 - (1·1 + 0))² = 4
+        Assert.Equal(4f, done.Values[0]!.ToScalar<float>());
+        _shard.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Worker_takes_reads_that_arrive_before_RunPartition()
+    {
+        _worker.Tell(SeedPartition());
+        _shard.Send(_worker, new VariablesRead(8, [1f, 0f]));
+        _gatherer.Send(_worker, new RunPartition(8, 1, [2f, 2f]));
+        _shard.ExpectMsg<ApplyUpdates>(Wait);
+        _shard.Reply(new UpdatesApplied(8, [0f, 0f]));
+        Assert.Equal(0f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+    }
+
+    [Fact]
+    public void Worker_fails_with_tensorflows_text_when_a_variable_it_reads_is_uninitialized()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(9, 1, [1f, 1f]));
+        _shard.Send(_worker, new VariablesRead(9, [null, 0f]));
+        var failed = _gatherer.ExpectMsg<PartitionFailed>(Wait);
+        Assert.Equal(ErrorCodes.FailedPrecondition, failed.ErrorCode);
+        Assert.StartsWith("Attempting to use uninitialized value m", failed.Message);
+        _shard.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Worker_passes_the_shards_refusal_through_unchanged()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(10, 1, [1f, 1f]));
+        _shard.Send(_worker, new VariablesRead(10, [1f, 1f]));
+        _shard.ExpectMsg<ApplyUpdates>(Wait);
+        _shard.Reply(new ShardRequestFailed(10, ShardErrorCodes.InvalidArgument, "refused"));
+        var failed = _gatherer.ExpectMsg<PartitionFailed>(Wait);
+        Assert.Equal((ErrorCodes.InvalidArgument, "refused"), (failed.ErrorCode, failed.Message));
+    }
+
+    [Fact]
+    public void Worker_drops_what_arrives_for_an_aborted_step()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(11, 1, [1f, 1f]));
+        _worker.Tell(new AbortStep(11));
+        _shard.Send(_worker, new VariablesRead(11, [1f, 1f]));
+        _shard.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        _gatherer.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+
+    [Fact]
+    public void Worker_answers_a_step_of_a_plan_it_does_not_know_with_an_error()
+    {
+        _gatherer.Send(_worker, new RunPartition(12, 99, []));
+        var failed = _gatherer.ExpectMsg<PartitionFailed>(Wait);
+        Assert.Contains("plan 99", failed.Message);
+    }
+
+    [Fact]
+    public void Two_workers_pass_a_tensor_keyed_by_step_and_edge_even_when_it_arrives_first()
+    {
+        var other = Sys.ActorOf(WorkerActor.Props(1), "worker-1");
+        string[] workers = [Path(_worker), Path(other)];
+        var scalar = new[] { AttrDef.Of("dtype", DType.Float32), AttrDef.Of("shape", Shape.Scalar) };
+        var sender = new PartitionStage(
+            [Def("a", "Const", [], AttrDef.Of("value", (NDArray)3f)), Def("_Send/a_0/w1", "_Send", ["a:0"])],
+            ["a", "_Send/a_0/w1"], [], [], [], [], ["a:0"], [0], [1], [], []);
+        var receiver = new PartitionStage(
+            [Def("_Recv/a_0/w1", "_Recv", [], scalar), Def("two", "Const", [], AttrDef.Of("value", (NDArray)2f)),
+             Def("b", "Mul", ["_Recv/a_0/w1:0", "two:0"])],
+            ["two", "b"], [], [], ["_Recv/a_0/w1:0"], [0], [], [], [], ["b:0"], [0]);
+        _worker.Tell(new RegisterPartition(3, [sender], [], [], [[]], [Path(_shard.Ref)], workers, 0, false));
+        other.Tell(new RegisterPartition(3, [receiver], [], [], [[]], [Path(_shard.Ref)], workers, 0, false));
+        _gatherer.Send(_worker, new RunPartition(20, 3, []));
+        var first = _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
+        Assert.Empty(first.FetchIndices);
+        _gatherer.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        _gatherer.Send(other, new RunPartition(20, 3, []));
+        var second = _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
+        Assert.Equal(6f, second.Values[0]!.ToScalar<float>());
+        Assert.Equal(other, _gatherer.LastSender);
+    }
+
+    private static OperationDef Def(string name, string type, string[] inputs, params AttrDef[] attrs) =>
+        new(name, type, inputs, [], "", attrs);
+}
