@@ -10,7 +10,7 @@ public static class Program
     static readonly (string Name, string Summary, string Options, Action<Options, Report> Run)[] Benches =
     [
         ("gemm", "sgemm GFLOP/s: square sizes on 1 and 2 threads vs a naive loop, MLP-layer and small shapes",
-            "--sizes 256,1024  --threads 1,2  --only square,mlp,small  --kc N --mc N --nc N (block sizes, for tuning)", GemmBench.Run),
+            "--sizes 256,1024  --threads 1,2  --only square,mlp,small  --clock wall|thread-cpu  --kc N --mc N --nc N (block sizes, for tuning)", GemmBench.Run),
         ("seed-loop", "the seed's 100,000-step loop through Session.Run, us/step, beside a hand-written float loop and the executor alone",
             "--mode executor|local --workers N --ps N --steps N --trials N", SeedLoopBench.Run),
         ("mlp", "784-256-256-10 MLP training step, samples/s, executor alone and local mode",
@@ -23,7 +23,7 @@ public static class Program
             "--in-flight 1,64 --stores sqlite,postgres --postgres CONNECTION --journal-updates N --memory-updates N", UpdatesBench.Run),
     ];
 
-    const string SharedOptions = "shared options: --trials N (7)  --warmup N (2)  --min-trial-ms MS (200)  --clock wall|thread-cpu (wall)";
+    const string SharedOptions = "shared options: --trials N (7)  --warmup N (2)  --min-trial-ms MS (200)";
 
     public static int Main(string[] args)
     {
@@ -49,8 +49,6 @@ public static class Program
             }
             var report = new Report(bench.Name);
             Console.WriteLine(Environment());
-            if (options.String("clock", "wall") == "thread-cpu")
-                Console.WriteLine("# clock: calling thread's CPU time (single-thread figures only)");
             bench.Run(options, report);
             foreach (string unread in options.Unread)
                 Console.Error.WriteLine($"warning: option --{unread} was not used by {bench.Name}");

@@ -27,7 +27,10 @@ public static class GemmBench
         int[] threads = options.Ints("threads", 1, 2);
         // A thread CPU clock does not see the helper thread's work, so only single-thread figures make sense with it.
         if (measure.ThreadCpuClock)
+        {
             threads = [1];
+            Console.WriteLine("# clock: the calling thread's CPU time (single-thread figures only)");
+        }
 
         if (only.Contains("square"))
             SquareFigures(report, measure, sizes, threads);
