@@ -6,7 +6,7 @@ namespace ActorGraph.Kernels;
 
 // Packing copies a block of op(A) / op(B) into the order the micro-kernel reads it (MR rows resp. NR columns
 // per k step, contiguous), so the kernel streams both with unit stride whatever the transposes and strides,
-// and zero-pads partial panels so edge tiles can run the full kernel.
+// and zero-pads partial panels so the kernel can read whole vectors there (only its stores need masking).
 public static unsafe partial class Gemm
 {
     // a points at op(A)(0,0) of the block; op(A)(i,p) is a[i*lda + p], or a[p*lda + i] when transA.
