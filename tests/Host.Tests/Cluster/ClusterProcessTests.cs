@@ -16,7 +16,7 @@ public partial class ClusterProcessTests
     public void A_five_process_cluster_learns_the_seed_regression_exactly_as_local_mode_and_a_worker_may_leave()
     {
         using var cluster = NodeProcesses.Start(workers: 2, ps: 2);
-        var local = ActorGraphProcess.Run("demo", "--steps", "1500", "--seed", "11");
+        var local = ActorGraphProcess.Run("demo", "--steps", "1500", "--seed", "11", "--no-checkpoint");
         var remote = ActorGraphProcess.RunIn(cluster.Folder, null, "demo", "--steps", "1500", "--seed", "11", "--cluster", cluster.Seed);
         Assert.True(remote.ExitCode == 0, remote + cluster.Logs());
         Assert.Equal(Line(local.Out, "Learned parameters:"), Line(remote.Out, "Learned parameters:"));
@@ -37,7 +37,7 @@ public partial class ClusterProcessTests
     public void Training_goes_on_when_a_worker_joins_and_the_first_is_killed()
     {
         using var cluster = NodeProcesses.Start(workers: 1, ps: 1);
-        var local = ActorGraphProcess.Run("demo", "--steps", "6000", "--seed", "5");
+        var local = ActorGraphProcess.Run("demo", "--steps", "6000", "--seed", "5", "--no-checkpoint");
         var first = cluster.Nodes.Single(n => n.Name.StartsWith("worker"));
         var client = cluster.Client(null, "demo", "--steps", "6000", "--seed", "5");
         Assert.True(NodeProcesses.WaitFor(client, o => o.Contains("training "), ClientTime), NodeProcesses.OutputOf(client) + cluster.Logs());
@@ -53,7 +53,7 @@ public partial class ClusterProcessTests
     public void The_coordinator_moves_when_its_node_dies_and_the_client_carries_on()
     {
         using var cluster = NodeProcesses.Start(workers: 1, ps: 1, coordinators: 2);
-        var local = ActorGraphProcess.Run("demo", "--steps", "5000", "--seed", "3");
+        var local = ActorGraphProcess.Run("demo", "--steps", "5000", "--seed", "3", "--no-checkpoint");
         var client = cluster.Client(null, "demo", "--steps", "5000", "--seed", "3");
         Assert.True(NodeProcesses.WaitFor(client, o => o.Contains("training "), ClientTime), NodeProcesses.OutputOf(client) + cluster.Logs());
         cluster.Nodes[0].Crash();

@@ -19,7 +19,7 @@ public class StoreClusterTests
         var nodes = new[] { cluster.Add("worker"), cluster.Add("ps", "--store", store), cluster.Add("ps", "--store", store) };
         foreach (var n in nodes) n.WaitUp();
         cluster.WaitServing(workers: 1, ps: 2);
-        var local = ActorGraphProcess.Run("demo", "--steps", "4000", "--seed", "9");
+        var local = ActorGraphProcess.Run("demo", "--steps", "4000", "--seed", "9", "--no-checkpoint");
 
         var client = cluster.Client(null, "demo", "--steps", "4000", "--seed", "9");
         Assert.True(NodeProcesses.WaitFor(client, o => o.Contains("training "), TimeSpan.FromSeconds(120)), NodeProcesses.OutputOf(client) + cluster.Logs());
