@@ -48,6 +48,7 @@ internal static class Samples
         if (t == typeof(long)) return 42L;
         if (t == typeof(int)) return 7;
         if (t == typeof(bool)) return true;
+        if (t == typeof(double)) return 0.25;
         if (t == typeof(string)) return "w";
         if (t == typeof(UpdateKind)) return UpdateKind.Adam;
         if (t == typeof(NDArray)) return NDArray.FromArray([1f, -0f, float.NaN, 3.5f], new Shape(2, 2));
