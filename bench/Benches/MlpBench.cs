@@ -13,12 +13,23 @@ public static class MlpBench
         int batch = options.Int("batch", 128);
         int steps = options.Int("steps", 100);
         int trials = options.Int("trials", 5);
-        if (mode is not ("executor" or "local"))
-            throw new ArgumentException($"mlp: --mode {mode} is not known; use executor or local.");
+        if (mode is not ("executor" or "local" or "cluster"))
+            throw new ArgumentException($"mlp: --mode {mode} is not known; use executor, local or cluster.");
 
         var executor = report.Add("samples_per_s", [("mode", "executor"), ("batch", batch)], Steps(new SessionOptions { ExecutorOnly = true }, batch, steps, trials), "samples/s");
-        if (mode != "local") return;
-        report.Add("samples_per_s", [("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], Steps(new SessionOptions(), batch, steps, trials), "samples/s", executor);
+        if (mode == "executor") return;
+        var local = report.Add("samples_per_s", [("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], Steps(new SessionOptions(), batch, steps, trials), "samples/s", executor);
+        if (mode == "cluster")
+        {
+            // Processes on loopback: 2 workers and 1 ps by default, beside local mode of this run.
+            int clusterWorkers = options.Int("cluster-workers", 2), clusterPs = options.Int("cluster-ps", 1);
+            using var cluster = LoopbackCluster.Start(clusterWorkers, clusterPs);
+            report.Add("samples_per_s", [("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
+                Steps(new SessionOptions { Cluster = cluster.Address }, batch, steps, trials), "samples/s", local);
+            report.Add("samples_per_s", [("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
+                Steps(new SessionOptions { Cluster = cluster.Address, DataParallel = new DataParallelism() }, batch, steps, trials), "samples/s", local);
+            return;
+        }
         if (workers != 1 || ps != 1)
             report.Add("samples_per_s", [("mode", "local"), ("batch", batch), ("workers", workers), ("ps", ps)],
                 Steps(new SessionOptions { Workers = workers, ParameterServers = ps }, batch, steps, trials), "samples/s", executor);
