@@ -42,14 +42,14 @@ public sealed partial class CoordinatorActor
         {
             var share = plans[r].Shares[0];
             var worker = _workers[share.Task];
-            if (_registered.Add((plans[r].Id, share.Task))) worker.Tell(share.Registration);
+            if (_registered.Add((plans[r].Id, share.Task))) _bulk.Tell(worker, share.Registration, Self);
             var feeds = new NDArray[share.FeedIndices.Length];
             for (int i = 0; i < feeds.Length; i++)
             {
                 var value = m.FeedValues[share.FeedIndices[i]];
                 feeds[i] = value.Shape.Rank >= 1 && value.Shape[0] == rows ? ArrayRows.Slice(value, start, counts[r]) : value;
             }
-            worker.Tell(new RunPartition(stepId, plans[r].Id, feeds, settings.Synchronous ? k : 0, (double)counts[r] / rows), gatherer);
+            _bulk.Tell(worker, new RunPartition(stepId, plans[r].Id, feeds, settings.Synchronous ? k : 0, (double)counts[r] / rows), gatherer);
             foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names), worker);
             start += counts[r];
         }

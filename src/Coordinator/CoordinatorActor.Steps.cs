@@ -53,10 +53,10 @@ public sealed partial class CoordinatorActor
         foreach (var share in plan.Shares)
         {
             var worker = _workers[share.Task];
-            if (_registered.Add((plan.Id, share.Task))) worker.Tell(share.Registration);
+            if (_registered.Add((plan.Id, share.Task))) _bulk.Tell(worker, share.Registration, Self);
             var feeds = new NDArray[share.FeedIndices.Length];
             for (int i = 0; i < feeds.Length; i++) feeds[i] = m.FeedValues[share.FeedIndices[i]];
-            worker.Tell(new RunPartition(stepId, plan.Id, feeds), replyTo);
+            _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds), replyTo);
             // The shard answers the worker directly, while RunPartition is on its way.
             foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names), worker);
         }

@@ -22,6 +22,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _stepTimeout;
     private readonly ClusterSession? _cluster;
     private readonly DataParallelism? _dataParallel;
+    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
     private readonly Dictionary<PlanKey, StepPlan> _plans = [];
     private readonly HashSet<(long Plan, int Task)> _registered = [];
     private long _plansMade;

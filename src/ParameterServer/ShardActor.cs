@@ -42,7 +42,14 @@ public sealed partial class ShardActor : ReceivePersistentActor
         Akka.Actor.Props.Create(() => new ShardActor(task, persistence));
 
     private void Handle(ReadVariables command) =>
-        Guarded(command.StepId, () => Sender.Tell(_state.Read(command)));
+        Guarded(command.StepId, () => Reply(Sender, _state.Read(command)));
+
+    // Values may be large: on a cluster they take the tensor channel.
+    private void Reply(IActorRef to, IShardReply reply)
+    {
+        if (reply is Channel.IBulkMessage bulk) Channel.BulkChannel.Get(Context.System).Tell(to, bulk, Self);
+        else to.Tell(reply);
+    }
 
     private void Handle(ApplyUpdates command)
     {
@@ -70,7 +77,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
         var reply = new UpdatesApplied(command.StepId, values);
         if (_persistence.Durability == Durability.Checkpoint || values.Length == 0)
         {
-            foreach (var to in replyTo) to.Tell(reply);
+            foreach (var to in replyTo) Reply(to, reply);
             return;
         }
         // Applied now so the next command decides on it; acknowledged only once the journal has it.
@@ -80,7 +87,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
         PersistAllAsync(decision.Events, e =>
         {
             if (_awaitingJournal.Remove(e, out var waiting))
-                foreach (var to in waiting.Senders) to.Tell(reply);
+                foreach (var to in waiting.Senders) Reply(to, reply);
         });
     });
 

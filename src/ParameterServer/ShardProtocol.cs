@@ -1,4 +1,5 @@
 using ActorGraph.Execution;
+using ActorGraph.Channel;
 using ActorGraph.Messaging;
 using MessagePack;
 
@@ -18,7 +19,7 @@ public interface IShardNotice : IActorGraphMessage;
 public sealed record ReadVariables([property: Key(0)] long StepId, [property: Key(1)] string[] Names) : IShardCommand;
 
 [MessagePackObject]
-public sealed record VariablesRead([property: Key(0)] long StepId, [property: Key(1)] NDArray?[] Values) : IShardReply;
+public sealed record VariablesRead([property: Key(0)] long StepId, [property: Key(1)] NDArray?[] Values) : IShardReply, IBulkMessage;
 
 // Updates for one step, batched: each applies atomically, one at a time, in order. The batch is checked
 // first and refused as a whole, so a refused step changes nothing.
@@ -29,7 +30,7 @@ public sealed record ApplyUpdates(
     [property: Key(0)] long StepId,
     [property: Key(1)] WireUpdate[] Updates,
     [property: Key(2)] int Replicas = 0,
-    [property: Key(3)] double Weight = 1) : IShardCommand;
+    [property: Key(3)] double Weight = 1) : IShardCommand, IBulkMessage;
 
 // The step's slow replicas are left out: apply the average of the updates that have arrived
 // (Apply), or drop them all (the step failed).
@@ -38,7 +39,7 @@ public sealed record CloseReplicas([property: Key(0)] long StepId, [property: Ke
 
 // Each variable's value after its own update, in the order of Updates.
 [MessagePackObject]
-public sealed record UpdatesApplied([property: Key(0)] long StepId, [property: Key(1)] NDArray[] Values) : IShardReply;
+public sealed record UpdatesApplied([property: Key(0)] long StepId, [property: Key(1)] NDArray[] Values) : IShardReply, IBulkMessage;
 
 // ErrorCode is a TensorFlow status name (ShardErrorCodes); Message is TensorFlow's text where it has one.
 [MessagePackObject]

@@ -95,7 +95,7 @@ public sealed partial class WorkerActor
             }
             var edges = group.Select(i => definition.SendEdges[i]).ToArray();
             var sent = group.Select(i => values[stage.SendFetchOffset + i]).ToArray();
-            target.Tell(new TensorsSent(step.StepId, program.PlanId, edges, sent));
+            _bulk.Tell(target, new TensorsSent(step.StepId, program.PlanId, edges, sent), Self);
         }
     }
 
@@ -105,7 +105,7 @@ public sealed partial class WorkerActor
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 } updates)
             {
-                program.Shards[shard].Tell(new ApplyUpdates(step.StepId, updates.ToArray(), step.Replicas, step.Weight));
+                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), step.Replicas, step.Weight), Self);
                 step.UpdatesPending++;
             }
         if (step.UpdatesPending == 0) Succeed(step);
@@ -114,7 +114,7 @@ public sealed partial class WorkerActor
     private void Succeed(WorkerStep step)
     {
         _steps.Remove(step.StepId);
-        step.ReplyTo.Tell(new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step)));
+        _bulk.Tell(step.ReplyTo, new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step)), Self);
     }
 
     private void Fail(WorkerStep step, string code, string message)

@@ -1,3 +1,4 @@
+using ActorGraph.Channel;
 using ActorGraph.Messaging;
 using ActorGraph.Wire;
 using MessagePack;
@@ -26,7 +27,7 @@ public sealed record RegisterPartition(
     [property: Key(6)] string[] WorkerPaths,
     [property: Key(7)] int FeedCount,
     [property: Key(8)] bool KeepsUpdateOutputs,
-    [property: Key(9)] int Task) : IWorkerCommand;
+    [property: Key(9)] int Task) : IWorkerCommand, IBulkMessage;
 
 // One piece of a partition that can run as a whole once its feeds, reads and receives are in.
 // RecvTensors / SendTensors hold "" for a control edge; SendWorkers index RegisterPartition.WorkerPaths.
@@ -54,7 +55,11 @@ public sealed record RunPartition(
     [property: Key(1)] long PlanId,
     [property: Key(2)] NDArray[] Feeds,
     [property: Key(3)] int Replicas = 0,
-    [property: Key(4)] double Weight = 1) : IWorkerCommand;
+    [property: Key(4)] double Weight = 1) : IWorkerCommand, IBulkMessage;
+
+// The worker's own timer: a RunPartition has waited this long for its plan's registration.
+[MessagePackObject]
+public sealed record RegistrationOverdue([property: Key(0)] long PlanId) : IActorGraphMessage;
 
 // The coordinator will not run these plans again.
 [MessagePackObject]
@@ -69,7 +74,7 @@ public sealed record PartitionSucceeded(
     [property: Key(0)] long StepId,
     [property: Key(1)] int[] FetchIndices,
     [property: Key(2)] NDArray?[] Values,
-    [property: Key(3)] string? Printed) : IWorkerReply;
+    [property: Key(3)] string? Printed) : IWorkerReply, IBulkMessage;
 
 [MessagePackObject]
 public sealed record PartitionFailed(

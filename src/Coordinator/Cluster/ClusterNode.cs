@@ -37,13 +37,14 @@ public sealed class ClusterNode
         try
         {
             var secret = new ClusterSecret(config.GetString("actorgraph.secret", ""));
+            string channelHost = StartChannel(system, config, secret);
             var roleActor = settings.Role switch
             {
                 NodeRoles.Worker => system.ActorOf(WorkerActor.Props(-1), NodeRoles.WorkerActor),
                 NodeRoles.ParameterServer => system.ActorOf(ShardHostActor.Props(ShardProps(system, settings)), NodeRoles.ShardHostActor),
                 _ => null,
             };
-            system.ActorOf(NodeActor.Props(secret, roleActor), NodeActor.Name);
+            system.ActorOf(NodeActor.Props(secret, roleActor, channelHost), NodeActor.Name);
             if (settings.Role == NodeRoles.Coordinator)
                 system.ActorOf(ClusterSingletonManager.Props(ClusterCoordinatorActor.Props(secret), PoisonPill.Instance,
                     ClusterSingletonManagerSettings.Create(system).WithRole(NodeRoles.Coordinator)), NodeRoles.SingletonManager);
@@ -83,6 +84,24 @@ public sealed class ClusterNode
         StorePlugins.Attach(system, store);
         string job = JobOf(settings.SystemName);
         return task => ShardActor.Props(task, ShardPersistence.On(store, job, task, Durability.Journal));
+    }
+
+    // Large messages (tensors) between nodes travel on an authenticated TCP channel beside remoting
+    // (actorgraph.tensor-channel = off: remoting only). Returns the host other nodes reach it by.
+    private static string StartChannel(ActorSystem system, Config config, ClusterSecret secret)
+    {
+        if (!config.GetBoolean("actorgraph.tensor-channel", true)) return "";
+        string bind = config.GetString("akka.remote.dot-netty.tcp.hostname", "127.0.0.1");
+        string advertised = config.GetString("akka.remote.dot-netty.tcp.public-hostname", "") is { Length: > 0 } p ? p : bind;
+        var options = new Transport.TransportOptions
+        {
+            ClusterName = system.Name,
+            SharedSecret = secret.ChannelKey(),
+            NodeName = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString(),
+            BindAddress = global::System.Net.IPAddress.Parse(bind == "localhost" ? "127.0.0.1" : bind),
+        };
+        Channel.BulkChannel.Get(system).Start(options, listen: true);
+        return advertised;
     }
 
     public static string JobOf(string systemName) => $"cluster-{systemName}";

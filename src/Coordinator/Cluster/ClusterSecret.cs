@@ -27,5 +27,8 @@ public sealed class ClusterSecret(string? secret)
 
     public bool Verify(string purpose, string challenge, byte[]? proof) => Verify(purpose, Encoding.UTF8.GetBytes(challenge), proof);
 
+    // The tensor channel's key (TransportOptions.SharedSecret): derived, so the HMAC key above never serves two protocols.
+    public byte[] ChannelKey() => HMACSHA256.HashData(_key, "tensor-channel"u8);
+
     public static byte[] Nonce() => RandomNumberGenerator.GetBytes(32);
 }

@@ -8,14 +8,17 @@ public sealed class NodeActor : ReceiveActor
 {
     public const string Name = "node";
 
-    public NodeActor(ClusterSecret secret, IActorRef? roleActor)
+    public NodeActor(ClusterSecret secret, IActorRef? roleActor, string channelHost)
     {
+        Receive<Channel.GetTensorEndpoint>(_ => Sender.Tell(Channel.BulkChannel.Get(Context.System).Endpoint is { } endpoint
+            ? new Channel.TensorEndpoint(channelHost, endpoint.Port) : new Channel.TensorEndpoint("", 0)));
         var address = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
         var rolePath = roleActor?.Path.ToSerializationFormatWithAddress(address) ?? "";
         Receive<ProveNode>(m => Sender.Tell(new NodeProved(m.Nonce, secret.Prove(NodePurpose(address.ToString()), m.Nonce), rolePath)));
     }
 
-    public static Props Props(ClusterSecret secret, IActorRef? roleActor) => Akka.Actor.Props.Create(() => new NodeActor(secret, roleActor));
+    public static Props Props(ClusterSecret secret, IActorRef? roleActor, string channelHost) =>
+        Akka.Actor.Props.Create(() => new NodeActor(secret, roleActor, channelHost));
 
     public static string NodePurpose(string address) => $"node|{address}";
 }
