@@ -17,7 +17,7 @@ public sealed record RunStep(
     [property: Key(1)] OperationDef[] Extend,
     [property: Key(2)] string[] Fetches,
     [property: Key(3)] string[] Feeds,
-    [property: Key(4)] NDArray[] FeedValues) : ICoordinatorCommand;
+    [property: Key(4)] NDArray[] FeedValues) : ICoordinatorCommand, Channel.IBulkMessage;
 
 [MessagePackObject]
 public sealed record ExplainStep(

@@ -47,6 +47,6 @@ internal sealed class ReplicaAggregation(long stepId, int replicas)
             operands[g] = ArrayRows.WeightedSum(Arrived.Select(a => a.Updates.Updates[i].Operands[g]).ToArray(), weights);
             combined[i] = first[i] with { Operands = operands };
         }
-        return (new ApplyUpdates(StepId, combined), null);
+        return (new ApplyUpdates(StepId, combined, WantValues: Arrived.Any(a => a.Updates.WantValues)), null);
     }
 }

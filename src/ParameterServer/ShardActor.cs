@@ -65,17 +65,18 @@ public sealed partial class ShardActor : ReceivePersistentActor
             foreach (var to in replyTo) to.Tell(rejection);
             return;
         }
-        var values = new NDArray[decision.Events.Count];
-        for (int i = 0; i < values.Length; i++)
+        // Values only for a sender that fetches an update's output: copying them is a tensor per variable per step.
+        var values = new NDArray[command.WantValues ? decision.Events.Count : 0];
+        for (int i = 0; i < decision.Events.Count; i++)
         {
             var applied = (UpdateApplied)decision.Events[i];
             _state = _state.Apply(applied);
             // After each update, not at the end: a batch may update the same variable twice.
-            values[i] = _state.CopyOf(applied.Update.Variable);
+            if (command.WantValues) values[i] = _state.CopyOf(applied.Update.Variable);
         }
         _lastStep = Math.Max(_lastStep, command.StepId);
         var reply = new UpdatesApplied(command.StepId, values);
-        if (_persistence.Durability == Durability.Checkpoint || values.Length == 0)
+        if (_persistence.Durability == Durability.Checkpoint || decision.Events.Count == 0)
         {
             foreach (var to in replyTo) Reply(to, reply);
             return;

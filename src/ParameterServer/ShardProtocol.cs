@@ -30,14 +30,15 @@ public sealed record ApplyUpdates(
     [property: Key(0)] long StepId,
     [property: Key(1)] WireUpdate[] Updates,
     [property: Key(2)] int Replicas = 0,
-    [property: Key(3)] double Weight = 1) : IShardCommand, IBulkMessage;
+    [property: Key(3)] double Weight = 1,
+    [property: Key(4)] bool WantValues = true) : IShardCommand, IBulkMessage;
 
 // The step's slow replicas are left out: apply the average of the updates that have arrived
 // (Apply), or drop them all (the step failed).
 [MessagePackObject]
 public sealed record CloseReplicas([property: Key(0)] long StepId, [property: Key(1)] bool Apply) : IShardCommand;
 
-// Each variable's value after its own update, in the order of Updates.
+// Each variable's value after its own update, in the order of Updates (none unless WantValues).
 [MessagePackObject]
 public sealed record UpdatesApplied([property: Key(0)] long StepId, [property: Key(1)] NDArray[] Values) : IShardReply, IBulkMessage;
 

@@ -105,7 +105,7 @@ public sealed partial class WorkerActor
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 } updates)
             {
-                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), step.Replicas, step.Weight), Self);
+                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), step.Replicas, step.Weight, program.Registration.KeepsUpdateOutputs), Self);
                 step.UpdatesPending++;
             }
         if (step.UpdatesPending == 0) Succeed(step);

@@ -28,6 +28,32 @@ internal sealed partial class ClusterRuntime
         public int SentVersion;
     }
 
+    // One request: sent (on the tensor channel where there is one) with this actor as its sender, which
+    // completes the answer with the reply.
+    private sealed class RequestActor : ReceiveActor
+    {
+        public RequestActor(IActorRef session, object request, TaskCompletionSource<object> answer)
+        {
+            if (request is Channel.IBulkMessage bulk) Channel.BulkChannel.Get(Context.System).Tell(session, bulk, Self);
+            else session.Tell(request, Self);
+            // The session's own timeouts answer the caller; this only keeps a lost request from living on.
+            Context.SetReceiveTimeout(TimeSpan.FromMinutes(10));
+            Receive<ReceiveTimeout>(_ => Context.Stop(Self));
+            ReceiveAny(reply =>
+            {
+                answer.TrySetResult(reply);
+                Context.Stop(Self);
+            });
+        }
+    }
+
+    private Task<object> Request(IActorRef session, object request)
+    {
+        var answer = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _system.ActorOf(Props.Create(() => new RequestActor(session, request, answer)));
+        return answer.Task;
+    }
+
     // Remote death watch of the session's coordinator: Terminated when it stops or its node vanishes.
     private sealed class SessionWatcher : ReceiveActor
     {
@@ -51,6 +77,11 @@ internal sealed partial class ClusterRuntime
         if (host == "0.0.0.0") lines.Add($"akka.remote.dot-netty.tcp.public-hostname = {ClusterConfig.Quote(Dns.GetHostName())}");
         var config = ConfigurationFactory.ParseString(string.Join("\n", lines)).WithFallback(ClusterConfig.Client);
         var system = ActorSystem.Create("actorgraph-client", config);
+        var secret = new ClusterSecret(options.ClusterSecret ?? Environment.GetEnvironmentVariable("ACTORGRAPH_SECRET"));
+        Channel.BulkChannel.Get(system).Start(new Transport.TransportOptions
+        {
+            ClusterName = contact.System, SharedSecret = secret.ChannelKey(), NodeName = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString(),
+        }, listen: false);
         var anchor = system.ActorOf(Props.Empty, "session");
         return (system, anchor, [contact.ToString()]);
     }
@@ -90,6 +121,8 @@ internal sealed partial class ClusterRuntime
                             foreach (var c in opened.Contacts)
                                 if (!_contacts.Contains(c)) _contacts.Add(c);
                             var session = ((ExtendedActorSystem)_system).Provider.ResolveActorRef(opened.SessionPath);
+                            // Steps go on the tensor channel from the first one, or on remoting throughout: never both, in turn.
+                            Channel.BulkChannel.Get(_system).Connect(session.Path.Address, TimeSpan.FromSeconds(5));
                             var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                             _system.ActorOf(Props.Create(() => new SessionWatcher(session, lost)));
                             return _connection = new Connection(session, opened.SessionPath, lost.Task);

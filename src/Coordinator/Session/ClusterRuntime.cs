@@ -91,10 +91,10 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
                 if (version > connection.SentVersion)
                 {
                     var extend = _graph.ExportSince(connection.SentVersion).ToArray();
-                    answer = connection.Session.Ask<object>(request((connection.SentVersion, extend)), timeout: null);
+                    answer = Request(connection.Session, request((connection.SentVersion, extend)));
                     Volatile.Write(ref connection.SentVersion, connection.SentVersion + extend.Length);
                 }
-        answer ??= connection.Session.Ask<object>(request((version, [])), timeout: null);
+        answer ??= Request(connection.Session, request((version, [])));
         var first = Task.WhenAny(answer, connection.Lost);
         if (!first.Wait(_replyTimeout))
             throw new DeadlineExceededException($"The cluster's coordinator did not answer within {_replyTimeout.TotalSeconds:0} s.");

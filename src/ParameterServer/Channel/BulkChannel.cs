@@ -80,6 +80,14 @@ public sealed class BulkChannel : IExtension, ITensorSink
         }
     }
 
+    // Opens the channel to a node now (a client before its first step, so its steps keep their order).
+    public bool Connect(Address node, TimeSpan timeout)
+    {
+        if (_options is null) return false;
+        var task = SenderFor(node);
+        return task.Wait(timeout) && task.Result is { IsClosed: false };
+    }
+
     private Task<TensorSender?> SenderFor(Address node)
     {
         var task = _senders.GetOrAdd(node, Connect);
