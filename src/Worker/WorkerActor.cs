@@ -41,6 +41,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
                 _brokenPrograms.Remove(plan);
             }
         });
+        Receive<StallWorker>(m => Thread.Sleep(m.Milliseconds));
         Receive<RegistrationOverdue>(m =>
         {
             if (!_awaitingPlan.Remove(m.PlanId, out var waiting)) return;

@@ -57,6 +57,10 @@ public sealed record RunPartition(
     [property: Key(3)] int Replicas = 0,
     [property: Key(4)] double Weight = 1) : IWorkerCommand, IBulkMessage;
 
+// A simulated fault: the worker stops answering for this long (a slow machine, a long GC pause).
+[MessagePackObject]
+public sealed record StallWorker([property: Key(0)] int Milliseconds) : IWorkerCommand;
+
 // The worker's own timer: a RunPartition has waited this long for its plan's registration.
 [MessagePackObject]
 public sealed record RegistrationOverdue([property: Key(0)] long PlanId) : IActorGraphMessage;
