@@ -51,17 +51,21 @@ public sealed partial class ShardActor : ReceivePersistentActor
             Sender.Tell(rejection);
             return;
         }
-        var values = new NDArray[decision.Events.Count];
-        for (int i = 0; i < values.Length; i++)
+        var wanted = command.Wanted;
+        var values = new NDArray[wanted?.Length ?? decision.Events.Count];
+        for (int i = 0; i < decision.Events.Count; i++)
         {
             var applied = (UpdateApplied)decision.Events[i];
             _state = _state.Apply(applied);
             // After each update, not at the end: a batch may update the same variable twice.
-            values[i] = _state.CopyOf(applied.Update.Variable);
+            if (wanted is null) values[i] = _state.CopyOf(applied.Update.Variable);
+            else
+                for (int w = 0; w < wanted.Length; w++)
+                    if (wanted[w] == i) values[w] = _state.CopyOf(applied.Update.Variable);
         }
         _lastStep = Math.Max(_lastStep, command.StepId);
         var reply = new UpdatesApplied(command.StepId, values);
-        if (_persistence.Durability == Durability.Checkpoint || values.Length == 0)
+        if (_persistence.Durability == Durability.Checkpoint || decision.Events.Count == 0)
         {
             Sender.Tell(reply);
             return;

@@ -21,11 +21,15 @@ public sealed record ReadVariables([property: Key(0)] long StepId, [property: Ke
 public sealed record VariablesRead([property: Key(0)] long StepId, [property: Key(1)] NDArray?[] Values) : IShardReply;
 
 // Updates for one step, batched: each applies atomically, one at a time, in order. The batch is checked
-// first and refused as a whole, so a refused step changes nothing.
+// first and refused as a whole, so a refused step changes nothing. Wanted: the updates (indices into
+// Updates) whose variable's value after it comes back; null = all. Each one is a copy of the variable.
 [MessagePackObject]
-public sealed record ApplyUpdates([property: Key(0)] long StepId, [property: Key(1)] WireUpdate[] Updates) : IShardCommand;
+public sealed record ApplyUpdates(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] WireUpdate[] Updates,
+    [property: Key(2)] int[]? Wanted = null) : IShardCommand;
 
-// Each variable's value after its own update, in the order of Updates.
+// The wanted variables' values, each after its own update, in the order of Wanted (of Updates when it is null).
 [MessagePackObject]
 public sealed record UpdatesApplied([property: Key(0)] long StepId, [property: Key(1)] NDArray[] Values) : IShardReply;
 

@@ -72,6 +72,9 @@ public sealed partial class ShardState : IActorGraphMessage
     public ShardDecision Decide(ApplyUpdates command)
     {
         if (command.Updates is null) return ShardDecision.Reject(Invalid(command.StepId, "ApplyUpdates carries no list of updates."));
+        foreach (int wanted in command.Wanted ?? [])
+            if ((uint)wanted >= (uint)command.Updates.Length)
+                return ShardDecision.Reject(Invalid(command.StepId, $"ApplyUpdates wants the value after update {wanted}, but it has {command.Updates.Length}."));
         var batch = new BatchView(this);
         var events = new IShardEvent[command.Updates.Length];
         for (int i = 0; i < events.Length; i++)

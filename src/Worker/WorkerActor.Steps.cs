@@ -105,7 +105,7 @@ public sealed partial class WorkerActor
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 } updates)
             {
-                program.Shards[shard].Tell(new ApplyUpdates(step.StepId, updates.ToArray()));
+                program.Shards[shard].Tell(new ApplyUpdates(step.StepId, updates.ToArray(), step.WantedFrom(shard)));
                 step.UpdatesPending++;
             }
         if (step.UpdatesPending == 0) Succeed(step);

@@ -30,6 +30,7 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     public List<NDArray?> FetchValues { get; } = [];
 
     private List<WireUpdate>?[] _updates = [];
+    private int[]?[] _wanted = [];
     private List<NDArray>?[] _provisional = [];
     private Dictionary<Operation, int> _currentVariables = null!;
 
@@ -47,6 +48,7 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         StageDone = new bool[stages];
         _updates = new List<WireUpdate>?[program.Shards.Length];
         _provisional = new List<NDArray>?[program.Shards.Length];
+        _wanted = new int[]?[program.Shards.Length];
         if (program.HasPrint) Printed = new StringWriter();
     }
 
@@ -97,15 +99,26 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         return (current ?? update.Operands[^1]).Copy();
     }
 
-    // The shard's values stand in for the provisional ones wherever those were fetched.
-    public void ResolveUpdateOutputs(int shard, NDArray[] applied)
+    // The shard's updates whose output was fetched: only their values need to come back (copies of whole variables).
+    public int[] WantedFrom(int shard)
     {
         var provisional = _provisional[shard];
-        if (provisional is null) return;
-        for (int f = 0; f < FetchValues.Count; f++)
+        if (provisional is null) return [];
+        var wanted = new List<int>();
+        for (int u = 0; u < provisional.Count; u++)
+            if (FetchValues.Exists(v => ReferenceEquals(v, provisional[u]))) wanted.Add(u);
+        return _wanted[shard] = [.. wanted];
+    }
+
+    // The shard's values (one per WantedFrom index) stand in for the provisional ones wherever those were fetched.
+    public void ResolveUpdateOutputs(int shard, NDArray[] applied)
+    {
+        if (_provisional[shard] is not { } provisional || _wanted[shard] is not { } wanted) return;
+        for (int w = 0; w < wanted.Length && w < applied.Length; w++)
         {
-            int u = FetchValues[f] is { } value ? provisional.FindIndex(p => ReferenceEquals(p, value)) : -1;
-            if (u >= 0 && u < applied.Length) FetchValues[f] = applied[u];
+            var value = provisional[wanted[w]];
+            for (int f = 0; f < FetchValues.Count; f++)
+                if (ReferenceEquals(FetchValues[f], value)) FetchValues[f] = applied[w];
         }
     }
 }

@@ -61,8 +61,10 @@ public class WorkerActorTests : TestKit
         Assert.Equal(7, apply.StepId);
         Assert.Equal(["m", "b"], apply.Updates.Select(u => u.Variable).Order(StringComparer.Ordinal).Reverse());
         Assert.All(apply.Updates, u => Assert.Equal(Execution.UpdateKind.GradientDescent, u.Kind));
+        // Nothing fetches the updated variables, so no copy of them comes back.
+        Assert.Empty(apply.Wanted!);
         _gatherer.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        _shard.Reply(new UpdatesApplied(7, [3f, 2f]));
+        _shard.Reply(new UpdatesApplied(7, []));
         var done = _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
         Assert.Equal(7, done.StepId);
         Assert.Equal([0], done.FetchIndices);
@@ -78,7 +80,7 @@ public class WorkerActorTests : TestKit
         _shard.Send(_worker, new VariablesRead(8, [1f, 0f]));
         _gatherer.Send(_worker, new RunPartition(8, 1, [2f, 2f]));
         _shard.ExpectMsg<ApplyUpdates>(Wait);
-        _shard.Reply(new UpdatesApplied(8, [0f, 0f]));
+        _shard.Reply(new UpdatesApplied(8, []));
         Assert.Equal(0f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
     }
 
