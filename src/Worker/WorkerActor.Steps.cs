@@ -64,7 +64,7 @@ public sealed partial class WorkerActor
         for (int i = 0; i < stage.Feeds.Length; i++) fed[n++] = new(stage.Feeds[i], step.Feeds[definition.FeedSlots[i]]);
         for (int i = 0; i < stage.Recvs.Length; i++)
             if (stage.Recvs[i] is { } t) fed[n++] = new(t, step.Received[s][i] ?? throw MissingRecv(definition, i));
-        var values = stage.Plan.Run(fed, step.ContextFor(stage));
+        var values = step.Run(stage, fed);
         step.StageDone[s] = true;
         for (int f = 0; f < definition.FetchIndices.Length; f++)
         {
@@ -114,6 +114,7 @@ public sealed partial class WorkerActor
     private void Succeed(WorkerStep step)
     {
         _steps.Remove(step.StepId);
+        step.Finish();
         step.ReplyTo.Tell(new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step)));
     }
 

@@ -150,7 +150,7 @@ public sealed partial class WorkerActor : ReceiveActor
     // Forgets the step and drops whatever of it arrives later.
     private void Forget(long stepId)
     {
-        _steps.Remove(stepId);
+        if (_steps.Remove(stepId, out var step)) step.Finish();
         if (!_aborted.Add(stepId)) return;
         _abortOrder.Enqueue(stepId);
         if (_abortOrder.Count > RememberedAborts) _aborted.Remove(_abortOrder.Dequeue());

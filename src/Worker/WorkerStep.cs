@@ -1,5 +1,4 @@
 using ActorGraph.Execution;
-using ActorGraph.Ops;
 using ActorGraph.ParameterServer;
 using ActorGraph.Training;
 using Akka.Actor;
@@ -31,6 +30,7 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
 
     private List<WireUpdate>?[] _updates = [];
     private int[]?[] _wanted = [];
+    private readonly List<(CompiledPlan Plan, CompiledPlan.PlanInstance Instance)> _rented = [];
     private List<NDArray>?[] _provisional = [];
     private Dictionary<Operation, int> _currentVariables = null!;
 
@@ -52,9 +52,25 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         if (program.HasPrint) Printed = new StringWriter();
     }
 
+    // Runs a stage on a plan instance the step keeps: its kernels' buffers are update operands until the shards applied them.
+    public NDArray?[] Run(StageProgram stage, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    {
+        var instance = stage.Plan.Rent();
+        _rented.Add((stage.Plan, instance));
+        return stage.Plan.Run(instance, fed, ContextFor(stage));
+    }
+
+    // The step is over: its plan instances serve later steps, unless a shard may still read their buffers.
+    public void Finish()
+    {
+        if (UpdatesPending == 0)
+            foreach (var (plan, instance) in _rented) plan.Return(instance);
+        _rented.Clear();
+    }
+
     public bool StageReady(int s) => !StageDone[s] && ReceivedCount[s] == Received[s].Length;
 
-    public StepContext ContextFor(StageProgram stage)
+    private StepContext ContextFor(StageProgram stage)
     {
         _currentVariables = stage.VariableIndex;
         return new StepContext(this, Printed ?? TextWriter.Null, StepId);
@@ -74,13 +90,6 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         int index = _currentVariables[update.Variable];
         int shard = program.Registration.VariableShards[index];
         var operands = update.Operands;
-        // The shard now owns the operands: take them out of their kernels' reuse lists.
-        foreach (var operand in operands)
-            if (operand.Owner is KernelContext kernel)
-            {
-                kernel.Release(operand);
-                operand.Owner = null;
-            }
         var slots = update.Slots.Length == 0 ? [] : Array.ConvertAll(update.Slots, s => s.Name);
         (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands));
         if (!program.Registration.KeepsUpdateOutputs) return operands[0];

@@ -29,26 +29,9 @@ public class WorkerActorTests : TestKit
         _worker = Sys.ActorOf(WorkerActor.Props(0), "worker-0");
     }
 
-    // The seed's training step as one stage: reads m and b, updates both, fetches the loss.
-    private RegisterPartition SeedPartition(int planId = 1)
-    {
-        var g = new Graph();
-        string train;
-        using (g.AsDefault())
-        {
-            var m = TF.GetVariable("m", [], initializer: TF.ZerosInitializer());
-            var b = TF.GetVariable("b", [], initializer: TF.ZerosInitializer());
-            var x = TF.Placeholder(DType.Float32, name: "x");
-            var y = TF.Placeholder(DType.Float32, name: "y");
-            TF.Identity(TF.Square(y - (m * x + b)), name: "loss");
-            train = new GradientDescentOptimizer(0.5).Minimize(g.GetTensor("loss:0")).Name;
-        }
-        var stage = new PartitionStage(g.ExportSince(0).ToArray(), ["loss", train], ["x:0", "y:0"], [0, 1],
-            [], [], [], [], [], ["loss:0"], [0]);
-        return new RegisterPartition(planId, [stage], ["m", "b"], [0, 0], [[0, 1]], [Path(_shard.Ref)], [Path(_worker)], 2, false);
-    }
+    private RegisterPartition SeedPartition(int planId = 1) => Partitions.Seed(_shard.Ref, _worker, planId);
 
-    private static string Path(IActorRef actor) => actor.Path.ToSerializationFormat();
+    private static string Path(IActorRef actor) => Partitions.Path(actor);
 
     [Fact]
     public void Worker_runs_once_the_shards_reads_are_in_and_sends_the_steps_updates_in_one_ApplyUpdates()

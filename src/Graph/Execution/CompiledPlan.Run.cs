@@ -8,19 +8,32 @@ public sealed partial class CompiledPlan
     internal NDArray?[] Run(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step)
     {
         CheckRunnable(step.Variables);
-        var instance = Interlocked.Exchange(ref _idle, null) ?? new PlanInstance(this);
+        var instance = Rent();
         try
         {
             return instance.Run(fed, step);
         }
         finally
         {
-            Interlocked.CompareExchange(ref _idle, instance, null);
+            Return(instance);
         }
     }
 
+    // For a caller whose step outlives Run: a worker's update operands are kernel buffers that its shard
+    // reads later, so it keeps the instance (no step overwrites them) until the shard has applied them.
+    // An instance never returned is left to the GC.
+    internal PlanInstance Rent() => Interlocked.Exchange(ref _idle, null) ?? new PlanInstance(this);
+
+    internal void Return(PlanInstance instance) => Interlocked.CompareExchange(ref _idle, instance, null);
+
+    internal NDArray?[] Run(PlanInstance instance, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step)
+    {
+        CheckRunnable(step.Variables);
+        return instance.Run(fed, step);
+    }
+
     // Buffers and kernel seats for one Run at a time; concurrent Runs each take their own.
-    private sealed class PlanInstance(CompiledPlan plan)
+    internal sealed class PlanInstance(CompiledPlan plan)
     {
         private readonly NDArray?[] _values = new NDArray?[plan.SlotCount];
         private readonly KernelContext[] _contexts = plan._order.Select(op => new KernelContext(op)).ToArray();
