@@ -52,7 +52,7 @@ public sealed partial class CoordinatorActor
             for (int i = 0; i < feeds.Length; i++) feeds[i] = m.FeedValues[share.FeedIndices[i]];
             worker.Tell(new RunPartition(stepId, plan.Id, feeds), replyTo);
             // The shard answers the worker directly, while RunPartition is on its way.
-            foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names), worker);
+            foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names, Lend: true), worker);
         }
     }
 

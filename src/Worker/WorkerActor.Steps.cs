@@ -108,6 +108,9 @@ public sealed partial class WorkerActor
                 program.Shards[shard].Tell(new ApplyUpdates(step.StepId, updates.ToArray(), step.WantedFrom(shard)));
                 step.UpdatesPending++;
             }
+            else if (step.Lenders.Contains(program.Shards[shard])) program.Shards[shard].Tell(new ReleaseReads(step.StepId));
+        // Every stage has run, so the lent reads are no longer used (ApplyUpdates released them too).
+        step.Lenders.Clear();
         if (step.UpdatesPending == 0) Succeed(step);
     }
 

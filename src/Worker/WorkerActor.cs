@@ -104,8 +104,13 @@ public sealed partial class WorkerActor : ReceiveActor
 
     private void Handle(VariablesRead m)
     {
-        if (_aborted.Contains(m.StepId)) return;
+        if (_aborted.Contains(m.StepId))
+        {
+            if (m.Lent) Sender.Tell(new ReleaseReads(m.StepId));
+            return;
+        }
         var step = StepFor(m.StepId);
+        if (m.Lent) step.Lenders.Add(Sender);
         if (step.Program is null) step.EarlyReads.Add((Sender, m));
         else
         {
@@ -150,7 +155,11 @@ public sealed partial class WorkerActor : ReceiveActor
     // Forgets the step and drops whatever of it arrives later.
     private void Forget(long stepId)
     {
-        if (_steps.Remove(stepId, out var step)) step.Finish();
+        if (_steps.Remove(stepId, out var step))
+        {
+            foreach (var shard in step.Lenders) shard.Tell(new ReleaseReads(stepId));
+            step.Finish();
+        }
         if (!_aborted.Add(stepId)) return;
         _abortOrder.Enqueue(stepId);
         if (_abortOrder.Count > RememberedAborts) _aborted.Remove(_abortOrder.Dequeue());

@@ -18,6 +18,9 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     public List<(IActorRef Shard, VariablesRead Read)> EarlyReads { get; } = [];
     public List<TensorsSent> EarlyTensors { get; } = [];
 
+    // Shards whose reads of this step are lent arrays, to be released when the step is done with them.
+    public List<IActorRef> Lenders { get; } = [];
+
     public NDArray?[] Values { get; private set; } = [];
     public int ReadsPending { get; set; }
     public NDArray?[][] Received { get; private set; } = [];
