@@ -103,6 +103,30 @@ public class WorkerActorTests : TestKit
     }
 
     [Fact]
+    public void Worker_gives_lent_reads_back_to_a_shard_it_does_not_update_once_its_stages_ran()
+    {
+        _worker.Tell(Partitions.Seed(_shard.Ref, _worker, planId: 2, train: false));
+        _gatherer.Send(_worker, new RunPartition(13, 2, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(13, [1f, 0f], Lent: true));
+        Assert.Equal(13, _shard.ExpectMsg<ReleaseReads>(Wait).StepId);
+        Assert.Equal(4f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+    }
+
+    [Fact]
+    public void Worker_gives_back_lent_reads_of_an_aborted_step()
+    {
+        _worker.Tell(SeedPartition());
+        _worker.Tell(new AbortStep(14));
+        _shard.Send(_worker, new VariablesRead(14, [1f, 1f], Lent: true));
+        Assert.Equal(14, _shard.ExpectMsg<ReleaseReads>(Wait).StepId);
+
+        _shard.Send(_worker, new VariablesRead(15, [1f, 1f], Lent: true));
+        _worker.Tell(new AbortStep(15));
+        Assert.Equal(15, _shard.ExpectMsg<ReleaseReads>(Wait).StepId);
+        _shard.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Worker_answers_a_step_of_a_plan_it_does_not_know_with_an_error()
     {
         _gatherer.Send(_worker, new RunPartition(12, 99, []));
