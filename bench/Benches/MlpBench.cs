@@ -5,7 +5,8 @@ namespace ActorGraph.Bench.Benches;
 
 // One MLP training step (784-256-256-10, ReLU, softmax cross-entropy, SGD) on a synthetic batch:
 // samples/s for the executor alone and, with --mode local, local mode's actors, trials interleaved
-// in the same run; with the bytes allocated and gen2 collections per step, where local mode's cost hides.
+// in the same run; with the process's CPU time (steadier than wall time on a crowded machine), the bytes
+// allocated and the gen2 collections per step, where local mode's cost hides.
 public static class MlpBench
 {
     public static void Run(Options options, Report report)
@@ -39,6 +40,8 @@ public static class MlpBench
                 var row = report.Add("samples_per_s", configs[i].Config, stats[i], "samples/s", executor);
                 executor ??= row;
             }
+            for (int i = 0; i < loops.Count; i++)
+                report.Add("cpu_per_step", configs[i].Config, new Stats(loops[i].CpuMsPerStep, stats[i].OtherLoad), "ms");
             for (int i = 0; i < loops.Count; i++)
                 report.Add("allocated_per_step", configs[i].Config, new Stats(loops[i].KiBPerStep, stats[i].OtherLoad), "KiB");
             for (int i = 0; i < loops.Count; i++)
@@ -88,14 +91,17 @@ public static class MlpBench
         }
 
         public List<double> KiBPerStep { get; } = [];
+        public List<double> CpuMsPerStep { get; } = [];
         public List<double> Gen2Per100Steps { get; } = [];
 
         public double Trial()
         {
             long allocated = GC.GetTotalAllocatedBytes(), gen2 = GC.CollectionCount(2);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < _steps; i++) _session.Run([_loss, _train], _feed);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            CpuMsPerStep.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / _steps);
             KiBPerStep.Add((GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / _steps);
             Gen2Per100Steps.Add((GC.CollectionCount(2) - gen2) * 100.0 / _steps);
             return _steps * _batch / seconds;
