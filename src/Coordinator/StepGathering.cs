@@ -4,9 +4,7 @@ using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
 
-// What one step is waiting for, and the one answer it gives: a StepGatherer child holds one for a
-// step on several workers; the coordinator holds those of single-worker steps itself (a child per
-// step costs ~16 µs in-process, more than a whole seed step should).
+// What one step is waiting for, and the one answer it gives; the StepGatherer holds one per step in flight.
 internal sealed class StepGathering
 {
     private readonly Dictionary<IActorRef, int> _pending = [];
