@@ -48,8 +48,8 @@ public sealed partial class WorkerActor : ReceiveActor
 
     public string Name => $"/job:worker/task:{_task}";
 
-    // A restart would lose the registered partitions the coordinator counts on: a handler's
-    // unexpected exception is logged, and the step it belonged to runs into its deadline.
+    // A restart would lose the registered partitions the coordinator counts on: a handler's unexpected
+    // exception is logged, and fails the step it belonged to at once rather than at its deadline.
     protected override bool AroundReceive(Receive receive, object message)
     {
         try
@@ -59,8 +59,32 @@ public sealed partial class WorkerActor : ReceiveActor
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Context.GetLogger().Error(e, "{0} failed on {1}", Name, message.GetType().Name);
+            if (StepOf(message) is long stepId && !_aborted.Contains(stepId))
+                Failed(stepId, message, $"{Name} failed on {message.GetType().Name} of step {stepId}: {e.GetType().Name}: {e.Message}");
             return true;
         }
+    }
+
+    private static long? StepOf(object message) => message switch
+    {
+        RunPartition m => m.StepId,
+        VariablesRead m => m.StepId,
+        TensorsSent m => m.StepId,
+        UpdatesApplied m => m.StepId,
+        ShardRequestFailed m => m.StepId,
+        _ => null,
+    };
+
+    private void Failed(long stepId, object message, string why)
+    {
+        var step = StepFor(stepId);
+        if (step.Program is null && message is RunPartition)
+        {
+            // The RunPartition that failed will not come again: answer it here.
+            Forget(stepId);
+            Sender.Tell(new PartitionFailed(stepId, ErrorCodes.Internal, why, null));
+        }
+        else Fail(step, ErrorCodes.Internal, why);
     }
 
     private void Handle(RegisterPartition m)

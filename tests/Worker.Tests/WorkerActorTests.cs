@@ -127,6 +127,23 @@ public class WorkerActorTests : TestKit
     }
 
     [Fact]
+    public void Worker_fails_the_step_at_once_when_a_message_of_it_breaks_a_handler_and_carries_on()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(16, 1, [1f, 1f]));
+        _shard.Send(_worker, new VariablesRead(16, null!));
+        var failed = _gatherer.ExpectMsg<PartitionFailed>(Wait);
+        Assert.Equal((16L, ErrorCodes.Internal), (failed.StepId, failed.ErrorCode));
+        Assert.Contains("/job:worker/task:0 failed on VariablesRead", failed.Message);
+
+        _gatherer.Send(_worker, new RunPartition(17, 1, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(17, [1f, 0f]));
+        _shard.ExpectMsg<ApplyUpdates>(Wait);
+        _shard.Reply(new UpdatesApplied(17, []));
+        Assert.Equal(4f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+    }
+
+    [Fact]
     public void Worker_answers_a_step_of_a_plan_it_does_not_know_with_an_error()
     {
         _gatherer.Send(_worker, new RunPartition(12, 99, []));
