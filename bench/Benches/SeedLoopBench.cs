@@ -38,6 +38,12 @@ public static class SeedLoopBench
                 var row = report.Add("us_per_step", configs[i].Config, stats[i + 1], "us", executor ?? floor);
                 executor ??= row;
             }
+            Row? executorCpu = null;
+            for (int i = 0; i < loops.Count; i++)
+            {
+                var row = report.Add("cpu_us_per_step", configs[i].Config, new Stats(loops[i].CpuUsPerStep, stats[i + 1].OtherLoad), "us", executorCpu);
+                executorCpu ??= row;
+            }
         }
         finally
         {
@@ -69,15 +75,21 @@ public static class SeedLoopBench
             _session.Run(init);
         }
 
+        // The process's CPU time: steadier than wall time when other processes crowd the cores.
+        public List<double> CpuUsPerStep { get; } = [];
+
         public double Trial()
         {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < _steps; i++)
             {
                 float input = _rng.NextSingle();
                 _session.Run([_loss, _train], new FeedDict { [_x] = input, [_y] = 0.3f * input + 0.7f });
             }
-            return Stopwatch.GetElapsedTime(start).TotalMicroseconds / _steps;
+            double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds / _steps;
+            CpuUsPerStep.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / _steps);
+            return us;
         }
 
         public void Dispose() => _session.Dispose();
