@@ -77,6 +77,8 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
         _steps.Remove(step.StepId);
         if (abort)
             foreach (var (_, worker) in step.Workers) worker.Tell(new AbortStep(step.StepId));
+        else
+            foreach (var worker in step.AwaitingEnd ?? []) worker.Tell(new EndStep(step.StepId));
         step.Client.Tell(reply);
     }
 }

@@ -29,10 +29,14 @@ internal sealed class StepGathering
     public bool IsOverdue(long now) => now - StartedAt >= (long)Timeout.TotalMilliseconds;
     public bool Waits(IActorRef worker) => _pending.ContainsKey(worker);
 
+    // Workers that lent buffers to others for this step: told EndStep once the step succeeded.
+    public List<IActorRef>? AwaitingEnd { get; private set; }
+
     // The answer once every worker has answered; null while some have not.
     public StepSucceeded? Succeeded(IActorRef worker, PartitionSucceeded m)
     {
         if (!_pending.Remove(worker)) return null;
+        if (m.AwaitsEnd) (AwaitingEnd ??= []).Add(worker);
         for (int i = 0; i < m.FetchIndices.Length; i++) _values[m.FetchIndices[i]] = m.Values[i];
         Keep(m.Printed);
         return _pending.Count == 0 ? new StepSucceeded(StepId, _values, Printed()) : null;

@@ -37,9 +37,11 @@ public sealed partial class WorkerActor : ReceiveActor
                 _brokenPrograms.Remove(plan);
             }
         });
+        Receive<EndStep>(Handle);
         Receive<AbortStep>(m =>
         {
             _failedEarly.Remove(m.StepId);
+            _ending.Remove(m.StepId);
             Forget(m.StepId);
         });
     }

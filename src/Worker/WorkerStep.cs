@@ -56,12 +56,16 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     }
 
     // Runs a stage on a plan instance the step keeps: its kernels' buffers are update operands until the shards applied them.
+    // Sends stay kernel buffers: SendTensors lends the large ones to other workers.
     public NDArray?[] Run(StageProgram stage, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {
         var instance = stage.Plan.Rent();
         _rented.Add((stage.Plan, instance));
-        return stage.Plan.Run(instance, fed, ContextFor(stage));
+        return stage.Plan.Run(instance, fed, ContextFor(stage), lendFrom: stage.SendFetchOffset);
     }
+
+    // Other workers hold buffers of this step's kernels until the coordinator's EndStep.
+    public bool LentTensors { get; set; }
 
     // The step is over: its plan instances serve later steps, unless a shard may still read their buffers.
     public void Finish()

@@ -166,6 +166,22 @@ public class CoordinatorActorTests : TestKit
     }
 
     [Fact]
+    public void Coordinator_ends_the_step_on_the_workers_that_lent_buffers_once_every_worker_answered()
+    {
+        var (coordinator, workers) = Start(2);
+        using (_graph.AsDefault()) _ = TF.Constant(2) + TF.Constant(3);
+        _client.Send(coordinator, Step("add:0"));
+        var run = Running(workers[0]);
+        Running(workers[1]);
+        workers[0].Reply(new PartitionSucceeded(run.StepId, [], [], null, AwaitsEnd: true));
+        workers[0].ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        workers[1].Reply(new PartitionSucceeded(run.StepId, [0], [5], null));
+        Assert.Equal(run.StepId, workers[0].ExpectMsg<EndStep>(TestConfig.Wait).StepId);
+        _client.ExpectMsg<StepSucceeded>(TestConfig.Wait);
+        workers[1].ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Coordinator_passes_a_workers_error_through_unchanged_and_aborts_the_others()
     {
         var (coordinator, workers) = Start(2);

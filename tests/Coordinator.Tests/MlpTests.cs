@@ -21,16 +21,16 @@ public class MlpTests() : TestKit(TestConfig.Actors)
         Assert.Equal(expected, actual);
     }
 
-    // A session's own system passes arrays between its actors by reference: shards lend their variables
-    // (these are big enough to be lent), workers hand over their kernels' buffers. Same numbers, bit for bit.
+    // A session's own system passes arrays between its actors by reference: shards lend their variables and
+    // workers their kernels' buffers (these are big enough to be lent). Same numbers, bit for bit.
     [Theory]
     [InlineData(1, 1, false)]
     [InlineData(2, 2, false)]
     [InlineData(2, 2, true)]
     public void An_mlp_trains_to_the_executors_numbers_in_process(int workers, int ps, bool layersOnWorkers)
     {
-        var expected = Train(new SessionOptions { ExecutorOnly = true }, layersOnWorkers, features: 64, hiddenUnits: 32);
-        var actual = Train(new SessionOptions { Workers = workers, ParameterServers = ps }, layersOnWorkers, features: 64, hiddenUnits: 32);
+        var expected = Train(new SessionOptions { ExecutorOnly = true }, layersOnWorkers, features: 64, hiddenUnits: 64);
+        var actual = Train(new SessionOptions { Workers = workers, ParameterServers = ps }, layersOnWorkers, features: 64, hiddenUnits: 64);
         Assert.Equal(expected, actual);
     }
 

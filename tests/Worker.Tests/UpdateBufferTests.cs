@@ -1,5 +1,6 @@
 using ActorGraph.Messaging;
 using ActorGraph.ParameterServer;
+using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
@@ -57,6 +58,43 @@ public class UpdateBufferTests : TestKit
         var third = Deltas(Step(3, 1f, 1f));
         Assert.True(third.All(d => first.Any(f => ReferenceEquals(f, d))) || third.All(d => second.Any(s => ReferenceEquals(s, d))));
     }
+
+    [Fact]
+    public void A_large_tensor_sent_to_another_worker_is_lent_until_the_steps_end()
+    {
+        var other = CreateTestProbe();
+        var vector = new[] { AttrDef.Of("dtype", DType.Float32), AttrDef.Of("shape", new Shape(1024)) };
+        var stage = new PartitionStage(
+            [Def("x", "Placeholder", [], vector), Def("two", "Const", [], AttrDef.Of("value", (NDArray)2f)),
+             Def("y", "Mul", ["x:0", "two:0"]), Def("_Send/y_0/w1", "_Send", ["y:0"])],
+            ["y", "_Send/y_0/w1"], ["x:0"], [0], [], [], ["y:0"], [0], [1], [], []);
+        _worker.Tell(new RegisterPartition(5, [stage], [], [], [[]], [Partitions.Path(_shard.Ref)], [Partitions.Path(_worker), Partitions.Path(other.Ref)], 1, false));
+        NDArray Sent(long step, float x)
+        {
+            _gatherer.Send(_worker, new RunPartition(step, 5, [Enumerable.Repeat(x, 1024).ToArray()]));
+            Assert.True(_gatherer.ExpectMsg<PartitionSucceeded>(Wait).AwaitsEnd);
+            return other.ExpectMsg<TensorsSent>(Wait).Values[0]!;
+        }
+
+        var first = Sent(1, 1f);
+        var second = Sent(2, 5f);
+        Assert.NotSame(first, second);
+        Assert.All(first.ToArray<float>(), v => Assert.Equal(2f, v));
+        _worker.Tell(new EndStep(1));
+        _worker.Tell(new EndStep(2));
+        var third = Sent(3, 7f);
+        Assert.True(ReferenceEquals(third, first) || ReferenceEquals(third, second));
+        Assert.All(third.ToArray<float>(), v => Assert.Equal(14f, v));
+        // Aborted rather than ended: nobody can say when the other worker is done with it.
+        _worker.Tell(new AbortStep(3));
+        _worker.Tell(new EndStep(3));
+        var fourth = Sent(4, 3f);
+        Assert.NotSame(third, fourth);
+        Assert.All(third.ToArray<float>(), v => Assert.Equal(14f, v));
+    }
+
+    private static OperationDef Def(string name, string type, string[] inputs, params AttrDef[] attrs) =>
+        new(name, type, inputs, [], "", attrs);
 
     [Fact]
     public void A_step_aborted_while_its_updates_are_in_flight_leaves_its_buffers_to_the_shard()
