@@ -5,7 +5,8 @@ using MessagePack;
 namespace ActorGraph.ParameterServer;
 
 // The conversation with a parameter-server shard. Commands from one sender apply in the order sent.
-// In-process nothing is copied: a sender gives up the arrays it sends, and owns the arrays it receives.
+// In-process nothing is copied: a sender gives up the arrays it sends until the shard answers, and owns the
+// arrays it receives, except reads lent to it (VariablesRead.Lent), which it only reads and gives back.
 public interface IShardCommand : IActorGraphMessage;
 
 public interface IShardReply : IActorGraphMessage;
