@@ -6,9 +6,9 @@ namespace ActorGraph.Coordinator;
 
 // Keeps a copy of the session's graph (grown by extends), plans each distinct request once,
 // and starts each step: one RunPartition per involved worker, one ReadVariables per
-// (worker, shard) that the shard answers straight to the worker, and a StepGatherer child
-// that answers the client. Watches its workers and plans over the ones left when one stops.
-public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
+// (worker, shard) that the shard answers straight to the worker; its StepGatherer child gathers
+// the replies and answers the client. Watches its workers and plans over the ones left when one stops.
+public sealed partial class CoordinatorActor : ReceiveActor
 {
     private readonly Graph _graph = new();
     private readonly VariablePlacement _variables;
@@ -35,12 +35,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         Receive<RunStep>(Handle);
         Receive<ExplainStep>(Handle);
         Receive<Terminated>(Handle);
-        Receive<PartitionSucceeded>(Handle);
-        Receive<PartitionFailed>(Handle);
-        Receive<SweepStepDeadlines>(_ => SweepDeadlines());
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout));
@@ -48,9 +43,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         foreach (var worker in _workers) Context.Watch(worker);
-        // Deadlines of the steps gathered here: checked a few times per timeout, not timed one by one.
-        var period = TimeSpan.FromTicks(Math.Clamp(_stepTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
-        Timers.StartPeriodicTimer("deadlines", new SweepStepDeadlines(), period);
+        _gatherer = Context.ActorOf(StepGatherer.Props(_stepTimeout).WithDispatcher(Context.Props.Dispatcher), "steps");
     }
 
     private void Handle(ExplainStep m)
@@ -74,7 +67,6 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         int task = Array.IndexOf(_workers, t.ActorRef);
         if (task < 0) return;
         _alive[task] = false;
-        FailStepsOn(t.ActorRef);
         _registered.RemoveWhere(r => r.Task == task);
         ForgetPlans();
     }

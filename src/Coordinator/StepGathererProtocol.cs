@@ -1,8 +1,6 @@
-using ActorGraph.Messaging;
-using MessagePack;
+using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
 
-// The gatherer's own timer: the step has run out of time.
-[MessagePackObject]
-public sealed record StepDeadlinePassed([property: Key(0)] long StepId) : IActorGraphMessage;
+// From the coordinator to its gatherer, before any worker hears of the step. Never leaves the process.
+internal sealed record GatherStep(StepGathering Step) : INoSerializationVerificationNeeded;

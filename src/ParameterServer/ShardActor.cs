@@ -28,6 +28,8 @@ public sealed partial class ShardActor : ReceivePersistentActor
         Recovering();
         Command<ReadVariables>(Handle);
         Command<ApplyUpdates>(Handle);
+        Command<ReleaseReads>(m => _leases.Release(Sender, m.StepId));
+        Command<Terminated>(m => _leases.ReleaseAll(m.ActorRef));
         Command<GetShardStatus>(Handle);
         Command<CrashShard>(Handle);
         Checkpoints();
@@ -40,28 +42,39 @@ public sealed partial class ShardActor : ReceivePersistentActor
     public static Props Props(int task, ShardPersistence persistence) =>
         Akka.Actor.Props.Create(() => new ShardActor(task, persistence));
 
-    private void Handle(ReadVariables command) =>
-        Guarded(command.StepId, () => Sender.Tell(_state.Read(command)));
-
-    private void Handle(ApplyUpdates command) => Guarded(command.StepId, () =>
+    private void Handle(ReadVariables command) => Guarded(command.StepId, () =>
     {
+        var reply = _state.Read(command, command.Lend ? ReadLeases.Worth : null);
+        if (reply is VariablesRead { Lent: true } read) Lend(command, read);
+        Sender.Tell(reply);
+    });
+
+    private void Handle(ApplyUpdates received) => Guarded(received.StepId, () =>
+    {
+        var command = Dealiased(received);
+        // The sender's stages have run: it is done with what it read for this step.
+        _leases.Release(Sender, command.StepId);
         var decision = _state.Decide(command);
         if (decision.Rejection is { } rejection)
         {
             Sender.Tell(rejection);
             return;
         }
-        var values = new NDArray[decision.Events.Count];
-        for (int i = 0; i < values.Length; i++)
+        var wanted = command.Wanted;
+        var values = new NDArray[wanted?.Length ?? decision.Events.Count];
+        for (int i = 0; i < decision.Events.Count; i++)
         {
             var applied = (UpdateApplied)decision.Events[i];
-            _state = _state.Apply(applied);
+            ApplyUnshared(applied);
             // After each update, not at the end: a batch may update the same variable twice.
-            values[i] = _state.CopyOf(applied.Update.Variable);
+            if (wanted is null) values[i] = _state.CopyOf(applied.Update.Variable);
+            else
+                for (int w = 0; w < wanted.Length; w++)
+                    if (wanted[w] == i) values[w] = _state.CopyOf(applied.Update.Variable);
         }
         _lastStep = Math.Max(_lastStep, command.StepId);
         var reply = new UpdatesApplied(command.StepId, values);
-        if (_persistence.Durability == Durability.Checkpoint || values.Length == 0)
+        if (_persistence.Durability == Durability.Checkpoint || decision.Events.Count == 0)
         {
             Sender.Tell(reply);
             return;
