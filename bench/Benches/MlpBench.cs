@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using ActorGraph.Bench.Harness;
 
 namespace ActorGraph.Bench.Benches;
 
 // One MLP training step (784-256-256-10, ReLU, softmax cross-entropy, SGD) on a synthetic batch:
-// samples/s for the executor alone and, with --mode local, local mode's actors in the same run.
+// samples/s for the executor alone and, with --mode local, local mode's actors, trials interleaved
+// in the same run; with the process's CPU time (steadier than wall time on a crowded machine), the bytes
+// allocated and the gen2 collections per step, where local mode's cost hides.
 public static class MlpBench
 {
     public static void Run(Options options, Report report)
@@ -16,56 +19,106 @@ public static class MlpBench
         if (mode is not ("executor" or "local" or "cluster"))
             throw new ArgumentException($"mlp: --mode {mode} is not known; use executor, local or cluster.");
 
-        var executor = report.Add("samples_per_s", [("mode", "executor"), ("batch", batch)], Steps(new SessionOptions { ExecutorOnly = true }, batch, steps, trials), "samples/s");
-        if (mode == "executor") return;
-        var local = report.Add("samples_per_s", [("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], Steps(new SessionOptions(), batch, steps, trials), "samples/s", executor);
+        var configs = new List<((string, object)[] Config, SessionOptions Options)>
+        {
+            ([("mode", "executor"), ("batch", batch)], new SessionOptions { ExecutorOnly = true }),
+        };
+        if (mode == "local")
+        {
+            configs.Add(([("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], new SessionOptions()));
+            if (workers != 1 || ps != 1)
+                configs.Add(([("mode", "local"), ("batch", batch), ("workers", workers), ("ps", ps)],
+                    new SessionOptions { Workers = workers, ParameterServers = ps }));
+        }
+        // Processes on loopback: 2 workers and 1 ps by default, beside local mode of this run.
+        LoopbackCluster? cluster = null;
         if (mode == "cluster")
         {
-            // Processes on loopback: 2 workers and 1 ps by default, beside local mode of this run.
             int clusterWorkers = options.Int("cluster-workers", 2), clusterPs = options.Int("cluster-ps", 1);
-            using var cluster = LoopbackCluster.Start(clusterWorkers, clusterPs);
-            report.Add("samples_per_s", [("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
-                Steps(new SessionOptions { Cluster = cluster.Address }, batch, steps, trials), "samples/s", local);
-            report.Add("samples_per_s", [("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
-                Steps(new SessionOptions { Cluster = cluster.Address, DataParallel = new DataParallelism() }, batch, steps, trials), "samples/s", local);
-            return;
+            cluster = LoopbackCluster.Start(clusterWorkers, clusterPs);
+            configs.Add(([("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], new SessionOptions()));
+            configs.Add(([("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)], new SessionOptions { Cluster = cluster.Address }));
+            configs.Add(([("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
+                new SessionOptions { Cluster = cluster.Address, DataParallel = new DataParallelism() }));
         }
-        if (workers != 1 || ps != 1)
-            report.Add("samples_per_s", [("mode", "local"), ("batch", batch), ("workers", workers), ("ps", ps)],
-                Steps(new SessionOptions { Workers = workers, ParameterServers = ps }, batch, steps, trials), "samples/s", executor);
+        var loops = configs.Select(c => new MlpLoop(c.Options, batch, steps)).ToList();
+        try
+        {
+            var stats = Measure.Interleaved(loops.Select(l => (Func<double>)l.Trial).ToList(), warmup: 1, trials);
+            Row? executor = null;
+            for (int i = 0; i < loops.Count; i++)
+            {
+                var row = report.Add("samples_per_s", configs[i].Config, stats[i], "samples/s", executor);
+                executor ??= row;
+            }
+            for (int i = 0; i < loops.Count; i++)
+                report.Add("cpu_per_step", configs[i].Config, new Stats(loops[i].CpuMsPerStep, stats[i].OtherLoad), "ms");
+            for (int i = 0; i < loops.Count; i++)
+                report.Add("allocated_per_step", configs[i].Config, new Stats(loops[i].KiBPerStep, stats[i].OtherLoad), "KiB");
+            for (int i = 0; i < loops.Count; i++)
+                report.Add("gen2_per_100_steps", configs[i].Config, new Stats(loops[i].Gen2Per100Steps, stats[i].OtherLoad), "GCs");
+        }
+        finally
+        {
+            foreach (var loop in loops) loop.Dispose();
+            cluster?.Dispose();
+        }
     }
 
-    private static Stats Steps(SessionOptions options, int batch, int steps, int trials)
+    private sealed class MlpLoop : IDisposable
     {
-        const int features = 784, hidden = 256, classes = 10;
-        var graph = new Graph();
-        using var scope = graph.AsDefault();
-        var x = TF.Placeholder(DType.Float32, [-1, features]);
-        var labels = TF.Placeholder(DType.Float32, [-1, classes]);
-        var w1 = TF.GetVariable("w1", [features, hidden], initializer: TF.GlorotUniformInitializer(seed: 1));
-        var b1 = TF.GetVariable("b1", [hidden], initializer: TF.ZerosInitializer());
-        var w2 = TF.GetVariable("w2", [hidden, hidden], initializer: TF.GlorotUniformInitializer(seed: 2));
-        var b2 = TF.GetVariable("b2", [hidden], initializer: TF.ZerosInitializer());
-        var w3 = TF.GetVariable("w3", [hidden, classes], initializer: TF.GlorotUniformInitializer(seed: 3));
-        var b3 = TF.GetVariable("b3", [classes], initializer: TF.ZerosInitializer());
-        var h1 = TF.Relu(TF.MatMul(x, w1) + b1);
-        var h2 = TF.Relu(TF.MatMul(h1, w2) + b2);
-        var logits = TF.MatMul(h2, w3) + b3;
-        var loss = TF.ReduceMean(TF.SoftmaxCrossEntropyWithLogits(labels, logits));
-        var train = new GradientDescentOptimizer(0.05).Minimize(loss);
-        using var sess = new Session(graph, options);
-        sess.Run(TF.GlobalVariablesInitializer());
-        var rng = new Random(1);
-        var xs = new float[batch * features];
-        var ys = new float[batch * classes];
-        for (int i = 0; i < xs.Length; i++) xs[i] = rng.NextSingle();
-        for (int i = 0; i < batch; i++) ys[i * classes + rng.Next(classes)] = 1;
-        var feed = new FeedDict { [x] = NDArray.FromArray(xs, [batch, features]), [labels] = NDArray.FromArray(ys, [batch, classes]) };
-        return Measure.Trials(() =>
+        private readonly int _batch, _steps;
+        private readonly Session _session;
+        private readonly Tensor _loss;
+        private readonly Operation _train;
+        private readonly FeedDict _feed;
+
+        public MlpLoop(SessionOptions options, int batch, int steps)
         {
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            for (int i = 0; i < steps; i++) sess.Run([loss, train], feed);
-            return steps * batch / System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }, warmup: 1, trials);
+            const int features = 784, hidden = 256, classes = 10;
+            (_batch, _steps) = (batch, steps);
+            var graph = new Graph();
+            using var scope = graph.AsDefault();
+            var x = TF.Placeholder(DType.Float32, [-1, features]);
+            var labels = TF.Placeholder(DType.Float32, [-1, classes]);
+            var w1 = TF.GetVariable("w1", [features, hidden], initializer: TF.GlorotUniformInitializer(seed: 1));
+            var b1 = TF.GetVariable("b1", [hidden], initializer: TF.ZerosInitializer());
+            var w2 = TF.GetVariable("w2", [hidden, hidden], initializer: TF.GlorotUniformInitializer(seed: 2));
+            var b2 = TF.GetVariable("b2", [hidden], initializer: TF.ZerosInitializer());
+            var w3 = TF.GetVariable("w3", [hidden, classes], initializer: TF.GlorotUniformInitializer(seed: 3));
+            var b3 = TF.GetVariable("b3", [classes], initializer: TF.ZerosInitializer());
+            var h1 = TF.Relu(TF.MatMul(x, w1) + b1);
+            var h2 = TF.Relu(TF.MatMul(h1, w2) + b2);
+            var logits = TF.MatMul(h2, w3) + b3;
+            _loss = TF.ReduceMean(TF.SoftmaxCrossEntropyWithLogits(labels, logits));
+            _train = new GradientDescentOptimizer(0.05).Minimize(_loss);
+            _session = new Session(graph, options);
+            _session.Run(TF.GlobalVariablesInitializer());
+            var rng = new Random(1);
+            var xs = new float[batch * features];
+            var ys = new float[batch * classes];
+            for (int i = 0; i < xs.Length; i++) xs[i] = rng.NextSingle();
+            for (int i = 0; i < batch; i++) ys[i * classes + rng.Next(classes)] = 1;
+            _feed = new FeedDict { [x] = NDArray.FromArray(xs, [batch, features]), [labels] = NDArray.FromArray(ys, [batch, classes]) };
+        }
+
+        public List<double> KiBPerStep { get; } = [];
+        public List<double> CpuMsPerStep { get; } = [];
+        public List<double> Gen2Per100Steps { get; } = [];
+
+        public double Trial()
+        {
+            long allocated = GC.GetTotalAllocatedBytes(), gen2 = GC.CollectionCount(2);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < _steps; i++) _session.Run([_loss, _train], _feed);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            CpuMsPerStep.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / _steps);
+            KiBPerStep.Add((GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / _steps);
+            Gen2Per100Steps.Add((GC.CollectionCount(2) - gen2) * 100.0 / _steps);
+            return _steps * _batch / seconds;
+        }
+
+        public void Dispose() => _session.Dispose();
     }
 }

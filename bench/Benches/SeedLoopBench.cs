@@ -1,10 +1,11 @@
+using System.Diagnostics;
 using ActorGraph.Bench.Harness;
 
 namespace ActorGraph.Bench.Benches;
 
 // The seed's training loop (y = m·x + b, two scalar variables, GradientDescent) through
-// Session.Run: µs per step. Baselines in the same run: the executor alone, and a hand-written
-// float loop doing the same arithmetic (the floor no graph runtime can beat).
+// Session.Run: µs per step. Baselines in the same run, trials interleaved with the sessions': the
+// executor alone, and a hand-written float loop doing the same arithmetic (the floor no graph runtime can beat).
 public static class SeedLoopBench
 {
     public static void Run(Options options, Report report)
@@ -16,39 +17,82 @@ public static class SeedLoopBench
         if (mode is not ("executor" or "local"))
             throw new ArgumentException($"seed-loop: --mode {mode} is not known; use executor or local.");
 
-        var floor = report.Add("us_per_step", [("mode", "float-loop")], Measure.Trials(() => FloatLoop(steps), 1, trials), "us");
-        var executor = report.Add("us_per_step", [("mode", "executor")], Loop(new SessionOptions { ExecutorOnly = true }, steps, trials), "us", floor);
-        if (mode != "local") return;
-        report.Add("us_per_step", [("mode", "local"), ("workers", 1), ("ps", 1)], Loop(new SessionOptions(), steps, trials), "us", executor);
-        if (workers != 1 || ps != 1)
-            report.Add("us_per_step", [("mode", "local"), ("workers", workers), ("ps", ps)],
-                Loop(new SessionOptions { Workers = workers, ParameterServers = ps }, steps, trials), "us", executor);
+        var configs = new List<((string, object)[] Config, SessionOptions Options)>
+        {
+            ([("mode", "executor")], new SessionOptions { ExecutorOnly = true }),
+        };
+        if (mode == "local")
+        {
+            configs.Add(([("mode", "local"), ("workers", 1), ("ps", 1)], new SessionOptions()));
+            if (workers != 1 || ps != 1)
+                configs.Add(([("mode", "local"), ("workers", workers), ("ps", ps)], new SessionOptions { Workers = workers, ParameterServers = ps }));
+        }
+        var loops = configs.Select(c => new SeedLoop(c.Options, steps)).ToList();
+        try
+        {
+            var stats = Measure.Interleaved([() => FloatLoop(steps), .. loops.Select(l => (Func<double>)l.Trial)], warmup: 1, trials);
+            var floor = report.Add("us_per_step", [("mode", "float-loop")], stats[0], "us");
+            Row? executor = null;
+            for (int i = 0; i < loops.Count; i++)
+            {
+                var row = report.Add("us_per_step", configs[i].Config, stats[i + 1], "us", executor ?? floor);
+                executor ??= row;
+            }
+            Row? executorCpu = null;
+            for (int i = 0; i < loops.Count; i++)
+            {
+                var row = report.Add("cpu_us_per_step", configs[i].Config, new Stats(loops[i].CpuUsPerStep, stats[i + 1].OtherLoad), "us", executorCpu);
+                executorCpu ??= row;
+            }
+        }
+        finally
+        {
+            foreach (var loop in loops) loop.Dispose();
+        }
     }
 
-    private static Stats Loop(SessionOptions options, int steps, int trials)
+    private sealed class SeedLoop : IDisposable
     {
-        var graph = new Graph();
-        using var scope = graph.AsDefault();
-        var m = TF.GetVariable("m", [], initializer: TF.ConstantInitializer(0));
-        var b = TF.GetVariable("b", [], initializer: TF.ConstantInitializer(0));
-        var init = TF.GlobalVariablesInitializer();
-        var x = TF.Placeholder(DType.Float32);
-        var y = TF.Placeholder(DType.Float32);
-        var loss = TF.Square(y - (m * x + b));
-        var trainOp = new GradientDescentOptimizer(1e-3).Minimize(loss);
-        using var sess = new Session(graph, options);
-        sess.Run(init);
-        var rng = new Random(1);
-        return Measure.Trials(() =>
+        private readonly int _steps;
+        private readonly Session _session;
+        private readonly Tensor _loss, _x, _y;
+        private readonly Operation _train;
+        private readonly Random _rng = new(1);
+
+        public SeedLoop(SessionOptions options, int steps)
         {
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            for (int i = 0; i < steps; i++)
+            _steps = steps;
+            var graph = new Graph();
+            using var scope = graph.AsDefault();
+            var m = TF.GetVariable("m", [], initializer: TF.ConstantInitializer(0));
+            var b = TF.GetVariable("b", [], initializer: TF.ConstantInitializer(0));
+            var init = TF.GlobalVariablesInitializer();
+            _x = TF.Placeholder(DType.Float32);
+            _y = TF.Placeholder(DType.Float32);
+            _loss = TF.Square(_y - (m * _x + b));
+            _train = new GradientDescentOptimizer(1e-3).Minimize(_loss);
+            _session = new Session(graph, options);
+            _session.Run(init);
+        }
+
+        // The process's CPU time: steadier than wall time when other processes crowd the cores.
+        public List<double> CpuUsPerStep { get; } = [];
+
+        public double Trial()
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < _steps; i++)
             {
-                float input = rng.NextSingle();
-                sess.Run([loss, trainOp], new FeedDict { [x] = input, [y] = 0.3f * input + 0.7f });
+                float input = _rng.NextSingle();
+                _session.Run([_loss, _train], new FeedDict { [_x] = input, [_y] = 0.3f * input + 0.7f });
             }
-            return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps;
-        }, warmup: 1, trials);
+            double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds / _steps;
+            CpuUsPerStep.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / _steps);
+            return us;
+        }
+
+        public void Dispose() => _session.Dispose();
     }
 
     // The same model and update, as plain C#.
@@ -56,7 +100,7 @@ public static class SeedLoopBench
     {
         var rng = new Random(1);
         float m = 0, b = 0;
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < steps; i++)
         {
             float input = rng.NextSingle(), target = 0.3f * input + 0.7f;
@@ -64,7 +108,7 @@ public static class SeedLoopBench
             m += 1e-3f * 2 * error * input;
             b += 1e-3f * 2 * error;
         }
-        double us = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps;
+        double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps;
         if (float.IsNaN(m + b)) throw new InvalidOperationException("diverged");
         return us;
     }

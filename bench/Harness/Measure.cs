@@ -59,6 +59,21 @@ public static class Measure
         return new Stats(values, load?.OtherCores());
     }
 
+    // A/B on a shared machine: one trial of each body in turn, round after round, so that load drifting
+    // during the run lands on every body alike. One Stats per body, in order; other load is the whole run's.
+    public static Stats[] Interleaved(IReadOnlyList<Func<double>> bodies, int warmup, int trials)
+    {
+        for (int i = 0; i < warmup; i++)
+            foreach (var body in bodies) body();
+        var load = CpuLoad.Start();
+        var values = bodies.Select(_ => new double[trials]).ToArray();
+        for (int i = 0; i < trials; i++)
+            for (int b = 0; b < bodies.Count; b++)
+                values[b][i] = bodies[b]();
+        double? other = load?.OtherCores();
+        return values.Select(v => new Stats(v, other)).ToArray();
+    }
+
     // Seconds per call of a short body. Each trial repeats the body enough times to last MinTrialSeconds, so
     // timer resolution and one-off hiccups stay small; the warm-up trials also give tiered JIT time to reach tier 1.
     public static Stats SecondsPerCall(Action body, MeasureOptions options)

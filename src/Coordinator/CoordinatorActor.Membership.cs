@@ -22,6 +22,7 @@ public sealed partial class CoordinatorActor
             if (had.Length > 0)
             {
                 WorkerLost(task);
+                // The gatherer and any data-parallel step's own gatherer: the steps waiting on it fail.
                 foreach (var child in Context.GetChildren()) child.Tell(new WorkerLeft(task));
             }
             if (path.Length == 0) continue;
@@ -58,7 +59,6 @@ public sealed partial class CoordinatorActor
     private void ShardLost(int shard)
     {
         string reason = $"parameter server {Placement.PsDevice(shard)} left the cluster while it ran; its shard moves to the parameter servers left.";
-        foreach (var step in _gathering.Values.ToArray()) Finish(step, step.Unavailable(reason), abort: true);
         foreach (var child in Context.GetChildren()) child.Tell(new ShardLeft(shard, reason));
     }
 

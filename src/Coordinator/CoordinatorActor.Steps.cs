@@ -5,11 +5,10 @@ using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
 
-// Starting a step: every message of it leaves here at once. A step on several workers is gathered
-// by a StepGatherer child; a step on one worker by this actor (see StepGathering for why).
+// Starting a step: every message of it leaves here at once, the replies go to the gatherer.
 public sealed partial class CoordinatorActor
 {
-    private readonly Dictionary<long, StepGathering> _gathering = [];
+    private IActorRef _gatherer = ActorRefs.Nobody;
 
     private void Handle(RunStep m)
     {
@@ -42,55 +41,16 @@ public sealed partial class CoordinatorActor
             return;
         }
         var involved = Array.ConvertAll(plan.Shares, s => (s.Task, _workers[s.Task]));
-        var gathering = new StepGathering(stepId, Sender, involved, plan.FetchCount, _stepTimeout);
-        IActorRef replyTo;
-        if (involved.Length == 1)
-        {
-            _gathering[stepId] = gathering;
-            replyTo = Self;
-        }
-        else replyTo = Context.ActorOf(StepGatherer.Props(gathering).WithDispatcher(Context.Props.Dispatcher), $"step-{stepId}");
+        _gatherer.Tell(new GatherStep(new StepGathering(stepId, Sender, involved, plan.FetchCount, _stepTimeout)));
         foreach (var share in plan.Shares)
         {
             var worker = _workers[share.Task];
             if (_registered.Add((plan.Id, share.Task))) _bulk.Tell(worker, share.Registration, Self);
             var feeds = new NDArray[share.FeedIndices.Length];
             for (int i = 0; i < feeds.Length; i++) feeds[i] = m.FeedValues[share.FeedIndices[i]];
-            _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds), replyTo);
+            _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds), _gatherer);
             // The shard answers the worker directly, while RunPartition is on its way.
-            foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names), worker);
+            foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names, Lend: _cluster is null), worker);
         }
-    }
-
-    private void Handle(PartitionSucceeded m)
-    {
-        if (_gathering.TryGetValue(m.StepId, out var step) && step.Succeeded(Sender, m) is { } done) Finish(step, done, abort: false);
-    }
-
-    private void Handle(PartitionFailed m)
-    {
-        if (_gathering.TryGetValue(m.StepId, out var step) && step.Failed(Sender, m) is { } failed) Finish(step, failed, abort: true);
-    }
-
-    private void SweepDeadlines()
-    {
-        if (_gathering.Count == 0) return;
-        long now = Environment.TickCount64;
-        foreach (var step in _gathering.Values.Where(s => s.IsOverdue(now)).ToArray()) Finish(step, step.Overdue(), abort: true);
-    }
-
-    private void FailStepsOn(IActorRef worker)
-    {
-        foreach (var step in _gathering.Values.Where(s => s.Waits(worker)).ToArray())
-            if (step.Stopped(worker) is { } failed) Finish(step, failed, abort: true);
-    }
-
-    // Answers once; an aborted step's late messages find no gathering and are dropped.
-    private void Finish(StepGathering step, ICoordinatorReply reply, bool abort)
-    {
-        _gathering.Remove(step.StepId);
-        if (abort)
-            foreach (var (_, worker) in step.Workers) worker.Tell(new AbortStep(step.StepId));
-        step.Client.Tell(reply);
     }
 }

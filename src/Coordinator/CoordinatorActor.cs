@@ -6,11 +6,11 @@ namespace ActorGraph.Coordinator;
 
 // Keeps a copy of the session's graph (grown by extends), plans each distinct request once,
 // and starts each step: one RunPartition per involved worker, one ReadVariables per
-// (worker, shard) that the shard answers straight to the worker, and a StepGatherer child
-// that answers the client. Watches its workers and plans over the ones left when one stops.
+// (worker, shard) that the shard answers straight to the worker; its StepGatherer child gathers
+// the replies and answers the client. Watches its workers and plans over the ones left when one stops.
 // In a cluster it is one session's coordinator, a child of the coordinator singleton, which tells
 // it when workers and parameter servers come and go (ClusterSession has the differences).
-public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
+public sealed partial class CoordinatorActor : ReceiveActor
 {
     private readonly Graph _graph = new();
     private readonly VariablePlacement _variables;
@@ -45,13 +45,8 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         Receive<RunStep>(Handle);
         Receive<ExplainStep>(Handle);
         Receive<Terminated>(Handle);
-        Receive<PartitionSucceeded>(Handle);
-        Receive<PartitionFailed>(Handle);
-        Receive<SweepStepDeadlines>(_ => SweepDeadlines());
         if (cluster is not null) Membership();
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, DataParallelism? dataParallel = null) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, null, dataParallel));
@@ -68,9 +63,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         // In a cluster, membership events say when a worker goes (ClusterSession).
         if (_cluster is null)
             foreach (var worker in _workers) Context.Watch(worker);
-        // Deadlines of the steps gathered here: checked a few times per timeout, not timed one by one.
-        var period = TimeSpan.FromTicks(Math.Clamp(_stepTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
-        Timers.StartPeriodicTimer("deadlines", new SweepStepDeadlines(), period);
+        _gatherer = Context.ActorOf(StepGatherer.Props(_stepTimeout).WithDispatcher(Context.Props.Dispatcher), "steps");
     }
 
     private void Handle(ExplainStep m)
@@ -100,7 +93,6 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private void WorkerLost(int task)
     {
         _alive[task] = false;
-        FailStepsOn(_workers[task]);
         _registered.RemoveWhere(r => r.Task == task);
     }
 

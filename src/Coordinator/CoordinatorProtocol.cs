@@ -48,6 +48,6 @@ public sealed record StepExplained(
     [property: Key(0)] string[] Operations,
     [property: Key(1)] Dictionary<string, string> Placement) : ICoordinatorReply;
 
-// The coordinator's own timer: fail the steps it gathers that are past their deadline.
+// The step gatherer's own timer: fail the steps that are past their deadline.
 [MessagePackObject]
 public sealed record SweepStepDeadlines : IActorGraphMessage;

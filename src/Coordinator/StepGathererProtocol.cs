@@ -1,7 +1,11 @@
 using ActorGraph.Messaging;
 using MessagePack;
+using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
+
+// From the coordinator to its gatherer, before any worker hears of the step. Never leaves the process.
+internal sealed record GatherStep(StepGathering Step) : INoSerializationVerificationNeeded;
 
 // The gatherer's own timer: the step has run out of time.
 [MessagePackObject]

@@ -4,9 +4,7 @@ using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
 
-// What one step is waiting for, and the one answer it gives: a StepGatherer child holds one for a
-// step on several workers; the coordinator holds those of single-worker steps itself (a child per
-// step costs ~16 µs in-process, more than a whole seed step should).
+// What one step is waiting for, and the one answer it gives; the StepGatherer holds one per step in flight.
 internal sealed class StepGathering
 {
     private readonly Dictionary<IActorRef, int> _pending = [];
@@ -32,10 +30,14 @@ internal sealed class StepGathering
     public bool IsOverdue(long now) => now - StartedAt >= (long)Timeout.TotalMilliseconds;
     public bool Waits(IActorRef worker) => _pending.ContainsKey(worker);
 
+    // Workers that lent buffers to others for this step: told EndStep once the step succeeded.
+    public List<IActorRef>? AwaitingEnd { get; private set; }
+
     // The answer once every worker has answered; null while some have not.
     public StepSucceeded? Succeeded(IActorRef worker, PartitionSucceeded m)
     {
         if (!_pending.Remove(worker)) return null;
+        if (m.AwaitsEnd) (AwaitingEnd ??= []).Add(worker);
         for (int i = 0; i < m.FetchIndices.Length; i++) _values[m.FetchIndices[i]] = m.Values[i];
         Keep(m.Printed);
         return _pending.Count == 0 ? new StepSucceeded(StepId, _values, Printed()) : null;

@@ -29,6 +29,8 @@ public sealed partial class ShardActor : ReceivePersistentActor
         Command<ReadVariables>(Handle);
         Command<ApplyUpdates>(Handle);
         Command<CloseReplicas>(Handle);
+        Command<ReleaseReads>(m => _leases.Release(Sender, m.StepId));
+        Command<Terminated>(m => _leases.ReleaseAll(m.ActorRef));
         Command<GetShardStatus>(Handle);
         Command<CrashShard>(Handle);
         Checkpoints();
@@ -41,8 +43,12 @@ public sealed partial class ShardActor : ReceivePersistentActor
     public static Props Props(int task, ShardPersistence persistence) =>
         Akka.Actor.Props.Create(() => new ShardActor(task, persistence));
 
-    private void Handle(ReadVariables command) =>
-        Guarded(command.StepId, () => Reply(Sender, _state.Read(command)));
+    private void Handle(ReadVariables command) => Guarded(command.StepId, () =>
+    {
+        var reply = _state.Read(command, command.Lend ? ReadLeases.Worth : null);
+        if (reply is VariablesRead { Lent: true } read) Lend(command, read);
+        Reply(Sender, reply);
+    });
 
     // Values may be large: on a cluster they take the tensor channel.
     private void Reply(IActorRef to, IShardReply reply)
@@ -51,28 +57,34 @@ public sealed partial class ShardActor : ReceivePersistentActor
         else to.Tell(reply);
     }
 
-    private void Handle(ApplyUpdates command)
+    private void Handle(ApplyUpdates received)
     {
-        if (command.Replicas > 1) Gather(command);
-        else Apply(command, [Sender]);
+        // The sender's stages have run: it is done with what it read for this step.
+        _leases.Release(Sender, received.StepId);
+        if (received.Replicas > 1) Gather(received);
+        else Apply(received, [Sender]);
     }
 
-    private void Apply(ApplyUpdates command, IReadOnlyList<IActorRef> replyTo) => Guarded(command.StepId, () =>
+    private void Apply(ApplyUpdates received, IReadOnlyList<IActorRef> replyTo) => Guarded(received.StepId, () =>
     {
+        var command = Dealiased(received);
         var decision = _state.Decide(command);
         if (decision.Rejection is { } rejection)
         {
             foreach (var to in replyTo) to.Tell(rejection);
             return;
         }
-        // Values only for a sender that fetches an update's output: copying them is a tensor per variable per step.
-        var values = new NDArray[command.WantValues ? decision.Events.Count : 0];
+        var wanted = command.Wanted;
+        var values = new NDArray[wanted?.Length ?? decision.Events.Count];
         for (int i = 0; i < decision.Events.Count; i++)
         {
             var applied = (UpdateApplied)decision.Events[i];
-            _state = _state.Apply(applied);
+            ApplyUnshared(applied);
             // After each update, not at the end: a batch may update the same variable twice.
-            if (command.WantValues) values[i] = _state.CopyOf(applied.Update.Variable);
+            if (wanted is null) values[i] = _state.CopyOf(applied.Update.Variable);
+            else
+                for (int w = 0; w < wanted.Length; w++)
+                    if (wanted[w] == i) values[w] = _state.CopyOf(applied.Update.Variable);
         }
         _lastStep = Math.Max(_lastStep, command.StepId);
         var reply = new UpdatesApplied(command.StepId, values);

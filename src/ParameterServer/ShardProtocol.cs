@@ -6,7 +6,8 @@ using MessagePack;
 namespace ActorGraph.ParameterServer;
 
 // The conversation with a parameter-server shard. Commands from one sender apply in the order sent.
-// In-process nothing is copied: a sender gives up the arrays it sends, and owns the arrays it receives.
+// In-process nothing is copied: a sender gives up the arrays it sends until the shard answers, and owns the
+// arrays it receives, except reads lent to it (VariablesRead.Lent), which it only reads and gives back.
 public interface IShardCommand : IActorGraphMessage;
 
 public interface IShardReply : IActorGraphMessage;
@@ -15,30 +16,45 @@ public interface IShardReply : IActorGraphMessage;
 public interface IShardNotice : IActorGraphMessage;
 
 // Reads for one step, batched; a null value = uninitialized (after a restart: refused with FailedPrecondition instead).
+// Lend: the shard may answer with its live arrays rather than copies (a large variable's copy costs more than its use).
 [MessagePackObject]
-public sealed record ReadVariables([property: Key(0)] long StepId, [property: Key(1)] string[] Names) : IShardCommand;
+public sealed record ReadVariables(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] string[] Names,
+    [property: Key(2)] bool Lend = false) : IShardCommand;
 
+// Lent: some values are the shard's live arrays, which it leaves untouched (later updates write copies) until the
+// reader is done with them: it says so with ReleaseReads, or with an ApplyUpdates of the same step.
+// The reader must not write them, and copies them before they leave its step.
 [MessagePackObject]
-public sealed record VariablesRead([property: Key(0)] long StepId, [property: Key(1)] NDArray?[] Values) : IShardReply, IBulkMessage;
+public sealed record VariablesRead(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] NDArray?[] Values,
+    [property: Key(2)] bool Lent = false) : IShardReply, IBulkMessage;
+
+// The sender is done with the arrays lent to it for this step. No reply.
+[MessagePackObject]
+public sealed record ReleaseReads([property: Key(0)] long StepId) : IShardCommand;
 
 // Updates for one step, batched: each applies atomically, one at a time, in order. The batch is checked
-// first and refused as a whole, so a refused step changes nothing.
+// first and refused as a whole, so a refused step changes nothing. Wanted: the updates (indices into
+// Updates) whose variable's value after it comes back; null = all. Each one is a copy of the variable.
 // Replicas > 1: one of the replicas of a synchronous data-parallel step (Weight: its share of the
 // batch); the shard applies the replicas' weighted average once all are in (or CloseReplicas says so).
 [MessagePackObject]
 public sealed record ApplyUpdates(
     [property: Key(0)] long StepId,
     [property: Key(1)] WireUpdate[] Updates,
-    [property: Key(2)] int Replicas = 0,
-    [property: Key(3)] double Weight = 1,
-    [property: Key(4)] bool WantValues = true) : IShardCommand, IBulkMessage;
+    [property: Key(2)] int[]? Wanted = null,
+    [property: Key(3)] int Replicas = 0,
+    [property: Key(4)] double Weight = 1) : IShardCommand, IBulkMessage;
 
 // The step's slow replicas are left out: apply the average of the updates that have arrived
 // (Apply), or drop them all (the step failed).
 [MessagePackObject]
 public sealed record CloseReplicas([property: Key(0)] long StepId, [property: Key(1)] bool Apply) : IShardCommand;
 
-// Each variable's value after its own update, in the order of Updates (none unless WantValues).
+// The wanted variables' values, each after its own update, in the order of Wanted (of Updates when it is null).
 [MessagePackObject]
 public sealed record UpdatesApplied([property: Key(0)] long StepId, [property: Key(1)] NDArray[] Values) : IShardReply, IBulkMessage;
 

@@ -53,25 +53,43 @@ public sealed partial class ShardState : IActorGraphMessage
 
     public NDArray CopyOf(string name) => (ValueOf(name) ?? throw new KeyNotFoundException($"No variable {name} on {Device}.")).Copy();
 
-    // A query, not a command: reads change nothing and make no events.
-    public IShardReply Read(ReadVariables command)
+    // A query, not a command: reads change nothing and make no events. lend: which live arrays may go out as they are.
+    public IShardReply Read(ReadVariables command, Predicate<NDArray>? lend = null)
     {
+        bool lent = false;
         if (command.Names is null) return Invalid(command.StepId, "ReadVariables carries no list of names.");
         var values = new NDArray?[command.Names.Length];
         for (int i = 0; i < values.Length; i++)
         {
             var name = command.Names[i];
             if (string.IsNullOrEmpty(name)) return Invalid(command.StepId, $"ReadVariables: name {i} is missing.");
-            // Copies: in-process the reply is not serialized, and the live arrays change with the next update.
-            if (_variables.TryGetValue(name, out var value)) values[i] = value.Copy();
+            // Copies unless lent: in-process the reply is not serialized, and the live arrays change with the next update.
+            if (_variables.TryGetValue(name, out var value))
+            {
+                bool live = lend?.Invoke(value) == true;
+                values[i] = live ? value : value.Copy();
+                lent |= live;
+            }
             else if (Restarted) return Uninitialized(command.StepId, name);
         }
-        return new VariablesRead(command.StepId, values);
+        return new VariablesRead(command.StepId, values, lent);
+    }
+
+    // Copy-on-write of a lent variable: `copy` (of its dtype and shape) takes the live array's contents and place.
+    public void Unshare(string name, NDArray copy)
+    {
+        var live = _variables[name];
+        live.Bytes.CopyTo(copy.Bytes);
+        copy.Owner = VariableStorage.Instance;
+        _variables[name] = copy;
     }
 
     public ShardDecision Decide(ApplyUpdates command)
     {
         if (command.Updates is null) return ShardDecision.Reject(Invalid(command.StepId, "ApplyUpdates carries no list of updates."));
+        foreach (int wanted in command.Wanted ?? [])
+            if ((uint)wanted >= (uint)command.Updates.Length)
+                return ShardDecision.Reject(Invalid(command.StepId, $"ApplyUpdates wants the value after update {wanted}, but it has {command.Updates.Length}."));
         var batch = new BatchView(this);
         var events = new IShardEvent[command.Updates.Length];
         for (int i = 0; i < events.Length; i++)

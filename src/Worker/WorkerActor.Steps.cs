@@ -64,7 +64,7 @@ public sealed partial class WorkerActor
         for (int i = 0; i < stage.Feeds.Length; i++) fed[n++] = new(stage.Feeds[i], step.Feeds[definition.FeedSlots[i]]);
         for (int i = 0; i < stage.Recvs.Length; i++)
             if (stage.Recvs[i] is { } t) fed[n++] = new(t, step.Received[s][i] ?? throw MissingRecv(definition, i));
-        var values = stage.Plan.Run(fed, step.ContextFor(stage));
+        var values = step.Run(stage, fed);
         step.StageDone[s] = true;
         for (int f = 0; f < definition.FetchIndices.Length; f++)
         {
@@ -77,7 +77,9 @@ public sealed partial class WorkerActor
     private InternalException MissingRecv(PartitionStage stage, int i) =>
         new($"{Name}: edge {stage.RecvEdges[i]} ('{stage.RecvTensors[i]}') arrived without a value.");
 
-    // One TensorsSent per destination worker; a stage of this worker gets its values directly.
+    // One TensorsSent per destination worker; a stage of this worker gets its values directly (they stay
+    // valid: the step keeps its plan instances). A large kernel buffer is lent rather than given away,
+    // so the kernel writes it again next step instead of allocating anew.
     private void SendTensors(WorkerStep step, StageProgram stage, NDArray?[] values)
     {
         var definition = stage.Definition;
@@ -94,9 +96,24 @@ public sealed partial class WorkerActor
                 continue;
             }
             var edges = group.Select(i => definition.SendEdges[i]).ToArray();
-            var sent = group.Select(i => values[stage.SendFetchOffset + i]).ToArray();
+            var sent = group.Select(i => Lend(step, values[stage.SendFetchOffset + i])).ToArray();
             _bulk.Tell(target, new TensorsSent(step.StepId, program.PlanId, edges, sent), Self);
         }
+    }
+
+    private const int LendAtLeastBytes = 4096;
+
+    private static NDArray? Lend(WorkerStep step, NDArray? value)
+    {
+        if (value?.Owner is not Ops.KernelContext kernel) return value;
+        if (value.Length * value.DType.SizeInBytes() >= LendAtLeastBytes) step.LentTensors = true;
+        else
+        {
+            // Small: cheaper to allocate a new one next step than to wait for the step's end.
+            kernel.Release(value);
+            value.Owner = null;
+        }
+        return value;
     }
 
     private void SendUpdates(WorkerStep step)
@@ -105,16 +122,21 @@ public sealed partial class WorkerActor
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 } updates)
             {
-                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), step.Replicas, step.Weight, program.Registration.KeepsUpdateOutputs), Self);
+                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), step.WantedFrom(shard), step.Replicas, step.Weight), Self);
                 step.UpdatesPending++;
             }
+            else if (step.Lenders.Contains(program.Shards[shard])) program.Shards[shard].Tell(new ReleaseReads(step.StepId));
+        // Every stage has run, so the lent reads are no longer used (ApplyUpdates released them too).
+        step.Lenders.Clear();
         if (step.UpdatesPending == 0) Succeed(step);
     }
 
     private void Succeed(WorkerStep step)
     {
         _steps.Remove(step.StepId);
-        _bulk.Tell(step.ReplyTo, new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step)), Self);
+        if (step.LentTensors) AwaitEnd(step);
+        else step.Finish();
+        _bulk.Tell(step.ReplyTo, new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step), step.LentTensors), Self);
     }
 
     private void Fail(WorkerStep step, string code, string message)

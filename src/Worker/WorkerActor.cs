@@ -48,9 +48,11 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
             _waitedFor.Add(m.PlanId);
             foreach (var (run, sender) in waiting) Self.Tell(run, sender);
         });
+        Receive<EndStep>(Handle);
         Receive<AbortStep>(m =>
         {
             _failedEarly.Remove(m.StepId);
+            _ending.Remove(m.StepId);
             Forget(m.StepId);
         });
     }
@@ -61,8 +63,8 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
 
     public string Name => $"/job:worker/task:{_task}";
 
-    // A restart would lose the registered partitions the coordinator counts on: a handler's
-    // unexpected exception is logged, and the step it belonged to runs into its deadline.
+    // A restart would lose the registered partitions the coordinator counts on: a handler's unexpected
+    // exception is logged, and fails the step it belonged to at once rather than at its deadline.
     protected override bool AroundReceive(Receive receive, object message)
     {
         try
@@ -72,8 +74,32 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Context.GetLogger().Error(e, "{0} failed on {1}", Name, message.GetType().Name);
+            if (StepOf(message) is long stepId && !_aborted.Contains(stepId))
+                Failed(stepId, message, $"{Name} failed on {message.GetType().Name} of step {stepId}: {e.GetType().Name}: {e.Message}");
             return true;
         }
+    }
+
+    private static long? StepOf(object message) => message switch
+    {
+        RunPartition m => m.StepId,
+        VariablesRead m => m.StepId,
+        TensorsSent m => m.StepId,
+        UpdatesApplied m => m.StepId,
+        ShardRequestFailed m => m.StepId,
+        _ => null,
+    };
+
+    private void Failed(long stepId, object message, string why)
+    {
+        var step = StepFor(stepId);
+        if (step.Program is null && message is RunPartition)
+        {
+            // The RunPartition that failed will not come again: answer it here.
+            Forget(stepId);
+            Sender.Tell(new PartitionFailed(stepId, ErrorCodes.Internal, why, null));
+        }
+        else Fail(step, ErrorCodes.Internal, why);
     }
 
     private void Handle(RegisterPartition m)
@@ -133,8 +159,13 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
 
     private void Handle(VariablesRead m)
     {
-        if (_aborted.Contains(m.StepId)) return;
+        if (_aborted.Contains(m.StepId))
+        {
+            if (m.Lent) Sender.Tell(new ReleaseReads(m.StepId));
+            return;
+        }
         var step = StepFor(m.StepId);
+        if (m.Lent) step.Lenders.Add(Sender);
         if (step.Program is null) step.EarlyReads.Add((Sender, m));
         else
         {
@@ -179,7 +210,11 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
     // Forgets the step and drops whatever of it arrives later.
     private void Forget(long stepId)
     {
-        _steps.Remove(stepId);
+        if (_steps.Remove(stepId, out var step))
+        {
+            foreach (var shard in step.Lenders) shard.Tell(new ReleaseReads(stepId));
+            step.Finish();
+        }
         if (!_aborted.Add(stepId)) return;
         _abortOrder.Enqueue(stepId);
         if (_abortOrder.Count > RememberedAborts) _aborted.Remove(_abortOrder.Dequeue());

@@ -73,12 +73,18 @@ public sealed record ForgetPartitions([property: Key(0)] long[] PlanIds) : IWork
 [MessagePackObject]
 public sealed record AbortStep([property: Key(0)] long StepId) : IWorkerCommand;
 
+// Every worker has answered the step: the buffers this one lent to other workers for it are its own again.
+[MessagePackObject]
+public sealed record EndStep([property: Key(0)] long StepId) : IWorkerCommand;
+
+// AwaitsEnd: the worker lent kernel buffers to other workers (TensorsSent) and reuses them only after EndStep.
 [MessagePackObject]
 public sealed record PartitionSucceeded(
     [property: Key(0)] long StepId,
     [property: Key(1)] int[] FetchIndices,
     [property: Key(2)] NDArray?[] Values,
-    [property: Key(3)] string? Printed) : IWorkerReply, IBulkMessage;
+    [property: Key(3)] string? Printed,
+    [property: Key(4)] bool AwaitsEnd = false) : IWorkerReply, IBulkMessage;
 
 [MessagePackObject]
 public sealed record PartitionFailed(

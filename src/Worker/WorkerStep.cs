@@ -1,5 +1,4 @@
 using ActorGraph.Execution;
-using ActorGraph.Ops;
 using ActorGraph.ParameterServer;
 using ActorGraph.Training;
 using Akka.Actor;
@@ -21,6 +20,9 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     public List<(IActorRef Shard, VariablesRead Read)> EarlyReads { get; } = [];
     public List<TensorsSent> EarlyTensors { get; } = [];
 
+    // Shards whose reads of this step are lent arrays, to be released when the step is done with them.
+    public List<IActorRef> Lenders { get; } = [];
+
     public NDArray?[] Values { get; private set; } = [];
     public int ReadsPending { get; set; }
     public NDArray?[][] Received { get; private set; } = [];
@@ -32,6 +34,8 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     public List<NDArray?> FetchValues { get; } = [];
 
     private List<WireUpdate>?[] _updates = [];
+    private int[]?[] _wanted = [];
+    private readonly List<(CompiledPlan Plan, CompiledPlan.PlanInstance Instance)> _rented = [];
     private List<NDArray>?[] _provisional = [];
     private Dictionary<Operation, int> _currentVariables = null!;
 
@@ -51,12 +55,33 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         StageDone = new bool[stages];
         _updates = new List<WireUpdate>?[program.Shards.Length];
         _provisional = new List<NDArray>?[program.Shards.Length];
+        _wanted = new int[]?[program.Shards.Length];
         if (program.HasPrint) Printed = new StringWriter();
+    }
+
+    // Runs a stage on a plan instance the step keeps: its kernels' buffers are update operands until the shards applied them.
+    // Sends stay kernel buffers: SendTensors lends the large ones to other workers.
+    public NDArray?[] Run(StageProgram stage, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    {
+        var instance = stage.Plan.Rent();
+        _rented.Add((stage.Plan, instance));
+        return stage.Plan.Run(instance, fed, ContextFor(stage), lendFrom: stage.SendFetchOffset);
+    }
+
+    // Other workers hold buffers of this step's kernels until the coordinator's EndStep.
+    public bool LentTensors { get; set; }
+
+    // The step is over: its plan instances serve later steps, unless a shard may still read their buffers.
+    public void Finish()
+    {
+        if (UpdatesPending == 0)
+            foreach (var (plan, instance) in _rented) plan.Return(instance);
+        _rented.Clear();
     }
 
     public bool StageReady(int s) => !StageDone[s] && ReceivedCount[s] == Received[s].Length;
 
-    public StepContext ContextFor(StageProgram stage)
+    private StepContext ContextFor(StageProgram stage)
     {
         _currentVariables = stage.VariableIndex;
         return new StepContext(this, Printed ?? TextWriter.Null, StepId);
@@ -76,13 +101,6 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         int index = _currentVariables[update.Variable];
         int shard = program.Registration.VariableShards[index];
         var operands = update.Operands;
-        // The shard now owns the operands: take them out of their kernels' reuse lists.
-        foreach (var operand in operands)
-            if (operand.Owner is KernelContext kernel)
-            {
-                kernel.Release(operand);
-                operand.Owner = null;
-            }
         var slots = update.Slots.Length == 0 ? [] : Array.ConvertAll(update.Slots, s => s.Name);
         (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands));
         if (!program.Registration.KeepsUpdateOutputs) return operands[0];
@@ -101,15 +119,26 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         return (current ?? update.Operands[^1]).Copy();
     }
 
-    // The shard's values stand in for the provisional ones wherever those were fetched.
-    public void ResolveUpdateOutputs(int shard, NDArray[] applied)
+    // The shard's updates whose output was fetched: only their values need to come back (copies of whole variables).
+    public int[] WantedFrom(int shard)
     {
         var provisional = _provisional[shard];
-        if (provisional is null) return;
-        for (int f = 0; f < FetchValues.Count; f++)
+        if (provisional is null) return [];
+        var wanted = new List<int>();
+        for (int u = 0; u < provisional.Count; u++)
+            if (FetchValues.Exists(v => ReferenceEquals(v, provisional[u]))) wanted.Add(u);
+        return _wanted[shard] = [.. wanted];
+    }
+
+    // The shard's values (one per WantedFrom index) stand in for the provisional ones wherever those were fetched.
+    public void ResolveUpdateOutputs(int shard, NDArray[] applied)
+    {
+        if (_provisional[shard] is not { } provisional || _wanted[shard] is not { } wanted) return;
+        for (int w = 0; w < wanted.Length && w < applied.Length; w++)
         {
-            int u = FetchValues[f] is { } value ? provisional.FindIndex(p => ReferenceEquals(p, value)) : -1;
-            if (u >= 0 && u < applied.Length) FetchValues[f] = applied[u];
+            var value = provisional[wanted[w]];
+            for (int f = 0; f < FetchValues.Count; f++)
+                if (ReferenceEquals(FetchValues[f], value)) FetchValues[f] = applied[w];
         }
     }
 }

@@ -141,6 +141,47 @@ public class CoordinatorActorTests : TestKit
     }
 
     [Fact]
+    public void Coordinator_gathers_steps_in_flight_side_by_side_and_answers_each_client_once()
+    {
+        var (coordinator, workers) = Start(2);
+        using (_graph.AsDefault()) _ = TF.Constant(2) + TF.Constant(3);
+        var other = CreateTestProbe();
+        _client.Send(coordinator, Step("add:0"));
+        var first = workers.Select(w => Running(w)).ToArray();
+        other.Send(coordinator, Step("add:0"));
+        var second = workers.Select(w => Running(w, registers: false)).ToArray();
+        Assert.NotEqual(first[0].StepId, second[0].StepId);
+
+        // Replies interleaved across the two steps, and the second step's finish first.
+        workers[0].Send(workers[0].LastSender, new PartitionSucceeded(second[0].StepId, [], [], null));
+        workers[1].Send(workers[1].LastSender, new PartitionSucceeded(first[1].StepId, [0], [5], null));
+        workers[1].Send(workers[1].LastSender, new PartitionSucceeded(second[1].StepId, [0], [6], null));
+        Assert.Equal(6, other.ExpectMsg<StepSucceeded>(TestConfig.Wait).Values[0]!.ToScalar<int>());
+        _client.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        workers[0].Send(workers[0].LastSender, new PartitionSucceeded(first[0].StepId, [], [], null));
+        workers[0].Send(workers[0].LastSender, new PartitionSucceeded(first[0].StepId, [], [], null));
+        Assert.Equal(5, _client.ExpectMsg<StepSucceeded>(TestConfig.Wait).Values[0]!.ToScalar<int>());
+        _client.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        other.ExpectNoMsg(TimeSpan.FromMilliseconds(10));
+    }
+
+    [Fact]
+    public void Coordinator_ends_the_step_on_the_workers_that_lent_buffers_once_every_worker_answered()
+    {
+        var (coordinator, workers) = Start(2);
+        using (_graph.AsDefault()) _ = TF.Constant(2) + TF.Constant(3);
+        _client.Send(coordinator, Step("add:0"));
+        var run = Running(workers[0]);
+        Running(workers[1]);
+        workers[0].Reply(new PartitionSucceeded(run.StepId, [], [], null, AwaitsEnd: true));
+        workers[0].ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        workers[1].Reply(new PartitionSucceeded(run.StepId, [0], [5], null));
+        Assert.Equal(run.StepId, workers[0].ExpectMsg<EndStep>(TestConfig.Wait).StepId);
+        _client.ExpectMsg<StepSucceeded>(TestConfig.Wait);
+        workers[1].ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Coordinator_passes_a_workers_error_through_unchanged_and_aborts_the_others()
     {
         var (coordinator, workers) = Start(2);

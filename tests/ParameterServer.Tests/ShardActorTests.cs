@@ -29,6 +29,21 @@ public sealed class ShardActorTests() : TestKit(ActorConfig)
     }
 
     [Fact]
+    public void A_shard_sends_back_only_the_values_its_sender_wants()
+    {
+        var shard = Sys.ActorOf(ShardActor.Props(0));
+        WireUpdate[] updates = [new(UpdateKind.Assign, "w", [], [Floats(1, 2)]), new(UpdateKind.Assign, "v", [], [Floats(5)]), new(UpdateKind.AssignAdd, "w", [], [Floats(1, 1)])];
+        shard.Tell(new ApplyUpdates(1, updates, Wanted: [2, 0]));
+        var applied = ExpectMsg<UpdatesApplied>(Wait);
+        Assert.Equal([[2f, 3f], [1f, 2f]], applied.Values.Select(v => v.ToArray<float>()));
+
+        shard.Tell(new ApplyUpdates(2, [new(UpdateKind.AssignAdd, "v", [], [Floats(1)])], Wanted: []));
+        Assert.Empty(ExpectMsg<UpdatesApplied>(Wait).Values);
+        shard.Tell(new ApplyUpdates(3, [new(UpdateKind.AssignAdd, "v", [], [Floats(1)])], Wanted: [1]));
+        Assert.Equal(ShardErrorCodes.InvalidArgument, ExpectMsg<ShardRequestFailed>(Wait).ErrorCode);
+    }
+
+    [Fact]
     public void A_refused_step_is_answered_with_tensorflows_error()
     {
         var shard = Sys.ActorOf(ShardActor.Props(0));

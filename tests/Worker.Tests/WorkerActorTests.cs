@@ -29,26 +29,9 @@ public class WorkerActorTests : TestKit
         _worker = Sys.ActorOf(WorkerActor.Props(0), "worker-0");
     }
 
-    // The seed's training step as one stage: reads m and b, updates both, fetches the loss.
-    private RegisterPartition SeedPartition(int planId = 1)
-    {
-        var g = new Graph();
-        string train;
-        using (g.AsDefault())
-        {
-            var m = TF.GetVariable("m", [], initializer: TF.ZerosInitializer());
-            var b = TF.GetVariable("b", [], initializer: TF.ZerosInitializer());
-            var x = TF.Placeholder(DType.Float32, name: "x");
-            var y = TF.Placeholder(DType.Float32, name: "y");
-            TF.Identity(TF.Square(y - (m * x + b)), name: "loss");
-            train = new GradientDescentOptimizer(0.5).Minimize(g.GetTensor("loss:0")).Name;
-        }
-        var stage = new PartitionStage(g.ExportSince(0).ToArray(), ["loss", train], ["x:0", "y:0"], [0, 1],
-            [], [], [], [], [], ["loss:0"], [0]);
-        return new RegisterPartition(planId, [stage], ["m", "b"], [0, 0], [[0, 1]], [Path(_shard.Ref)], [Path(_worker)], 2, false, 0);
-    }
+    private RegisterPartition SeedPartition(int planId = 1) => Partitions.Seed(_shard.Ref, _worker, planId);
 
-    private static string Path(IActorRef actor) => actor.Path.ToSerializationFormat();
+    private static string Path(IActorRef actor) => Partitions.Path(actor);
 
     [Fact]
     public void Worker_runs_once_the_shards_reads_are_in_and_sends_the_steps_updates_in_one_ApplyUpdates()
@@ -61,8 +44,10 @@ public class WorkerActorTests : TestKit
         Assert.Equal(7, apply.StepId);
         Assert.Equal(["m", "b"], apply.Updates.Select(u => u.Variable).Order(StringComparer.Ordinal).Reverse());
         Assert.All(apply.Updates, u => Assert.Equal(Execution.UpdateKind.GradientDescent, u.Kind));
+        // Nothing fetches the updated variables, so no copy of them comes back.
+        Assert.Empty(apply.Wanted!);
         _gatherer.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        _shard.Reply(new UpdatesApplied(7, [3f, 2f]));
+        _shard.Reply(new UpdatesApplied(7, []));
         var done = _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
         Assert.Equal(7, done.StepId);
         Assert.Equal([0], done.FetchIndices);
@@ -78,7 +63,7 @@ public class WorkerActorTests : TestKit
         _shard.Send(_worker, new VariablesRead(8, [1f, 0f]));
         _gatherer.Send(_worker, new RunPartition(8, 1, [2f, 2f]));
         _shard.ExpectMsg<ApplyUpdates>(Wait);
-        _shard.Reply(new UpdatesApplied(8, [0f, 0f]));
+        _shard.Reply(new UpdatesApplied(8, []));
         Assert.Equal(0f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
     }
 
@@ -115,6 +100,47 @@ public class WorkerActorTests : TestKit
         _shard.Send(_worker, new VariablesRead(11, [1f, 1f]));
         _shard.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         _gatherer.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+
+    [Fact]
+    public void Worker_gives_lent_reads_back_to_a_shard_it_does_not_update_once_its_stages_ran()
+    {
+        _worker.Tell(Partitions.Seed(_shard.Ref, _worker, planId: 2, train: false));
+        _gatherer.Send(_worker, new RunPartition(13, 2, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(13, [1f, 0f], Lent: true));
+        Assert.Equal(13, _shard.ExpectMsg<ReleaseReads>(Wait).StepId);
+        Assert.Equal(4f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+    }
+
+    [Fact]
+    public void Worker_gives_back_lent_reads_of_an_aborted_step()
+    {
+        _worker.Tell(SeedPartition());
+        _worker.Tell(new AbortStep(14));
+        _shard.Send(_worker, new VariablesRead(14, [1f, 1f], Lent: true));
+        Assert.Equal(14, _shard.ExpectMsg<ReleaseReads>(Wait).StepId);
+
+        _shard.Send(_worker, new VariablesRead(15, [1f, 1f], Lent: true));
+        _worker.Tell(new AbortStep(15));
+        Assert.Equal(15, _shard.ExpectMsg<ReleaseReads>(Wait).StepId);
+        _shard.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Worker_fails_the_step_at_once_when_a_message_of_it_breaks_a_handler_and_carries_on()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(16, 1, [1f, 1f]));
+        _shard.Send(_worker, new VariablesRead(16, null!));
+        var failed = _gatherer.ExpectMsg<PartitionFailed>(Wait);
+        Assert.Equal((16L, ErrorCodes.Internal), (failed.StepId, failed.ErrorCode));
+        Assert.Contains("/job:worker/task:0 failed on VariablesRead", failed.Message);
+
+        _gatherer.Send(_worker, new RunPartition(17, 1, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(17, [1f, 0f]));
+        _shard.ExpectMsg<ApplyUpdates>(Wait);
+        _shard.Reply(new UpdatesApplied(17, []));
+        Assert.Equal(4f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
     }
 
     [Fact]

@@ -8,24 +8,39 @@ public sealed partial class CompiledPlan
     internal NDArray?[] Run(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step)
     {
         CheckRunnable(step.Variables);
-        var instance = Interlocked.Exchange(ref _idle, null) ?? new PlanInstance(this);
+        var instance = Rent();
         try
         {
             return instance.Run(fed, step);
         }
         finally
         {
-            Interlocked.CompareExchange(ref _idle, instance, null);
+            Return(instance);
         }
     }
 
+    // For a caller whose step outlives Run: a worker's update operands are kernel buffers that its shard
+    // reads later, so it keeps the instance (no step overwrites them) until the shard has applied them.
+    // An instance never returned is left to the GC.
+    internal PlanInstance Rent() => Interlocked.Exchange(ref _idle, null) ?? new PlanInstance(this);
+
+    internal void Return(PlanInstance instance) => Interlocked.CompareExchange(ref _idle, instance, null);
+
+    // Fetches from index `lendFrom` on that are kernel buffers stay the kernels': the caller lends them
+    // out (a worker's sends to another worker) and keeps the instance until they come back.
+    internal NDArray?[] Run(PlanInstance instance, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step, int lendFrom = int.MaxValue)
+    {
+        CheckRunnable(step.Variables);
+        return instance.Run(fed, step, lendFrom);
+    }
+
     // Buffers and kernel seats for one Run at a time; concurrent Runs each take their own.
-    private sealed class PlanInstance(CompiledPlan plan)
+    internal sealed class PlanInstance(CompiledPlan plan)
     {
         private readonly NDArray?[] _values = new NDArray?[plan.SlotCount];
         private readonly KernelContext[] _contexts = plan._order.Select(op => new KernelContext(op)).ToArray();
 
-        public NDArray?[] Run(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step)
+        public NDArray?[] Run(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step, int lendFrom = int.MaxValue)
         {
             var values = _values;
             try
@@ -33,7 +48,7 @@ public sealed partial class CompiledPlan
                 foreach (var (tensor, value) in fed)
                     if (plan.TryGetSlot(tensor, out int slot)) values[slot] = value;
                 for (int n = 0; n < _contexts.Length; n++) Execute(n, step);
-                return CollectFetches();
+                return CollectFetches(lendFrom);
             }
             finally
             {
@@ -71,7 +86,7 @@ public sealed partial class CompiledPlan
 
         // A fetched value leaves the step: take it from its kernel's reuse list, or copy it out
         // of a variable's storage (under its lock) so updates do not change what the caller holds.
-        private NDArray?[] CollectFetches()
+        private NDArray?[] CollectFetches(int lendFrom)
         {
             var slots = plan._fetchSlots;
             var result = new NDArray?[slots.Length];
@@ -81,6 +96,8 @@ public sealed partial class CompiledPlan
                 var value = _values[slots[f]]!;
                 switch (value.Owner)
                 {
+                    case KernelContext when f >= lendFrom:
+                        break;
                     case KernelContext owner:
                         owner.Release(value);
                         value.Owner = null;
