@@ -57,17 +57,17 @@ public sealed partial class ShardActor : ReceivePersistentActor
         else to.Tell(reply);
     }
 
-    private void Handle(ApplyUpdates received)
-    {
-        // The sender's stages have run: it is done with what it read for this step.
-        _leases.Release(Sender, received.StepId);
-        if (received.Replicas > 1) Gather(received);
-        else Apply(received, [Sender]);
-    }
-
-    private void Apply(ApplyUpdates received, IReadOnlyList<IActorRef> replyTo) => Guarded(received.StepId, () =>
+    private void Handle(ApplyUpdates received) => Guarded(received.StepId, () =>
     {
         var command = Dealiased(received);
+        // The sender's stages have run: it is done with what it read for this step.
+        _leases.Release(Sender, command.StepId);
+        if (command.Replicas > 1) Gather(command);
+        else Apply(command, [Sender]);
+    });
+
+    private void Apply(ApplyUpdates command, IReadOnlyList<IActorRef> replyTo) => Guarded(command.StepId, () =>
+    {
         var decision = _state.Decide(command);
         if (decision.Rejection is { } rejection)
         {

@@ -25,6 +25,7 @@ public partial class ClusterProcessTests
         var leaving = cluster.Nodes.First(n => n.Name.StartsWith("worker"));
         leaving.Stop();
         Assert.True(leaving.Process.WaitForExit(TimeSpan.FromSeconds(30)), cluster.Logs());
+        leaving.Process.WaitForExit();  // and its output read to the end
         Assert.Equal(0, leaving.Process.ExitCode);
         Assert.Contains("left", NodeProcesses.OutputOf(leaving.Process));
         cluster.WaitServing(workers: 1, ps: 2);
@@ -69,6 +70,7 @@ public partial class ClusterProcessTests
         using var cluster = NodeProcesses.Start(workers: 1, ps: 1, secret: "s3cret");
         var foreign = cluster.Add("worker", "--secret", "other");
         Assert.True(foreign.Process.WaitForExit(TimeSpan.FromSeconds(60)), NodeProcesses.OutputOf(foreign.Process));
+        foreign.Process.WaitForExit();
         Assert.Equal(1, foreign.Process.ExitCode);
         Assert.Contains("refused", NodeProcesses.OutputOf(foreign.Process));
         var status = cluster.WaitServing(workers: 1, ps: 1);
