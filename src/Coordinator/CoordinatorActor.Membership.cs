@@ -30,6 +30,7 @@ public sealed partial class CoordinatorActor
             _workers[task] = provider.ResolveActorRef(path);
             _workerPaths[task] = path;
             _alive[task] = true;
+            _gatherer.Tell(new WorkerJoined(_workers[task]));
         }
         for (int shard = 0; shard < m.ShardPaths.Length; shard++)
         {

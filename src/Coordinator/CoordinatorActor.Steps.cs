@@ -50,7 +50,12 @@ public sealed partial class CoordinatorActor
             for (int i = 0; i < feeds.Length; i++) feeds[i] = m.FeedValues[share.FeedIndices[i]];
             _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds), _gatherer);
             // The shard answers the worker directly, while RunPartition is on its way.
-            foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names, Lend: _cluster is null), worker);
+            foreach (var batch in share.Reads)
+                _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names, Lend: SameSystem(_shards[batch.Shard], worker)), worker);
         }
     }
+
+    // A shard lends its live arrays only to a worker of its own ActorSystem: between nodes (tensor
+    // channel or Akka.Remote) the values are serialized anyway, and later than the shard answers.
+    private static bool SameSystem(IActorRef shard, IActorRef worker) => shard.Path.Address.Equals(worker.Path.Address);
 }

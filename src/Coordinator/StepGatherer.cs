@@ -23,8 +23,13 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
         Receive<PartitionFailed>(m => Answer(m.StepId, step => step.Failed(Sender, m), abort: true));
         Receive<Terminated>(Handle);
         Receive<SweepStepDeadlines>(_ => SweepDeadlines());
+        // Cluster membership, from the coordinator.
         Receive<WorkerLeft>(Handle);
-        Receive<ShardLeft>(Handle);
+        Receive<ShardLeft>(m =>
+        {
+            foreach (var step in _steps.Values.ToArray()) Finish(step, step.Unavailable(m.Reason), abort: true);
+        });
+        Receive<WorkerJoined>(m => _stopped.Remove(m.Worker));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -62,17 +67,10 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
             if (step.Stopped(t.ActorRef) is { } failed) Finish(step, failed, abort: true);
     }
 
-    // A cluster's worker that left or cannot be reached: its steps fail as if it had stopped.
     private void Handle(WorkerLeft m)
     {
         foreach (var step in _steps.Values.ToArray())
             if (step.Left(m.Task) is { } failed) Finish(step, failed, abort: true);
-    }
-
-    // A parameter server's node left: any step in flight may be waiting on it.
-    private void Handle(ShardLeft m)
-    {
-        foreach (var step in _steps.Values.ToArray()) Finish(step, step.Unavailable(m.Reason), abort: true);
     }
 
     private void Answer(long stepId, Func<StepGathering, ICoordinatorReply?> reply, bool abort)

@@ -7,7 +7,11 @@ namespace ActorGraph.Coordinator;
 // From the coordinator to its gatherer, before any worker hears of the step. Never leaves the process.
 internal sealed record GatherStep(StepGathering Step) : INoSerializationVerificationNeeded;
 
-// The gatherer's own timer: the step has run out of time.
+// From the coordinator to its gatherer: a worker joined the cluster at this task (a ref that may have
+// stopped before, if its node came back at the same address). Never leaves the process.
+internal sealed record WorkerJoined(IActorRef Worker) : INoSerializationVerificationNeeded;
+
+// A replica step gatherer's own timer: the step has run out of time.
 [MessagePackObject]
 public sealed record StepDeadlinePassed([property: Key(0)] long StepId) : IActorGraphMessage;
 

@@ -47,7 +47,6 @@ internal sealed class ReplicaAggregation(long stepId, int replicas)
             operands[g] = ArrayRows.WeightedSum(Arrived.Select(a => a.Updates.Updates[i].Operands[g]).ToArray(), weights);
             combined[i] = first[i] with { Operands = operands };
         }
-        // Every replica ran the same plan: they want the same values back.
-        return (new ApplyUpdates(StepId, combined, Arrived[0].Updates.Wanted), null);
+        return (new ApplyUpdates(StepId, combined, Wanted: []), null);
     }
 }

@@ -12,8 +12,12 @@ public sealed partial class ShardActor
     private readonly HashSet<long> _closed = [];
     private readonly Queue<long> _closedOrder = new();
 
-    private void Gather(ApplyUpdates command)
+    private void Gather(ApplyUpdates received)
     {
+        // Kept until the last replica is in: an operand that is a lent read is copied now, and the
+        // sender's reads for this step are released (its stages have run).
+        var command = Dealiased(received);
+        _leases.Release(Sender, command.StepId);
         if (_closed.Contains(command.StepId))
         {
             Sender.Tell(new ShardRequestFailed(command.StepId, ShardErrorCodes.Aborted,
@@ -42,13 +46,14 @@ public sealed partial class ShardActor
     {
         Close(aggregation.StepId);
         var senders = aggregation.Arrived.Select(a => a.Sender).ToArray();
+        var replyTo = aggregation.Arrived.Select(a => (a.Sender, a.Updates.Wanted)).ToArray();
         var (combined, error) = aggregation.Combine();
         if (combined is null)
         {
             foreach (var to in senders) to.Tell(new ShardRequestFailed(aggregation.StepId, ShardErrorCodes.InvalidArgument, $"Parameter server {_state.Device}: {error}"));
             return;
         }
-        Apply(combined, senders);
+        Apply(combined, replyTo);
     }
 
     private void Close(long stepId)

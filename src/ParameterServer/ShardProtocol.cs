@@ -38,9 +38,10 @@ public sealed record ReleaseReads([property: Key(0)] long StepId) : IShardComman
 
 // Updates for one step, batched: each applies atomically, one at a time, in order. The batch is checked
 // first and refused as a whole, so a refused step changes nothing. Wanted: the updates (indices into
-// Updates) whose variable's value after it comes back; null = all. Each one is a copy of the variable.
+// Updates) whose variable's value after it comes back; null = all, [] = none. Each one is a copy of the variable.
 // Replicas > 1: one of the replicas of a synchronous data-parallel step (Weight: its share of the
-// batch); the shard applies the replicas' weighted average once all are in (or CloseReplicas says so).
+// batch); the shard applies the replicas' weighted average once all are in (or CloseReplicas says so),
+// and answers each replica with the values it wants.
 [MessagePackObject]
 public sealed record ApplyUpdates(
     [property: Key(0)] long StepId,

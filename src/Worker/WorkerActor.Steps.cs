@@ -96,12 +96,26 @@ public sealed partial class WorkerActor
                 continue;
             }
             var edges = group.Select(i => definition.SendEdges[i]).ToArray();
-            var sent = group.Select(i => Lend(step, values[stage.SendFetchOffset + i])).ToArray();
+            // Lent only within this ActorSystem: to another node the tensors are serialized, later than now.
+            bool lend = IsInProcess(target);
+            var sent = group.Select(i => lend ? Lend(step, values[stage.SendFetchOffset + i]) : Give(values[stage.SendFetchOffset + i])).ToArray();
             _bulk.Tell(target, new TensorsSent(step.StepId, program.PlanId, edges, sent), Self);
         }
     }
 
     private const int LendAtLeastBytes = 4096;
+
+    private bool IsInProcess(IActorRef target) =>
+        target.Path.Address.HasLocalScope || target.Path.Address.Equals(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
+
+    // Given away rather than lent: the kernel no longer reuses it.
+    private static NDArray? Give(NDArray? value)
+    {
+        if (value?.Owner is not Ops.KernelContext kernel) return value;
+        kernel.Release(value);
+        value.Owner = null;
+        return value;
+    }
 
     private static NDArray? Lend(WorkerStep step, NDArray? value)
     {

@@ -41,6 +41,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
                 _brokenPrograms.Remove(plan);
             }
         });
+        Receive<EndStep>(Handle);
         Receive<StallWorker>(m => Thread.Sleep(m.Milliseconds));
         Receive<RegistrationOverdue>(m =>
         {
@@ -48,7 +49,6 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
             _waitedFor.Add(m.PlanId);
             foreach (var (run, sender) in waiting) Self.Tell(run, sender);
         });
-        Receive<EndStep>(Handle);
         Receive<AbortStep>(m =>
         {
             _failedEarly.Remove(m.StepId);

@@ -43,10 +43,17 @@ public static unsafe partial class Gemm
         int chunk = RoundUp((dim + threads - 1) / threads, unit);
         int parts = (dim + chunk - 1) / chunk;
         if (parts <= 1)
-        {
             Blocked(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
-            return;
-        }
+        else
+            Split(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, splitN, chunk, parts);
+    }
+
+    // Apart from MultiplyFloat because the lambda's closure captures parameters, and C# allocates it on entry
+    // to the method that owns them: here only products that really split pay for it.
+    static void Split(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB,
+        float* c, int ldc, bool accumulate, bool splitN, int chunk, int parts)
+    {
+        int dim = splitN ? n : m;
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
         {
