@@ -48,4 +48,16 @@ public class ConcurrentRunTests() : TestKit(ConfigurationFactory.ParseString("""
         Assert.All(final[0]!.ToArray<float>(), x => Assert.Equal(threads / 2 * runs, x));
         Assert.All(final[1]!.ToArray<float>(), x => Assert.Equal(threads / 2 * runs * 2f, x));
     }
+
+    // Sequential steps, but each actor on its own thread: a kernel buffer a worker sent on (an update operand,
+    // a tensor for the other worker) must outlive the step that wrote it until its reader is done.
+    [Theory]
+    [InlineData(2, 2, false)]
+    [InlineData(2, 2, true)]
+    public void An_mlp_on_actors_sharing_arrays_across_threads_trains_to_the_executors_numbers(int workers, int ps, bool layersOnWorkers)
+    {
+        var expected = MlpTests.Train(new SessionOptions { ExecutorOnly = true }, layersOnWorkers, features: 64, hiddenUnits: 64);
+        var actual = MlpTests.Train(new SessionOptions { Workers = workers, ParameterServers = ps, ActorSystem = Sys }, layersOnWorkers, features: 64, hiddenUnits: 64);
+        Assert.Equal(expected, actual);
+    }
 }
