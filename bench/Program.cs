@@ -6,15 +6,21 @@ namespace ActorGraph.Bench;
 
 public static class Program
 {
-    // One line per bench: name, what it measures, and its own options (the shared ones are listed in Usage).
-    static readonly (string Name, string Summary, Action<Options, Report> Run)[] Benches =
+    // One entry per bench: name, what it measures (one line), its own options (shown by `<bench> --help`), and Run.
+    static readonly (string Name, string Summary, string Options, Action<Options, Report> Run)[] Benches =
     [
-        ("gemm", "sgemm GFLOP/s: square 256/1024 on 1 and 2 threads vs a naive Vector<float> loop, MLP and small shapes [--sizes 256,1024 --threads 1,2 --only square,mlp,small --kc/--mc/--nc N]", GemmBench.Run),
-        ("seed-loop", "the seed's 100,000-step loop through Session.Run, us/step, beside a hand-written float loop and the executor alone [--mode executor|local --workers N --ps N --steps N --trials N]", SeedLoopBench.Run),
-        ("mlp", "784-256-256-10 MLP training step, samples/s, executor alone and local mode [--mode executor|local --workers N --ps N --batch N --steps N --trials N]", MlpBench.Run),
-        ("transport", "tensors between two processes on loopback: MiB/s, KiB allocated/msg, 64 B round trip us; Akka.Remote vs the tensor channel [--sizes-mib 1,16 --in-flight 1,4 --only akka-remote,channel --pings N --socket-buffer BYTES]", TransportBench.Run),
-        ("checkpoint", "checkpoint save and restore, seconds, 1 MB and 100 MB of float32 variables on SQLite and PostgreSQL [--mb 1,100 --stores sqlite,postgres --postgres CONNECTION --trials N]", CheckpointBench.Run),
-        ("updates", "gradient-descent updates/s applied by one shard, checkpoint vs journal durability, 1 and 64 in flight [--in-flight 1,64 --stores sqlite,postgres --postgres CONNECTION --journal-updates N --memory-updates N]", UpdatesBench.Run),
+        ("gemm", "sgemm GFLOP/s: square sizes on 1 and 2 threads vs a naive loop, MLP-layer and small shapes",
+            "--sizes 256,1024  --threads 1,2  --only square,mlp,small  --clock wall|thread-cpu  --kc N --mc N --nc N (block sizes, for tuning)", GemmBench.Run),
+        ("seed-loop", "the seed's 100,000-step loop through Session.Run, us/step, beside a hand-written float loop and the executor alone",
+            "--mode executor|local --workers N --ps N --steps N --trials N", SeedLoopBench.Run),
+        ("mlp", "784-256-256-10 MLP training step, samples/s, executor alone, local mode and (--mode cluster) a loopback cluster of node processes",
+            "--mode executor|local|cluster --workers N --ps N --cluster-workers N (2) --cluster-ps N (1) --batch N --steps N --trials N", MlpBench.Run),
+        ("transport", "tensors between two processes on loopback: MiB/s, KiB allocated/msg, 64 B round trip us; Akka.Remote vs the tensor channel",
+            "--sizes-mib 1,16 --in-flight 1,4 --only akka-remote,channel --pings N --socket-buffer BYTES", TransportBench.Run),
+        ("checkpoint", "checkpoint save and restore, seconds, 1 MB and 100 MB of float32 variables on SQLite and PostgreSQL",
+            "--mb 1,100 --stores sqlite,postgres --postgres CONNECTION --trials N", CheckpointBench.Run),
+        ("updates", "gradient-descent updates/s applied by one shard, checkpoint vs journal durability, 1 and 64 in flight",
+            "--in-flight 1,64 --stores sqlite,postgres --postgres CONNECTION --journal-updates N --memory-updates N", UpdatesBench.Run),
     ];
 
     const string SharedOptions = "shared options: --trials N (7)  --warmup N (2)  --min-trial-ms MS (200)";
@@ -33,25 +39,33 @@ public static class Program
             Usage(Console.Error);
             return 2;
         }
-        var options = Options.Parse(args[1..]);
-        if (options.Has("help"))
+        try
         {
-            Console.WriteLine($"{bench.Name}: {bench.Summary}\n{SharedOptions}");
+            var options = Options.Parse(args[1..]);
+            if (options.Has("help"))
+            {
+                Console.WriteLine($"{bench.Name}: {bench.Summary}\noptions: {bench.Options}\n{SharedOptions}");
+                return 0;
+            }
+            var report = new Report(bench.Name);
+            Console.WriteLine(Environment());
+            bench.Run(options, report);
+            foreach (string unread in options.Unread)
+                Console.Error.WriteLine($"warning: option --{unread} was not used by {bench.Name}");
+            report.Print(Console.Out);
             return 0;
         }
-        var report = new Report(bench.Name);
-        Console.WriteLine(Environment());
-        bench.Run(options, report);
-        foreach (string unread in options.Unread)
-            Console.Error.WriteLine($"warning: option --{unread} was not used by {bench.Name}");
-        report.Print(Console.Out);
-        return 0;
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            Console.Error.WriteLine($"{bench.Name}: {e.Message}");
+            return 2;
+        }
     }
 
     static void Usage(TextWriter output)
     {
         output.WriteLine("usage: dotnet run -c Release --project bench -- <bench> [options]");
-        foreach (var (name, summary, _) in Benches)
+        foreach (var (name, summary, _, _) in Benches)
             output.WriteLine($"  {name,-12} {summary}");
         output.WriteLine(SharedOptions);
     }

@@ -25,11 +25,17 @@ public static class GemmBench
         string only = options.String("only", "square,mlp,small");
         int[] sizes = options.Ints("sizes", 256, 1024);
         int[] threads = options.Ints("threads", 1, 2);
+        // A thread CPU clock does not see the helper thread's work, so only single-thread figures make sense with it.
+        if (measure.ThreadCpuClock)
+        {
+            threads = [1];
+            Console.WriteLine("# clock: the calling thread's CPU time (single-thread figures only)");
+        }
 
         if (only.Contains("square"))
             SquareFigures(report, measure, sizes, threads);
         if (only.Contains("mlp"))
-            MlpFigures(report, measure);
+            MlpFigures(report, measure, threads.Any(t => t > 1));
         if (only.Contains("small"))
             SmallFigures(report, measure);
     }
@@ -44,10 +50,10 @@ public static class GemmBench
                 Square(report, measure, size, t, naive: false, baseline);
     }
 
-    static void MlpFigures(Report report, MeasureOptions measure)
+    static void MlpFigures(Report report, MeasureOptions measure, bool threaded)
     {
         Row? oneThreadStep = null;
-        foreach (int maxThreads in new[] { 1, 0 })
+        foreach (int maxThreads in threaded ? [1, 0] : new[] { 1 })
         {
             double stepFlops = 0;
             var products = new List<Action>();

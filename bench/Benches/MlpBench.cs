@@ -4,8 +4,8 @@ using ActorGraph.Bench.Harness;
 namespace ActorGraph.Bench.Benches;
 
 // One MLP training step (784-256-256-10, ReLU, softmax cross-entropy, SGD) on a synthetic batch:
-// samples/s for the executor alone and, with --mode local, local mode's actors, trials interleaved
-// in the same run; with the process's CPU time (steadier than wall time on a crowded machine), the bytes
+// samples/s for the executor alone and, with --mode local, local mode's actors (with --mode cluster, also
+// node processes on loopback), trials interleaved in the same run; with the process's CPU time (steadier than wall time on a crowded machine), the bytes
 // allocated and the gen2 collections per step, where local mode's cost hides.
 public static class MlpBench
 {
@@ -16,29 +16,42 @@ public static class MlpBench
         int batch = options.Int("batch", 128);
         int steps = options.Int("steps", 100);
         int trials = options.Int("trials", 5);
-        if (mode is not ("executor" or "local"))
-            throw new ArgumentException($"mlp: --mode {mode} is not known; use executor or local.");
+        if (mode is not ("executor" or "local" or "cluster"))
+            throw new ArgumentException($"mlp: --mode {mode} is not known; use executor, local or cluster.");
 
         var configs = new List<((string, object)[] Config, SessionOptions Options)>
         {
             ([("mode", "executor"), ("batch", batch)], new SessionOptions { ExecutorOnly = true }),
         };
-        if (mode == "local")
-        {
+        LoopbackCluster? cluster = null;
+        if (mode is "local" or "cluster")
             configs.Add(([("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], new SessionOptions()));
-            if (workers != 1 || ps != 1)
-                configs.Add(([("mode", "local"), ("batch", batch), ("workers", workers), ("ps", ps)],
-                    new SessionOptions { Workers = workers, ParameterServers = ps }));
-        }
-        var loops = configs.Select(c => new MlpLoop(c.Options, batch, steps)).ToList();
+        if (mode == "local" && (workers != 1 || ps != 1))
+            configs.Add(([("mode", "local"), ("batch", batch), ("workers", workers), ("ps", ps)],
+                new SessionOptions { Workers = workers, ParameterServers = ps }));
+        var loops = new List<MlpLoop>();
         try
         {
+            if (mode == "cluster")
+            {
+                // Processes on loopback: 2 workers and 1 ps by default, beside local mode of this run.
+                int clusterWorkers = options.Int("cluster-workers", 2), clusterPs = options.Int("cluster-ps", 1);
+                cluster = LoopbackCluster.Start(clusterWorkers, clusterPs);
+                configs.Add(([("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
+                    new SessionOptions { Cluster = cluster.Address }));
+                configs.Add(([("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
+                    new SessionOptions { Cluster = cluster.Address, DataParallel = new DataParallelism() }));
+            }
+            foreach (var c in configs) loops.Add(new MlpLoop(c.Options, batch, steps));
             var stats = Measure.Interleaved(loops.Select(l => (Func<double>)l.Trial).ToList(), warmup: 1, trials);
-            Row? executor = null;
+            // Executor rows are the baseline of local ones; cluster rows are compared with local mode.
+            Row? executor = null, local = null;
             for (int i = 0; i < loops.Count; i++)
             {
-                var row = report.Add("samples_per_s", configs[i].Config, stats[i], "samples/s", executor);
+                bool clustered = configs[i].Options.Cluster is not null;
+                var row = report.Add("samples_per_s", configs[i].Config, stats[i], "samples/s", clustered ? local : executor);
                 executor ??= row;
+                if (i == 1) local = row;
             }
             // Trial by trial against the executor's trial of the same round: steadier than a ratio of medians under drifting load.
             for (int i = 1; i < loops.Count; i++)
@@ -53,6 +66,7 @@ public static class MlpBench
         finally
         {
             foreach (var loop in loops) loop.Dispose();
+            cluster?.Dispose();
         }
     }
 

@@ -29,6 +29,12 @@ public sealed partial class CoordinatorActor
             Sender.Tell(new StepFailed(stepId, ErrorCodes.Of(error), error.Message, null));
             return;
         }
+        if (TryRunReplicated(m, stepId)) return;
+        if (_cluster is not null && UnhostedShard(plan) is { } unhosted)
+        {
+            Sender.Tell(new StepFailed(stepId, ErrorCodes.Unavailable, unhosted, null));
+            return;
+        }
         if (plan.Shares.Length == 0)
         {
             Sender.Tell(new StepSucceeded(stepId, new NDArray?[plan.FetchCount], null));
@@ -39,12 +45,17 @@ public sealed partial class CoordinatorActor
         foreach (var share in plan.Shares)
         {
             var worker = _workers[share.Task];
-            if (_registered.Add((plan.Id, share.Task))) worker.Tell(share.Registration);
+            if (_registered.Add((plan.Id, share.Task))) _bulk.Tell(worker, share.Registration, Self);
             var feeds = new NDArray[share.FeedIndices.Length];
             for (int i = 0; i < feeds.Length; i++) feeds[i] = m.FeedValues[share.FeedIndices[i]];
-            worker.Tell(new RunPartition(stepId, plan.Id, feeds), _gatherer);
+            _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds), _gatherer);
             // The shard answers the worker directly, while RunPartition is on its way.
-            foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names, Lend: true), worker);
+            foreach (var batch in share.Reads)
+                _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names, Lend: SameSystem(_shards[batch.Shard], worker)), worker);
         }
     }
+
+    // A shard lends its live arrays only to a worker of its own ActorSystem: between nodes (tensor
+    // channel or Akka.Remote) the values are serialized anyway, and later than the shard answers.
+    private static bool SameSystem(IActorRef shard, IActorRef worker) => shard.Path.Address.Equals(worker.Path.Address);
 }

@@ -8,41 +8,61 @@ namespace ActorGraph.Coordinator;
 // and starts each step: one RunPartition per involved worker, one ReadVariables per
 // (worker, shard) that the shard answers straight to the worker; its StepGatherer child gathers
 // the replies and answers the client. Watches its workers and plans over the ones left when one stops.
+// In a cluster it is one session's coordinator, a child of the coordinator singleton, which tells
+// it when workers and parameter servers come and go (ClusterSession has the differences).
 public sealed partial class CoordinatorActor : ReceiveActor
 {
     private readonly Graph _graph = new();
     private readonly VariablePlacement _variables;
-    private readonly IActorRef[] _workers;
-    private readonly string[] _workerPaths;
-    private readonly bool[] _alive;
-    private readonly IActorRef[] _shards;
-    private readonly string[] _shardPaths;
+    private readonly List<IActorRef> _workers;
+    private readonly List<string> _workerPaths;
+    private readonly List<bool> _alive;
+    private readonly List<IActorRef> _shards;
+    private readonly List<string> _shardPaths;
     private readonly TimeSpan _stepTimeout;
+    private readonly ClusterSession? _cluster;
+    private readonly DataParallelism? _dataParallel;
+    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
     private readonly Dictionary<PlanKey, StepPlan> _plans = [];
-    private readonly HashSet<(int Plan, int Task)> _registered = [];
-    private int _plansMade;
+    private readonly HashSet<(long Plan, int Task)> _registered = [];
+    private long _plansMade;
     private long _stepsStarted;
 
-    public CoordinatorActor(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout)
+    public CoordinatorActor(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, ClusterSession? cluster = null,
+        DataParallelism? dataParallel = null)
     {
-        _workers = workers.ToArray();
-        _workerPaths = Array.ConvertAll(_workers, w => w.Path.ToSerializationFormat());
-        _alive = Array.ConvertAll(_workers, _ => true);
-        _shards = shards.ToArray();
-        _shardPaths = Array.ConvertAll(_shards, s => s.Path.ToSerializationFormat());
-        _variables = new VariablePlacement(_shards.Length);
+        _cluster = cluster;
+        _dataParallel = dataParallel ?? cluster?.DataParallel;
+        _workers = [.. workers];
+        _workerPaths = _workers.ConvertAll(PathOf);
+        _alive = _workers.ConvertAll(_ => true);
+        _shards = [.. shards];
+        _shardPaths = _shards.ConvertAll(PathOf);
+        _variables = new VariablePlacement(_shards.Count, cluster?.Pinned);
         _stepTimeout = stepTimeout;
+        // Ids of a cluster session start at its own base: the cluster's workers and shards serve every session.
+        _plansMade = _stepsStarted = cluster?.IdBase ?? 0;
         Receive<RunStep>(Handle);
         Receive<ExplainStep>(Handle);
         Receive<Terminated>(Handle);
+        if (cluster is not null) Membership();
     }
 
-    public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout));
+    public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, DataParallelism? dataParallel = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, null, dataParallel));
+
+    public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, ClusterSession cluster) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, cluster, null));
+
+    // A cluster address in the path, so that a worker on another node can resolve it.
+    private string PathOf(IActorRef actor) => actor.IsNobody() ? "" :
+        _cluster?.SelfAddress is { } self ? actor.Path.ToSerializationFormatWithAddress(self) : actor.Path.ToSerializationFormat();
 
     protected override void PreStart()
     {
-        foreach (var worker in _workers) Context.Watch(worker);
+        // In a cluster, membership events say when a worker goes (ClusterSession).
+        if (_cluster is null)
+            foreach (var worker in _workers) Context.Watch(worker);
         _gatherer = Context.ActorOf(StepGatherer.Props(_stepTimeout).WithDispatcher(Context.Props.Dispatcher), "steps");
     }
 
@@ -51,7 +71,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
         try
         {
             Extend(m.FromVersion, m.Extend);
-            var plan = Planner.Build(-1, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), _workerPaths, _shardPaths, requireFeeds: false);
+            var plan = Planner.Build(-1, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), [.. _workerPaths], [.. _shardPaths], requireFeeds: false);
             if (plan.Error is { } error) Sender.Tell(new StepFailed(0, ErrorCodes.Of(error), error.Message, null));
             else Sender.Tell(new StepExplained(plan.Operations, plan.Placement));
         }
@@ -64,11 +84,16 @@ public sealed partial class CoordinatorActor : ReceiveActor
     // A stopped worker takes its partitions with it: plan again over the workers left.
     private void Handle(Terminated t)
     {
-        int task = Array.IndexOf(_workers, t.ActorRef);
+        int task = _workers.IndexOf(t.ActorRef);
         if (task < 0) return;
+        WorkerLost(task);
+        ForgetPlans();
+    }
+
+    private void WorkerLost(int task)
+    {
         _alive[task] = false;
         _registered.RemoveWhere(r => r.Task == task);
-        ForgetPlans();
     }
 
     // Ops the coordinator already has (a request that raced another's extend) are skipped.
@@ -82,7 +107,9 @@ public sealed partial class CoordinatorActor : ReceiveActor
         if (skip >= extend.Length) return;
         int before = have;
         _graph.Import(extend.Skip(skip));
-        _variables.Add(_graph.OperationsSince(before));
+        var added = _graph.OperationsSince(before);
+        _variables.Add(added);
+        if (_cluster is not null) TellPlaced(added);
         ForgetPlans();
     }
 
@@ -91,18 +118,19 @@ public sealed partial class CoordinatorActor : ReceiveActor
     private void ForgetPlans()
     {
         _plans.Clear();
+        _replicaPlans.Clear();
         foreach (var group in _registered.GroupBy(r => r.Task))
             if (_alive[group.Key]) _workers[group.Key].Tell(new ForgetPartitions(group.Select(r => r.Plan).ToArray()));
         _registered.Clear();
     }
 
-    private int[] LiveTasks() => Enumerable.Range(0, _workers.Length).Where(t => _alive[t]).ToArray();
+    private int[] LiveTasks() => Enumerable.Range(0, _workers.Count).Where(t => _alive[t]).ToArray();
 
     private StepPlan PlanFor(RunStep m)
     {
         var key = new PlanKey(m.Fetches, m.Feeds, _graph.Version);
         if (_plans.TryGetValue(key, out var plan)) return plan;
-        plan = Planner.Build(++_plansMade, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), _workerPaths, _shardPaths, requireFeeds: true);
+        plan = Planner.Build(++_plansMade, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), [.. _workerPaths], [.. _shardPaths], requireFeeds: true);
         _plans[key] = plan;
         return plan;
     }

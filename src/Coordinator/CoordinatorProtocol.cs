@@ -17,7 +17,7 @@ public sealed record RunStep(
     [property: Key(1)] OperationDef[] Extend,
     [property: Key(2)] string[] Fetches,
     [property: Key(3)] string[] Feeds,
-    [property: Key(4)] NDArray[] FeedValues) : ICoordinatorCommand;
+    [property: Key(4)] NDArray[] FeedValues) : ICoordinatorCommand, Channel.IBulkMessage;
 
 [MessagePackObject]
 public sealed record ExplainStep(
@@ -27,11 +27,13 @@ public sealed record ExplainStep(
     [property: Key(3)] string[] Feeds) : ICoordinatorCommand;
 
 // One value per fetch; null for an operation, and for a fetch the client fed (it answers those itself).
+// Warning: what the session should say about the step (a data-parallel replica left out).
 [MessagePackObject]
 public sealed record StepSucceeded(
     [property: Key(0)] long StepId,
     [property: Key(1)] NDArray?[] Values,
-    [property: Key(2)] string? Printed) : ICoordinatorReply;
+    [property: Key(2)] string? Printed,
+    [property: Key(3)] string? Warning = null) : ICoordinatorReply;
 
 // ErrorCode is a TensorFlow status name (ErrorCodes); Printed holds the Print lines that ran before the failure.
 [MessagePackObject]

@@ -23,6 +23,13 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
         Receive<PartitionFailed>(m => Answer(m.StepId, step => step.Failed(Sender, m), abort: true));
         Receive<Terminated>(Handle);
         Receive<SweepStepDeadlines>(_ => SweepDeadlines());
+        // Cluster membership, from the coordinator.
+        Receive<WorkerLeft>(Handle);
+        Receive<ShardLeft>(m =>
+        {
+            foreach (var step in _steps.Values.ToArray()) Finish(step, step.Unavailable(m.Reason), abort: true);
+        });
+        Receive<WorkerJoined>(m => _stopped.Remove(m.Worker));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -58,6 +65,12 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
         _stopped.Add(t.ActorRef);
         foreach (var step in _steps.Values.Where(s => s.Waits(t.ActorRef)).ToArray())
             if (step.Stopped(t.ActorRef) is { } failed) Finish(step, failed, abort: true);
+    }
+
+    private void Handle(WorkerLeft m)
+    {
+        foreach (var step in _steps.Values.ToArray())
+            if (step.Left(m.Task) is { } failed) Finish(step, failed, abort: true);
     }
 
     private void Answer(long stepId, Func<StepGathering, ICoordinatorReply?> reply, bool abort)

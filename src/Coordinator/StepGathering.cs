@@ -25,6 +25,7 @@ internal sealed class StepGathering
     public IActorRef Client { get; }
     public (int Task, IActorRef Worker)[] Workers { get; }
     public TimeSpan Timeout { get; }
+    public int FetchCount => _values.Length;
     public long StartedAt { get; } = Environment.TickCount64;
     public bool IsOverdue(long now) => now - StartedAt >= (long)Timeout.TotalMilliseconds;
     public bool Waits(IActorRef worker) => _pending.ContainsKey(worker);
@@ -54,6 +55,11 @@ internal sealed class StepGathering
             ? Failure(ErrorCodes.Unavailable, $"Step {StepId} failed: worker {Placement.WorkerDevice(task)} stopped while running it " +
                 $"({worker.Path}). The next run is planned over the workers that are left.")
             : null;
+
+    public StepFailed? Left(int task) =>
+        _pending.FirstOrDefault(p => p.Value == task) is { Key: { } worker } ? Stopped(worker) : null;
+
+    public StepFailed Unavailable(string reason) => Failure(ErrorCodes.Unavailable, $"Step {StepId} failed: {reason}");
 
     public StepFailed Overdue() => Failure(ErrorCodes.DeadlineExceeded,
         $"Step {StepId} exceeded its deadline of {Timeout.TotalSeconds:0.###} s: no answer from " +

@@ -30,6 +30,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
         Command<ApplyUpdates>(Handle);
         Command<ReleaseReads>(m => _leases.Release(Sender, m.StepId));
         Command<Terminated>(m => _leases.ReleaseAll(m.ActorRef));
+        Command<CloseReplicas>(Handle);
         Command<GetShardStatus>(Handle);
         Command<CrashShard>(Handle);
         Checkpoints();
@@ -42,63 +43,92 @@ public sealed partial class ShardActor : ReceivePersistentActor
     public static Props Props(int task, ShardPersistence persistence) =>
         Akka.Actor.Props.Create(() => new ShardActor(task, persistence));
 
+    // Lent only to a reader in this ActorSystem: a remote one gets the values serialized (on the tensor
+    // channel or by Akka.Remote, later than now), and a live array must not change before that.
     private void Handle(ReadVariables command) => Guarded(command.StepId, () =>
     {
-        var reply = _state.Read(command, command.Lend ? ReadLeases.Worth : null);
+        bool lend = command.Lend && IsInProcess(Sender);
+        var reply = _state.Read(command, lend ? ReadLeases.Worth : null);
         if (reply is VariablesRead { Lent: true } read) Lend(command, read);
-        Sender.Tell(reply);
+        Reply(Sender, reply);
     });
 
-    private void Handle(ApplyUpdates received) => Guarded(received.StepId, () =>
+    private bool IsInProcess(IActorRef reader) =>
+        reader.Path.Address.HasLocalScope || reader.Path.Address.Equals(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
+
+    // Values may be large: on a cluster they take the tensor channel.
+    private void Reply(IActorRef to, IShardReply reply)
+    {
+        if (reply is Channel.IBulkMessage bulk) Channel.BulkChannel.Get(Context.System).Tell(to, bulk, Self);
+        else to.Tell(reply);
+    }
+
+    private void Handle(ApplyUpdates command)
+    {
+        if (command.Replicas > 1) Gather(command);
+        else Apply(command, [(Sender, command.Wanted)]);
+    }
+
+    // replyTo: each sender with the updates (indices into Updates) whose values it wants back; null = all.
+    private void Apply(ApplyUpdates received, IReadOnlyList<(IActorRef Sender, int[]? Wanted)> replyTo) => Guarded(received.StepId, () =>
     {
         var command = Dealiased(received);
-        // The sender's stages have run: it is done with what it read for this step.
-        _leases.Release(Sender, command.StepId);
+        // The senders' stages have run: they are done with what they read for this step.
+        foreach (var (to, _) in replyTo) _leases.Release(to, command.StepId);
         var decision = _state.Decide(command);
         if (decision.Rejection is { } rejection)
         {
-            Sender.Tell(rejection);
+            foreach (var (to, _) in replyTo) to.Tell(rejection);
             return;
         }
-        var wanted = command.Wanted;
-        var values = new NDArray[wanted?.Length ?? decision.Events.Count];
+        // Values only for what a sender wants back (a fetched update's output): each is a copy of a whole variable.
+        var values = new NDArray?[decision.Events.Count];
         for (int i = 0; i < decision.Events.Count; i++)
         {
             var applied = (UpdateApplied)decision.Events[i];
             ApplyUnshared(applied);
             // After each update, not at the end: a batch may update the same variable twice.
-            if (wanted is null) values[i] = _state.CopyOf(applied.Update.Variable);
-            else
-                for (int w = 0; w < wanted.Length; w++)
-                    if (wanted[w] == i) values[w] = _state.CopyOf(applied.Update.Variable);
+            if (replyTo.Any(r => r.Wanted is null || Array.IndexOf(r.Wanted, i) >= 0)) values[i] = _state.CopyOf(applied.Update.Variable);
         }
         _lastStep = Math.Max(_lastStep, command.StepId);
-        var reply = new UpdatesApplied(command.StepId, values);
+        var replies = new (IActorRef To, UpdatesApplied Reply)[replyTo.Count];
+        for (int r = 0; r < replyTo.Count; r++)
+            replies[r] = (replyTo[r].Sender, new UpdatesApplied(command.StepId, ValuesFor(values, replyTo[r].Wanted, copy: r > 0)));
         if (_persistence.Durability == Durability.Checkpoint || decision.Events.Count == 0)
         {
-            Sender.Tell(reply);
+            foreach (var (to, reply) in replies) Reply(to, reply);
             return;
         }
         // Applied now so the next command decides on it; acknowledged only once the journal has it.
         // Async persists let the journal batch many steps' writes into one round trip.
         var last = decision.Events[^1];
-        _awaitingJournal[last] = (Sender, command.StepId);
+        _awaitingJournal[last] = (replies, command.StepId);
         PersistAllAsync(decision.Events, e =>
         {
-            if (_awaitingJournal.Remove(e, out var waiting)) waiting.Sender.Tell(reply);
+            if (_awaitingJournal.Remove(e, out var waiting))
+                foreach (var (to, reply) in waiting.Replies) Reply(to, reply);
         });
     });
 
+    // One sender's values, in the order of its Wanted (of the updates when it is null); a second
+    // sender (a replica of the same step) gets its own copies.
+    private static NDArray[] ValuesFor(NDArray?[] values, int[]? wanted, bool copy)
+    {
+        var picked = wanted is null ? values : Array.ConvertAll(wanted, w => w >= 0 && w < values.Length ? values[w] : null);
+        return Array.ConvertAll(picked, v => copy ? v?.Copy()! : v!);
+    }
+
     // Batches applied but not yet journaled, by their last event: told why if the journal fails them.
-    private readonly Dictionary<object, (IActorRef Sender, long StepId)> _awaitingJournal = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, ((IActorRef To, UpdatesApplied Reply)[] Replies, long StepId)> _awaitingJournal = new(ReferenceEqualityComparer.Instance);
 
     private void FailAwaitingJournal(Func<object, bool> which, string why)
     {
         foreach (var e in _awaitingJournal.Keys.Where(which).ToList())
         {
             _awaitingJournal.Remove(e, out var waiting);
-            waiting.Sender.Tell(new ShardRequestFailed(waiting.StepId, ShardErrorCodes.Unavailable,
-                $"Parameter server {_state.Device} could not journal the updates of step {waiting.StepId}: {why}"));
+            foreach (var (to, _) in waiting.Replies)
+                to.Tell(new ShardRequestFailed(waiting.StepId, ShardErrorCodes.Unavailable,
+                    $"Parameter server {_state.Device} could not journal the updates of step {waiting.StepId}: {why}"));
         }
     }
 

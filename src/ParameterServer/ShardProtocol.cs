@@ -1,4 +1,5 @@
 using ActorGraph.Execution;
+using ActorGraph.Channel;
 using ActorGraph.Messaging;
 using MessagePack;
 
@@ -29,7 +30,7 @@ public sealed record ReadVariables(
 public sealed record VariablesRead(
     [property: Key(0)] long StepId,
     [property: Key(1)] NDArray?[] Values,
-    [property: Key(2)] bool Lent = false) : IShardReply;
+    [property: Key(2)] bool Lent = false) : IShardReply, IBulkMessage;
 
 // The sender is done with the arrays lent to it for this step. No reply.
 [MessagePackObject]
@@ -37,16 +38,26 @@ public sealed record ReleaseReads([property: Key(0)] long StepId) : IShardComman
 
 // Updates for one step, batched: each applies atomically, one at a time, in order. The batch is checked
 // first and refused as a whole, so a refused step changes nothing. Wanted: the updates (indices into
-// Updates) whose variable's value after it comes back; null = all. Each one is a copy of the variable.
+// Updates) whose variable's value after it comes back; null = all, [] = none. Each one is a copy of the variable.
+// Replicas > 1: one of the replicas of a synchronous data-parallel step (Weight: its share of the
+// batch); the shard applies the replicas' weighted average once all are in (or CloseReplicas says so),
+// and answers each replica with the values it wants.
 [MessagePackObject]
 public sealed record ApplyUpdates(
     [property: Key(0)] long StepId,
     [property: Key(1)] WireUpdate[] Updates,
-    [property: Key(2)] int[]? Wanted = null) : IShardCommand;
+    [property: Key(2)] int[]? Wanted = null,
+    [property: Key(3)] int Replicas = 0,
+    [property: Key(4)] double Weight = 1) : IShardCommand, IBulkMessage;
+
+// The step's slow replicas are left out: apply the average of the updates that have arrived
+// (Apply), or drop them all (the step failed).
+[MessagePackObject]
+public sealed record CloseReplicas([property: Key(0)] long StepId, [property: Key(1)] bool Apply) : IShardCommand;
 
 // The wanted variables' values, each after its own update, in the order of Wanted (of Updates when it is null).
 [MessagePackObject]
-public sealed record UpdatesApplied([property: Key(0)] long StepId, [property: Key(1)] NDArray[] Values) : IShardReply;
+public sealed record UpdatesApplied([property: Key(0)] long StepId, [property: Key(1)] NDArray[] Values) : IShardReply, IBulkMessage;
 
 // ErrorCode is a TensorFlow status name (ShardErrorCodes); Message is TensorFlow's text where it has one.
 [MessagePackObject]

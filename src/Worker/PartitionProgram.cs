@@ -26,7 +26,7 @@ internal sealed class PartitionProgram
     }
 
     public RegisterPartition Registration { get; }
-    public int PlanId => Registration.PlanId;
+    public long PlanId => Registration.PlanId;
     public StageProgram[] Stages { get; }
     public IActorRef[] Shards { get; }
     public IActorRef[] Workers { get; }

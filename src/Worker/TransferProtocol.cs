@@ -1,4 +1,4 @@
-using ActorGraph.Messaging;
+using ActorGraph.Channel;
 using MessagePack;
 
 namespace ActorGraph.Worker;
@@ -8,6 +8,6 @@ namespace ActorGraph.Worker;
 [MessagePackObject]
 public sealed record TensorsSent(
     [property: Key(0)] long StepId,
-    [property: Key(1)] int PlanId,
+    [property: Key(1)] long PlanId,
     [property: Key(2)] int[] Edges,
-    [property: Key(3)] NDArray?[] Values) : IActorGraphMessage;
+    [property: Key(3)] NDArray?[] Values) : IBulkMessage;

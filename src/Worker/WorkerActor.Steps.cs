@@ -96,12 +96,26 @@ public sealed partial class WorkerActor
                 continue;
             }
             var edges = group.Select(i => definition.SendEdges[i]).ToArray();
-            var sent = group.Select(i => Lend(step, values[stage.SendFetchOffset + i])).ToArray();
-            target.Tell(new TensorsSent(step.StepId, program.PlanId, edges, sent));
+            // Lent only within this ActorSystem: to another node the tensors are serialized, later than now.
+            bool lend = IsInProcess(target);
+            var sent = group.Select(i => lend ? Lend(step, values[stage.SendFetchOffset + i]) : Give(values[stage.SendFetchOffset + i])).ToArray();
+            _bulk.Tell(target, new TensorsSent(step.StepId, program.PlanId, edges, sent), Self);
         }
     }
 
     private const int LendAtLeastBytes = 4096;
+
+    private bool IsInProcess(IActorRef target) =>
+        target.Path.Address.HasLocalScope || target.Path.Address.Equals(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
+
+    // Given away rather than lent: the kernel no longer reuses it.
+    private static NDArray? Give(NDArray? value)
+    {
+        if (value?.Owner is not Ops.KernelContext kernel) return value;
+        kernel.Release(value);
+        value.Owner = null;
+        return value;
+    }
 
     private static NDArray? Lend(WorkerStep step, NDArray? value)
     {
@@ -122,7 +136,7 @@ public sealed partial class WorkerActor
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 } updates)
             {
-                program.Shards[shard].Tell(new ApplyUpdates(step.StepId, updates.ToArray(), step.WantedFrom(shard)));
+                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), step.WantedFrom(shard), step.Replicas, step.Weight), Self);
                 step.UpdatesPending++;
             }
             else if (step.Lenders.Contains(program.Shards[shard])) program.Shards[shard].Tell(new ReleaseReads(step.StepId));
@@ -136,7 +150,7 @@ public sealed partial class WorkerActor
         _steps.Remove(step.StepId);
         if (step.LentTensors) AwaitEnd(step);
         else step.Finish();
-        step.ReplyTo.Tell(new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step), step.LentTensors));
+        _bulk.Tell(step.ReplyTo, new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step), step.LentTensors), Self);
     }
 
     private void Fail(WorkerStep step, string code, string message)

@@ -8,17 +8,21 @@ namespace ActorGraph.Worker;
 // Runs its share of each step with the Graph executor. Partitions are registered once; per step
 // it waits for its feeds (RunPartition), the variable values its shards push, and the tensors
 // other workers send, runs its stages, sends updates to the shards batched, and replies once.
-public sealed partial class WorkerActor : ReceiveActor
+public sealed partial class WorkerActor : ReceiveActor, IWithTimers
 {
     private const int RememberedAborts = 4096;
 
-    private readonly int _task;
-    private readonly Dictionary<int, PartitionProgram> _programs = [];
-    private readonly Dictionary<int, string> _brokenPrograms = [];
+    private int _task;
+    private readonly Dictionary<long, PartitionProgram> _programs = [];
+    private readonly Dictionary<long, string> _brokenPrograms = [];
     private readonly Dictionary<long, WorkerStep> _steps = [];
     private readonly HashSet<long> _aborted = [];
     private readonly Queue<long> _abortOrder = new();
     private readonly Dictionary<long, (string Code, string Message)> _failedEarly = [];
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(5);
+    private readonly Dictionary<long, List<(RunPartition Run, IActorRef Sender)>> _awaitingPlan = [];
+    private readonly HashSet<long> _waitedFor = [];
+    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
 
     public WorkerActor(int task)
     {
@@ -31,13 +35,19 @@ public sealed partial class WorkerActor : ReceiveActor
         Receive<ShardRequestFailed>(Handle);
         Receive<ForgetPartitions>(m =>
         {
-            foreach (int plan in m.PlanIds)
+            foreach (long plan in m.PlanIds)
             {
                 _programs.Remove(plan);
                 _brokenPrograms.Remove(plan);
             }
         });
         Receive<EndStep>(Handle);
+        Receive<RegistrationOverdue>(m =>
+        {
+            if (!_awaitingPlan.Remove(m.PlanId, out var waiting)) return;
+            _waitedFor.Add(m.PlanId);
+            foreach (var (run, sender) in waiting) Self.Tell(run, sender);
+        });
         Receive<AbortStep>(m =>
         {
             _failedEarly.Remove(m.StepId);
@@ -45,6 +55,8 @@ public sealed partial class WorkerActor : ReceiveActor
             Forget(m.StepId);
         });
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(int task) => Akka.Actor.Props.Create(() => new WorkerActor(task));
 
@@ -94,6 +106,8 @@ public sealed partial class WorkerActor : ReceiveActor
         try
         {
             var provider = ((ExtendedActorSystem)Context.System).Provider;
+            // In a cluster the coordinator numbers the workers; a worker node learns its task here.
+            _task = m.Task;
             _programs[m.PlanId] = new PartitionProgram(m, path => provider.ResolveActorRef(path));
             _brokenPrograms.Remove(m.PlanId);
         }
@@ -102,6 +116,9 @@ public sealed partial class WorkerActor : ReceiveActor
             // Steps of a partition that did not compile fail with this, rather than the worker.
             _brokenPrograms[m.PlanId] = $"{Name} could not build partition {m.PlanId}: {e.Message}";
         }
+        Timers.Cancel(("registration", m.PlanId));
+        if (_awaitingPlan.Remove(m.PlanId, out var waiting))
+            foreach (var (run, sender) in waiting) Self.Tell(run, sender);
     }
 
     private void Handle(RunPartition m)
@@ -112,7 +129,18 @@ public sealed partial class WorkerActor : ReceiveActor
             return;
         }
         if (_aborted.Contains(m.StepId)) return;
-        if (!_programs.TryGetValue(m.PlanId, out var program))
+        if (!_programs.TryGetValue(m.PlanId, out var program) && !_brokenPrograms.ContainsKey(m.PlanId) && !_waitedFor.Contains(m.PlanId))
+        {
+            // On a cluster the registration may come by Akka.Remote and this by the tensor channel, after it.
+            if (!_awaitingPlan.TryGetValue(m.PlanId, out var waiting))
+            {
+                _awaitingPlan[m.PlanId] = waiting = [];
+                Timers.StartSingleTimer(("registration", m.PlanId), new RegistrationOverdue(m.PlanId), RegistrationWait);
+            }
+            waiting.Add((m, Sender));
+            return;
+        }
+        if (program is null)
         {
             var why = _brokenPrograms.GetValueOrDefault(m.PlanId) ?? $"{Name} has no partition registered for plan {m.PlanId} (did it restart?)";
             Sender.Tell(new PartitionFailed(m.StepId, _brokenPrograms.ContainsKey(m.PlanId) ? ErrorCodes.Internal : ErrorCodes.Aborted, why, null));

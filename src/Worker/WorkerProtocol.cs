@@ -1,3 +1,4 @@
+using ActorGraph.Channel;
 using ActorGraph.Messaging;
 using ActorGraph.Wire;
 using MessagePack;
@@ -17,7 +18,7 @@ public interface IWorkerReply : IActorGraphMessage
 // contract plain data; the worker resolves them once here.
 [MessagePackObject]
 public sealed record RegisterPartition(
-    [property: Key(0)] int PlanId,
+    [property: Key(0)] long PlanId,
     [property: Key(1)] PartitionStage[] Stages,
     [property: Key(2)] string[] Variables,
     [property: Key(3)] int[] VariableShards,
@@ -25,7 +26,8 @@ public sealed record RegisterPartition(
     [property: Key(5)] string[] ShardPaths,
     [property: Key(6)] string[] WorkerPaths,
     [property: Key(7)] int FeedCount,
-    [property: Key(8)] bool KeepsUpdateOutputs) : IWorkerCommand;
+    [property: Key(8)] bool KeepsUpdateOutputs,
+    [property: Key(9)] int Task) : IWorkerCommand, IBulkMessage;
 
 // One piece of a partition that can run as a whole once its feeds, reads and receives are in.
 // RecvTensors / SendTensors hold "" for a control edge; SendWorkers index RegisterPartition.WorkerPaths.
@@ -45,15 +47,23 @@ public sealed record PartitionStage(
 
 // Feeds in the order of the partition's feed slots. The coordinator asks each shard to push
 // this step's reads to the worker (ReadVariables with the worker as sender) at the same time.
+// Replicas > 1: one replica of a synchronous data-parallel step, whose slice is Weight of the batch:
+// its updates carry both, for the shards to average.
 [MessagePackObject]
 public sealed record RunPartition(
     [property: Key(0)] long StepId,
-    [property: Key(1)] int PlanId,
-    [property: Key(2)] NDArray[] Feeds) : IWorkerCommand;
+    [property: Key(1)] long PlanId,
+    [property: Key(2)] NDArray[] Feeds,
+    [property: Key(3)] int Replicas = 0,
+    [property: Key(4)] double Weight = 1) : IWorkerCommand, IBulkMessage;
+
+// The worker's own timer: a RunPartition has waited this long for its plan's registration.
+[MessagePackObject]
+public sealed record RegistrationOverdue([property: Key(0)] long PlanId) : IActorGraphMessage;
 
 // The coordinator will not run these plans again.
 [MessagePackObject]
-public sealed record ForgetPartitions([property: Key(0)] int[] PlanIds) : IWorkerCommand;
+public sealed record ForgetPartitions([property: Key(0)] long[] PlanIds) : IWorkerCommand;
 
 // Drop whatever the worker holds of the step, and anything of it that arrives later.
 [MessagePackObject]
@@ -70,7 +80,7 @@ public sealed record PartitionSucceeded(
     [property: Key(1)] int[] FetchIndices,
     [property: Key(2)] NDArray?[] Values,
     [property: Key(3)] string? Printed,
-    [property: Key(4)] bool AwaitsEnd = false) : IWorkerReply;
+    [property: Key(4)] bool AwaitsEnd = false) : IWorkerReply, IBulkMessage;
 
 [MessagePackObject]
 public sealed record PartitionFailed(

@@ -13,6 +13,8 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     public PartitionProgram? Program { get; private set; }
     public IActorRef ReplyTo { get; private set; } = ActorRefs.Nobody;
     public NDArray[] Feeds { get; private set; } = [];
+    public int Replicas { get; private set; }
+    public double Weight { get; private set; } = 1;
 
     // Messages that came before RunPartition, replayed once the program is known.
     public List<(IActorRef Shard, VariablesRead Read)> EarlyReads { get; } = [];
@@ -42,6 +44,8 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         Program = program;
         ReplyTo = replyTo;
         Feeds = run.Feeds;
+        Replicas = run.Replicas;
+        Weight = run.Weight;
         Values = new NDArray?[program.Registration.Variables.Length];
         ReadsPending = program.ReadShardCount;
         int stages = program.Stages.Length;

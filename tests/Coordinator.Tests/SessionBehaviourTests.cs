@@ -97,10 +97,18 @@ public class SessionBehaviourTests() : TestKit(TestConfig.Actors)
     }
 
     [Fact]
-    public void Cluster_mode_is_refused_clearly_until_it_exists()
+    public void A_cluster_address_that_is_not_one_is_refused_at_once()
     {
-        var e = Assert.Throws<ArgumentException>(() => new Session(new Graph(), new SessionOptions { Cluster = "akka.tcp://actorgraph@127.0.0.1:4053" }));
-        Assert.Contains("not supported yet", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => new Session(new Graph(), new SessionOptions { Cluster = "127.0.0.1:4053" }));
+        Assert.Contains("akka.tcp://actorgraph@127.0.0.1:4053", e.Message);
+    }
+
+    [Fact]
+    public void A_cluster_nobody_runs_at_is_unavailable_after_the_connect_timeout()
+    {
+        var options = new SessionOptions { Cluster = $"akka.tcp://actorgraph@127.0.0.1:{Cluster.LoopbackCluster.FreePort()}", ClusterConnectTimeout = TimeSpan.FromSeconds(2) };
+        var e = Assert.Throws<UnavailableException>(() => new Session(new Graph(), options));
+        Assert.Contains("Could not open a session on the cluster", e.Message);
     }
 
     [Fact]

@@ -48,10 +48,14 @@ internal static class Samples
         if (t == typeof(long)) return 42L;
         if (t == typeof(int)) return 7;
         if (t == typeof(bool)) return true;
+        if (t == typeof(double)) return 0.25;
         if (t == typeof(string)) return "w";
         if (t == typeof(UpdateKind)) return UpdateKind.Adam;
         if (t == typeof(NDArray)) return NDArray.FromArray([1f, -0f, float.NaN, 3.5f], new Shape(2, 2));
         if (t == typeof(string[])) return new[] { "w", "w/Momentum" };
+        if (t == typeof(string[][])) return new[] { new[] { "w", "b" }, Array.Empty<string>() };
+        if (t == typeof(byte[])) return new byte[] { 1, 2, 255 };
+        if (t == typeof(int[])) return new[] { 0, 3 };
         if (t == typeof(NDArray[])) return new NDArray[] { Floats(1, 2), 5 };
         if (t == typeof(WireUpdate)) return new WireUpdate(UpdateKind.Momentum, "w", ["w/Momentum"], [0.1f, Floats(1, 2), 0.9f]);
         if (t == typeof(WireUpdate[])) return new[] { (WireUpdate)Value(typeof(WireUpdate), owner)!, new WireUpdate(UpdateKind.Assign, "b", [], [Ints(1, 2)]) };

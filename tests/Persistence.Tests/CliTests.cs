@@ -21,16 +21,16 @@ public sealed class CliTests
     {
         var store = TestStores.Create(kind);
         var (trained, lines) = Run("train-demo", "--store", store, "--steps", "30", "--checkpoint-every", "10");
-        Assert.Equal(0, trained);
+        Assert.True(trained == 0, string.Join('\n', lines));
         var ids = lines.Where(l => l.StartsWith("checkpoint ")).Select(l => l.Split(' ')[1]).ToList();
         Assert.Equal(3, ids.Count);
 
         var (listed, list) = Run("checkpoints", "list", "--store", store);
-        Assert.Equal(0, listed);
+        Assert.True(listed == 0, string.Join('\n', list));
         Assert.All(ids, id => Assert.Contains(list, l => l.StartsWith(id)));
 
         var (shown, show) = Run("checkpoints", "show", ids[1], "--store", store);
-        Assert.Equal(0, shown);
+        Assert.True(shown == 0, string.Join('\n', show));
         Assert.Contains(show, l => l.StartsWith($"id         {ids[1]}"));
         Assert.Contains(show, l => l.Contains("count") && l.Contains("int64"));
 

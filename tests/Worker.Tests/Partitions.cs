@@ -23,6 +23,6 @@ internal static class Partitions
         }
         var stage = new PartitionStage(g.ExportSince(0).ToArray(), train ? ["loss", trainOp] : ["loss"], ["x:0", "y:0"], [0, 1],
             [], [], [], [], [], ["loss:0"], [0]);
-        return new RegisterPartition(planId, [stage], ["m", "b"], [0, 0], [[0, 1]], [Path(shard)], [Path(worker)], 2, false);
+        return new RegisterPartition(planId, [stage], ["m", "b"], [0, 0], [[0, 1]], [Path(shard)], [Path(worker)], 2, false, 0);
     }
 }

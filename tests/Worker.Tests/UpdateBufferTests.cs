@@ -68,7 +68,7 @@ public class UpdateBufferTests : TestKit
             [Def("x", "Placeholder", [], vector), Def("two", "Const", [], AttrDef.Of("value", (NDArray)2f)),
              Def("y", "Mul", ["x:0", "two:0"]), Def("_Send/y_0/w1", "_Send", ["y:0"])],
             ["y", "_Send/y_0/w1"], ["x:0"], [0], [], [], ["y:0"], [0], [1], [], []);
-        _worker.Tell(new RegisterPartition(5, [stage], [], [], [[]], [Partitions.Path(_shard.Ref)], [Partitions.Path(_worker), Partitions.Path(other.Ref)], 1, false));
+        _worker.Tell(new RegisterPartition(5, [stage], [], [], [[]], [Partitions.Path(_shard.Ref)], [Partitions.Path(_worker), Partitions.Path(other.Ref)], 1, false, 0));
         NDArray Sent(long step, float x)
         {
             _gatherer.Send(_worker, new RunPartition(step, 5, [Enumerable.Repeat(x, 1024).ToArray()]));

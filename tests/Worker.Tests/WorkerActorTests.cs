@@ -164,8 +164,8 @@ public class WorkerActorTests : TestKit
             [Def("_Recv/a_0/w1", "_Recv", [], scalar), Def("two", "Const", [], AttrDef.Of("value", (NDArray)2f)),
              Def("b", "Mul", ["_Recv/a_0/w1:0", "two:0"])],
             ["two", "b"], [], [], ["_Recv/a_0/w1:0"], [0], [], [], [], ["b:0"], [0]);
-        _worker.Tell(new RegisterPartition(3, [sender], [], [], [[]], [Path(_shard.Ref)], workers, 0, false));
-        other.Tell(new RegisterPartition(3, [receiver], [], [], [[]], [Path(_shard.Ref)], workers, 0, false));
+        _worker.Tell(new RegisterPartition(3, [sender], [], [], [[]], [Path(_shard.Ref)], workers, 0, false, 0));
+        other.Tell(new RegisterPartition(3, [receiver], [], [], [[]], [Path(_shard.Ref)], workers, 0, false, 1));
         _gatherer.Send(_worker, new RunPartition(20, 3, []));
         var first = _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
         Assert.Empty(first.FetchIndices);

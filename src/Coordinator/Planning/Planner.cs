@@ -18,7 +18,7 @@ internal sealed class Planner
     private readonly HashSet<int> _keepsUpdateOutputs = [];
     private Placement _placement = null!;
 
-    public static StepPlan Build(int planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
+    public static StepPlan Build(long planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
         IReadOnlyList<int> liveTasks, string[] workerPaths, string[] shardPaths, bool requireFeeds) =>
         new Planner().Plan(planId, graph, fetchNames, feedNames, variables, liveTasks, workerPaths, shardPaths, requireFeeds);
 
@@ -26,7 +26,7 @@ internal sealed class Planner
     public static Fetch Resolve(Graph graph, string fetch) =>
         fetch.StartsWith('^') ? new Fetch(graph.GetOperation(fetch[1..])) : new Fetch(graph.GetTensor(fetch));
 
-    private StepPlan Plan(int planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
+    private StepPlan Plan(long planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
         IReadOnlyList<int> liveTasks, string[] workerPaths, string[] shardPaths, bool requireFeeds)
     {
         var fetches = Array.ConvertAll(fetchNames, f => Resolve(graph, f));
@@ -83,7 +83,7 @@ internal sealed class Planner
         return new StepPlan { Id = planId, FetchCount = fetches.Length, Operations = operations, Placement = devices, Shares = shares };
     }
 
-    private static StepPlan Refused(int planId, int fetchCount, ActorGraphException error) =>
+    private static StepPlan Refused(long planId, int fetchCount, ActorGraphException error) =>
         new() { Id = planId, FetchCount = fetchCount, Error = error };
 
     private PartitionUnit UnitOf(Operation op)
@@ -174,7 +174,7 @@ internal sealed class Planner
     private static OperationDef Endpoint(string name, DType dtype, Shape shape) =>
         new(name, "_Recv", [], [], "", [AttrDef.Of("dtype", dtype), AttrDef.Of("shape", shape)]);
 
-    private WorkerShare Share(int planId, int task, VariablePlacement variables, string[] workerPaths, string[] shardPaths)
+    private WorkerShare Share(long planId, int task, VariablePlacement variables, string[] workerPaths, string[] shardPaths)
     {
         var units = _units.Values.Where(u => u.Task == task).OrderBy(u => u.Stage).ToArray();
         var used = units.SelectMany(u => u.Variables).Distinct().OrderBy(v => v.Id).ToArray();
@@ -190,7 +190,7 @@ internal sealed class Planner
         var feedIndices = units.SelectMany(u => u.FeedClientIndices).Distinct().ToArray();
         var stages = units.Select(u => u.ToStage(ci => Array.IndexOf(feedIndices, ci), t => t)).ToArray();
         var registration = new RegisterPartition(planId, stages, used.Select(v => v.Name).ToArray(), shards, reads,
-            shardPaths, workerPaths, feedIndices.Length, _keepsUpdateOutputs.Contains(task));
+            shardPaths, workerPaths, feedIndices.Length, _keepsUpdateOutputs.Contains(task), task);
         return new WorkerShare { Task = task, Registration = registration, FeedIndices = feedIndices, Reads = batches.ToArray() };
     }
 }

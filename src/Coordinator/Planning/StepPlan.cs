@@ -6,7 +6,7 @@ namespace ActorGraph.Coordinator;
 // what each shard pushes to it, and the explanation Session.Explain shows.
 internal sealed class StepPlan
 {
-    public required int Id { get; init; }
+    public required long Id { get; init; }
     public required int FetchCount { get; init; }
     // Set when the plan refuses every step before anything runs (an unfed placeholder, a bad device).
     public ActorGraphException? Error { get; init; }

@@ -5,14 +5,28 @@ namespace ActorGraph.Coordinator;
 // Which parameter-server task owns each variable, decided once when the variable arrives (its
 // state lives there) and never moved: a ps device scope first; slots (variables written together by
 // one op, as an optimizer's update writes a variable and its slots) with their variable; else the
-// task holding the fewest bytes.
-internal sealed class VariablePlacement(int shards)
+// task holding the fewest bytes. In a cluster, a variable some parameter server already holds (by
+// name: sessions of one cluster share variables, as TensorFlow's do) stays where it is, and shards
+// may be added as ps nodes join.
+internal sealed class VariablePlacement(int shards, IReadOnlyDictionary<string, int>? pinned = null)
 {
     private readonly Dictionary<Operation, int> _shardOf = new(ReferenceEqualityComparer<Operation>.Instance);
     private readonly Dictionary<Operation, string> _errors = new(ReferenceEqualityComparer<Operation>.Instance);
-    private readonly long[] _bytes = new long[shards];
+    private readonly List<long> _bytes = [.. new long[shards]];
+    private readonly Dictionary<string, int> _pinned = new(pinned ?? new Dictionary<string, int>(), StringComparer.Ordinal);
 
-    public int Shards => shards;
+    public int Shards => _bytes.Count;
+
+    public void AddShards(int count)
+    {
+        while (_bytes.Count < count) _bytes.Add(0);
+    }
+
+    public void Pin(string variable, int shard)
+    {
+        AddShards(shard + 1);
+        _pinned[variable] = shard;
+    }
 
     public int ShardOf(Operation variable) => _shardOf[variable];
 
@@ -64,15 +78,17 @@ internal sealed class VariablePlacement(int shards)
         error = null;
         foreach (var v in members)
             if (_shardOf.TryGetValue(v, out int placed)) return placed;
+        foreach (var v in members)
+            if (_pinned.TryGetValue(v.Name, out int held) && held < Shards) return held;
         foreach (var v in fresh)
             if (DeviceSpec.TryParse(v.Device, out var job, out int task) && job == "ps")
             {
-                if (task < shards) return task;
-                error = $"Variable {v.Name} is placed on /job:ps/task:{task}, but the session has {shards} parameter server(s) (tasks 0 to {shards - 1}).";
+                if (task < Shards) return task;
+                error = $"Variable {v.Name} is placed on /job:ps/task:{task}, but the session has {Shards} parameter server(s) (tasks 0 to {Shards - 1}).";
             }
         long size = fresh.Sum(v => v.Outputs[0].Shape.Size * v.Outputs[0].DType.SizeInBytes());
         int best = 0;
-        for (int s = 1; s < shards; s++)
+        for (int s = 1; s < Shards; s++)
             if (_bytes[s] < _bytes[best]) best = s;
         return size >= 0 ? best : 0;
     }

@@ -22,6 +22,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
     private readonly ActorSystem _system;
     private readonly bool _ownsSystem;
     private readonly TextWriter _print;
+    private readonly Action<string> _warn;
     private readonly TimeSpan _replyTimeout;
     private readonly object _sendLock = new();
     private readonly ConcurrentDictionary<PlanKey, string[]> _fetchNames = new();
@@ -31,6 +32,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
     {
         _graph = graph;
         _print = options.PrintOutput ?? Console.Error;
+        _warn = SessionLog.Warner(options.Logger);
         // The gatherer answers within StepTimeout; past that something is badly wrong, but still no hang.
         _replyTimeout = options.StepTimeout + TimeSpan.FromSeconds(10);
         _ownsSystem = options.ActorSystem is null;
@@ -44,7 +46,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
         WatchRecoveries(persistence);
         var workers = Enumerable.Range(0, options.Workers)
             .Select(t => _system.ActorOf(Local(WorkerActor.Props(t)), $"session-{id}-worker-{t}")).ToArray();
-        var coordinator = _system.ActorOf(Local(CoordinatorActor.Props(workers, shards, options.StepTimeout)), $"session-{id}-coordinator");
+        var coordinator = _system.ActorOf(Local(CoordinatorActor.Props(workers, shards, options.StepTimeout, options.DataParallel)), $"session-{id}-coordinator");
         Actors = new RuntimeActors(coordinator, workers, shards);
     }
 
@@ -68,6 +70,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
         {
             case StepSucceeded ok:
                 Print(ok.Printed);
+                if (ok.Warning is { } warning) _warn(warning);
                 var values = ok.Values;
                 // A fetch that is fed is answered by its feed, as the executor does.
                 if (fed.Count > 0)
@@ -118,10 +121,10 @@ internal sealed partial class LocalRuntime : ISessionRuntime
         return answer.Result;
     }
 
-    private static string NameOf(Fetch f) => f.Tensor?.Name ?? "^" + f.Operation.Name;
+    internal static string NameOf(Fetch f) => f.Tensor?.Name ?? "^" + f.Operation.Name;
 
     // Feeds in tensor order, so one request always travels in one form and hits one cached plan.
-    private static (string[], NDArray[]) Canonical(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    internal static (string[], NDArray[]) Canonical(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {
         if (fed.Count == 0) return ([], []);
         var pairs = fed.ToArray();

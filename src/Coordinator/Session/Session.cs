@@ -20,7 +20,9 @@ public sealed class Session : IDisposable
         Options.Validate();
         Graph = graph ?? Graph.Default;
         CheckpointJob = Options.CheckpointJob ?? $"session-{Guid.NewGuid().ToString("N")[..12]}";
-        _runtime = Options.ExecutorOnly ? new ExecutorRuntime(Graph, Options) : new LocalRuntime(Graph, Options, CheckpointJob);
+        _runtime = Options.ExecutorOnly ? new ExecutorRuntime(Graph, Options)
+            : Options.Cluster is not null ? new ClusterRuntime(Graph, Options)
+            : new LocalRuntime(Graph, Options, CheckpointJob);
         _traps = new TrapWarnings(Graph, SessionLog.Warner(Options.Logger));
         if (Options.CheckpointEverySteps > 0 || Options.CheckpointEvery is not null) _checkpoints = new SessionCheckpoints(this);
     }
@@ -34,7 +36,9 @@ public sealed class Session : IDisposable
 
     // The actors of local mode, for simulations: watch them, stop them, probe them.
     public RuntimeActors Runtime => _runtime.Actors
-        ?? throw new InvalidOperationException("This session runs in-process without actors (executor only); it has no runtime actors.");
+        ?? throw new InvalidOperationException(Options.Cluster is not null
+            ? "This session runs on a cluster: its actors live on the cluster's nodes, not in this process."
+            : "This session runs in-process without actors (executor only); it has no runtime actors.");
 
     public NDArray Run(Tensor fetch, FeedDict? feed = null) => Run([fetch], feed)[0]!;
 
@@ -83,7 +87,9 @@ public sealed class Session : IDisposable
         }
     }
 
-    internal ICheckpointRuntime CheckpointRuntime => (ICheckpointRuntime)_runtime;
+    internal ICheckpointRuntime CheckpointRuntime => _runtime as ICheckpointRuntime
+        ?? throw new FailedPreconditionException("Checkpoints of a cluster session are not available yet: the cluster's parameter servers " +
+            "keep their shards in memory. Save and restore in local mode.");
 
     // Runs `cut` with no step running; it gets the global step (steps completed so far).
     internal T WhileStepsHeld<T>(Func<long, T> cut)

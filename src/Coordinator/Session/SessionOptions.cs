@@ -12,7 +12,18 @@ public class SessionOptions
     public TextWriter? PrintOutput { get; init; }
 
     // The address of a running cluster's node (akka.tcp://actorgraph@127.0.0.1:4053); null = local mode.
+    // Workers and ParameterServers do not apply there: the cluster's nodes are what serves.
     public string? Cluster { get; init; }
+
+    // The secret the cluster's nodes were started with (--secret); null = ACTORGRAPH_SECRET, else none.
+    public string? ClusterSecret { get; init; }
+
+    // How long opening (or, after the coordinator's node went, reopening) a cluster session may take.
+    public TimeSpan ClusterConnectTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    // Where this client listens for the cluster's replies: 127.0.0.1 for a loopback cluster, else every
+    // interface under this machine's name, unless set.
+    public string? ClusterClientHost { get; init; }
 
     // Where the session warns about the seed's traps (a Print off the path, a graph growing in a
     // training loop); null = one "warning: …" line per warning on Console.Error.
@@ -50,6 +61,10 @@ public class SessionOptions
     // when it verifies or remotes messages.
     public ActorSystem? ActorSystem { get; init; }
 
+    // Data-parallel training over the workers (local mode's SessionOptions.Workers, or a cluster's);
+    // null = each step runs once, its ops placed over the workers.
+    public DataParallelism? DataParallel { get; init; }
+
     // How long a step may wait for its workers before it fails with DeadlineExceededException.
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -60,6 +75,7 @@ public class SessionOptions
     {
         if (Workers < 1) throw new ArgumentException($"SessionOptions.Workers is {Workers}; a session needs at least 1 worker.");
         if (ParameterServers < 1) throw new ArgumentException($"SessionOptions.ParameterServers is {ParameterServers}; a session needs at least 1 parameter server.");
+        DataParallel?.Validate();
         if (StepTimeout <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.StepTimeout is {StepTimeout}; give a positive time.");
         if (CheckpointEverySteps < 0) throw new ArgumentException($"SessionOptions.CheckpointEverySteps is {CheckpointEverySteps}; give 0 (off) or a number of steps.");
         if (CheckpointEvery is { } every && every <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.CheckpointEvery is {every}; give a positive time, or null (off).");
@@ -70,7 +86,15 @@ public class SessionOptions
         if (Durability == Durability.Journal && ExecutorOnly)
             throw new ArgumentException("SessionOptions.Durability = Journal needs parameter-server actors; an executor-only session has none.");
         if (Cluster is not null)
-            throw new ArgumentException($"SessionOptions.Cluster is '{Cluster}', but cluster mode is not supported yet: " +
-                "leave Cluster null to run in single-process local mode (coordinator, workers and parameter servers as actors in this process).");
+        {
+            Coordinator.Cluster.ClusterConfig.ParseAddress(Cluster);
+            if (ActorSystem is not null)
+                throw new ArgumentException("SessionOptions.ActorSystem hosts local mode's actors; with SessionOptions.Cluster set they run on the cluster's nodes. Set one or the other.");
+            if (ExecutorOnly) throw new ArgumentException("An executor-only session runs in this process; it cannot also use SessionOptions.Cluster.");
+            if (PersistentShards)
+                throw new ArgumentException("SessionOptions.CheckpointStore, Durability, CheckpointJob and automatic checkpoints apply to local mode: " +
+                    "a cluster's parameter servers keep their shards in memory for now. Leave them unset with SessionOptions.Cluster.");
+            if (ClusterConnectTimeout <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.ClusterConnectTimeout is {ClusterConnectTimeout}; give a positive time.");
+        }
     }
 }

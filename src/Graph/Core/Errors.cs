@@ -18,6 +18,9 @@ public class AbortedException(string message, Exception? inner = null) : ActorGr
 
 public class DeadlineExceededException(string message, Exception? inner = null) : ActorGraphException(message, inner);
 
+// A cluster refused this client or node: it does not know the cluster's secret.
+public class PermissionDeniedException(string message, Exception? inner = null) : ActorGraphException(message, inner);
+
 public class InternalException(string message, Exception? inner = null) : ActorGraphException(message, inner);
 
 // TensorFlow's DATA_LOSS: stored data is corrupt or truncated (a checkpoint's bytes, for one).

@@ -9,14 +9,19 @@ namespace ActorGraph.Kernels;
 public static unsafe partial class Gemm
 {
     // Tunable from the gemm bench (--kc/--mc/--nc); MC must stay a multiple of MR and NC of NR.
-    internal static int KC = 256;
+    // Measured on Zen 4 (32 KiB L1d, 1 MiB L2): KC = 512 beat 256 by ~8% at 1024³ and ~12% at 3000³ because C is
+    // re-read from L3 once per KC slice; a 512×16 B sliver (32 KiB) still streams well from L2. MC from 48 to 144
+    // was within noise. NC = 2048 (a 4 MiB B panel) beat 4080 at 3000³ and halves the per-thread scratch.
+    internal static int KC = 512;
     internal static int MC = 72;
-    internal static int NC = 4080;
+    internal static int NC = 2048;
 
-    // Packing A pays only when the block is reused across enough NR-wide column panels; with fewer,
-    // the kernel reads A in place. Packing B pays only when more than this many rows of C reuse each sliver.
-    internal static int PackAMinN = 3 * NR;
-    internal static int PackBMinM = 2 * MR;
+    // Packing pays only when the packed copy is reused enough. A block is reused once per NR-wide column panel:
+    // reading A in place measured as fast as packing up to n ≈ 100 and within noise beyond, so A is packed from
+    // n = 128 on. A B sliver is reused once per MR rows: in place was ~20% faster at m = 18, packing ~10-30% faster
+    // from m = 36 on.
+    internal static int PackAMinN = 8 * NR;
+    internal static int PackBMinM = 4 * MR;
 
     // One pinned scratch array per thread: no per-call allocation or pool round trip, stable 64-byte-aligned addresses.
     [ThreadStatic] static float[]? t_scratch;
@@ -38,10 +43,17 @@ public static unsafe partial class Gemm
         int chunk = RoundUp((dim + threads - 1) / threads, unit);
         int parts = (dim + chunk - 1) / chunk;
         if (parts <= 1)
-        {
             Blocked(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate);
-            return;
-        }
+        else
+            Split(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, splitN, chunk, parts);
+    }
+
+    // Apart from MultiplyFloat because the lambda's closure captures parameters, and C# allocates it on entry
+    // to the method that owns them: here only products that really split pay for it.
+    static void Split(int m, int n, int k, float* a, int lda, bool transA, float* b, int ldb, bool transB,
+        float* c, int ldc, bool accumulate, bool splitN, int chunk, int parts)
+    {
+        int dim = splitN ? n : m;
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
         {
@@ -65,9 +77,8 @@ public static unsafe partial class Gemm
     {
         int kcMax = Math.Min(KC, k), mcMax = Math.Min(MC, RoundUp(m, MR)), ncMax = Math.Min(NC, RoundUp(n, NR));
         bool packA = n >= PackAMinN, packB = transB || m >= PackBMinM;
-        float* scratch = Scratch((mcMax + MR) * kcMax + (ncMax + NR) * kcMax + 32);
-        float* packedA = scratch, edgeA = packedA + mcMax * kcMax;
-        float* packedB = AlignTo64(edgeA + MR * kcMax), edgeB = packedB + ncMax * kcMax;
+        float* packedA = Scratch(mcMax * kcMax + ncMax * kcMax + 16);
+        float* packedB = AlignTo64(packedA + mcMax * kcMax);
         nint rsA = transA ? 1 : lda, csA = transA ? lda : 1;
         for (int jc = 0; jc < n; jc += NC)
         {
@@ -76,36 +87,22 @@ public static unsafe partial class Gemm
             {
                 int kc = Math.Min(KC, k - pc);
                 float* bBlock = transB ? b + (long)jc * ldb + pc : b + (long)pc * ldb + jc;
-                Panels bPanels;
+                var bPanels = new Panels(bBlock, NR, 1, ldb);
                 if (packB)
                 {
                     PackB(kc, nc, bBlock, ldb, transB, packedB);
                     bPanels = Panels.Packed(packedB, NR, kc);
-                }
-                else
-                {
-                    int full = nc / NR * NR;
-                    if (full < nc)
-                        PackB(kc, nc - full, bBlock + full, ldb, false, edgeB);
-                    bPanels = new Panels(bBlock, NR, 0, ldb, edgeB, full / NR);
                 }
                 bool load = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
                     float* aBlock = a + ic * rsA + pc * csA;
-                    Panels aPanels;
+                    var aPanels = new Panels(aBlock, MR * rsA, rsA, csA);
                     if (packA)
                     {
                         PackA(mc, kc, aBlock, lda, transA, packedA);
                         aPanels = Panels.Packed(packedA, MR, kc);
-                    }
-                    else
-                    {
-                        int full = mc / MR * MR;
-                        if (full < mc)
-                            PackA(mc - full, kc, aBlock + full * rsA, lda, transA, edgeA);
-                        aPanels = new Panels(aBlock, MR * rsA, rsA, csA, edgeA, full / MR);
                     }
                     MacroKernel(mc, nc, kc, aPanels, bPanels, c + (long)ic * ldc + jc, ldc, load, portable);
                 }
@@ -113,26 +110,18 @@ public static unsafe partial class Gemm
         }
     }
 
-    // Where the micro-panels of a block are: either packed one after another, or in place in the caller's
-    // matrix (step apart, element strides across/along) except for a partial last panel, which is always packed
-    // because reading a full panel there would run past the end of the operand.
-    readonly struct Panels(float* origin, nint step, nint across, nint along, float* edge, int edgeIndex)
+    // Where the micro-panels of a block are: packed one after another, or in place in the caller's matrix,
+    // step apart, with element strides across (between the rows of an A panel) and along (between k steps).
+    // Packed panels are zero-padded to full width, so whole vectors can be read past the last real column.
+    readonly struct Panels(float* origin, nint step, nint across, nint along, bool padded = false)
     {
-        public static Panels Packed(float* origin, int width, int kc) => new(origin, width * kc, 1, width, null, int.MaxValue);
+        public static Panels Packed(float* origin, int width, int kc) => new(origin, width * kc, 1, width, true);
 
-        public float* At(int index, int width, out nint across, out nint along)
-        {
-            if (index < edgeIndex)
-            {
-                (across, along) = (_across, _along);
-                return _origin + index * _step;
-            }
-            (across, along) = (1, width);
-            return _edge;
-        }
+        public bool Padded => padded;
+        public nint Across => across;
+        public nint Along => along;
 
-        readonly float* _origin = origin, _edge = edge;
-        readonly nint _step = step, _across = across, _along = along;
+        public float* At(int index) => origin + index * step;
     }
 
     static void MacroKernel(int mc, int nc, int kc, Panels aPanels, Panels bPanels, float* c, int ldc, bool load, bool portable)
@@ -141,17 +130,19 @@ public static unsafe partial class Gemm
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
-            float* bPanel = bPanels.At(jr / NR, NR, out _, out nint rsB);
+            float* bPanel = bPanels.At(jr / NR);
             for (int ir = 0; ir < mc; ir += MR)
             {
                 int mr = Math.Min(MR, mc - ir);
-                float* aPanel = aPanels.At(ir / MR, MR, out nint rsA, out nint csA), cTile = c + (long)ir * ldc + jr;
+                float* aPanel = aPanels.At(ir / MR), cTile = c + (long)ir * ldc + jr;
                 if (!fma)
-                    KernelPortable(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, mr, nr, load);
+                    KernelPortable(kc, aPanel, aPanels.Across, aPanels.Along, mr, bPanel, bPanels.Along, nr, cTile, ldc, load);
                 else if (mr == MR && nr == NR)
-                    KernelFma(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, load);
+                    Kernel<Whole, Whole>(kc, aPanel, aPanels.Across, aPanels.Along, mr, bPanel, bPanels.Along, nr, cTile, ldc, load);
+                else if (nr == NR || bPanels.Padded)
+                    Kernel<Whole, Masked>(kc, aPanel, aPanels.Across, aPanels.Along, mr, bPanel, bPanels.Along, nr, cTile, ldc, load);
                 else
-                    KernelEdge(kc, aPanel, rsA, csA, bPanel, rsB, cTile, ldc, mr, nr, load);
+                    Kernel<Masked, Masked>(kc, aPanel, aPanels.Across, aPanels.Along, mr, bPanel, bPanels.Along, nr, cTile, ldc, load);
             }
         }
     }

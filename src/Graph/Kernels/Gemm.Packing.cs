@@ -6,7 +6,7 @@ namespace ActorGraph.Kernels;
 
 // Packing copies a block of op(A) / op(B) into the order the micro-kernel reads it (MR rows resp. NR columns
 // per k step, contiguous), so the kernel streams both with unit stride whatever the transposes and strides,
-// and zero-pads partial panels so edge tiles can run the full kernel.
+// and zero-pads partial panels so the kernel can read whole vectors there (only its stores need masking).
 public static unsafe partial class Gemm
 {
     // a points at op(A)(0,0) of the block; op(A)(i,p) is a[i*lda + p], or a[p*lda + i] when transA.
@@ -79,7 +79,16 @@ public static unsafe partial class Gemm
 
     static void PackATransposed(int kc, float* a, int lda, int mr, float* dst)
     {
-        for (int p = 0; p < kc; p++, dst += MR)
+        int p = 0;
+        // A masked load takes the mr floats (zeros beyond them) without touching memory past them; the 8-float store
+        // spills 2 floats into the next k step's slot, which that step overwrites, so the last step is left to the loop below.
+        if (s_useFma)
+        {
+            var mask = Avx2.CompareGreaterThan(Vector256.Create(mr), Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)).AsSingle();
+            for (; p + 1 < kc; p++, dst += MR)
+                Avx.Store(dst, Avx.MaskLoad(a + (long)p * lda, mask));
+        }
+        for (; p < kc; p++, dst += MR)
         {
             float* src = a + (long)p * lda;
             int i = 0;

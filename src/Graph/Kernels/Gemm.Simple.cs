@@ -22,10 +22,15 @@ public static unsafe partial class Gemm
             return;
         int chunk = (m + threads - 1) / threads, parts = (m + chunk - 1) / chunk;
         if (parts <= 1)
-        {
             SimpleRows(m, n, k, a, lda, transA, b, ldb, transB, c, ldc);
-            return;
-        }
+        else
+            SplitRows(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, chunk, parts);
+    }
+
+    // A method of its own so that only split products allocate the lambda's closure (see Split).
+    static void SplitRows<T>(int m, int n, int k, T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc,
+        int chunk, int parts) where T : unmanaged, INumber<T>
+    {
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
         {

@@ -30,9 +30,19 @@ public static unsafe partial class Gemm
                 return;
             }
             if (m == 1 || n == 1)
+            {
                 MultiplyVector(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate);
-            else
-                MultiplyFloat(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
+                return;
+            }
+            int threads = Enter(m, n, k, maxThreads);
+            try
+            {
+                MultiplyFloat(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, threads);
+            }
+            finally
+            {
+                Leave(m, n, k, maxThreads);
+            }
         }
     }
 
@@ -55,8 +65,16 @@ public static unsafe partial class Gemm
         Span<double> c, int ldc, bool accumulate = false, int maxThreads = 0)
     {
         Validate(m, n, k, a.Length, lda, transA, b.Length, ldb, transB, c.Length, ldc, maxThreads);
-        fixed (double* pa = a, pb = b, pc = c)
-            MultiplySimple(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
+        int threads = Enter(m, n, k, maxThreads);
+        try
+        {
+            fixed (double* pa = a, pb = b, pc = c)
+                MultiplySimple(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, threads);
+        }
+        finally
+        {
+            Leave(m, n, k, maxThreads);
+        }
     }
 
     public static void Multiply(int m, int n, int k,
@@ -65,8 +83,16 @@ public static unsafe partial class Gemm
         Span<int> c, int ldc, bool accumulate = false, int maxThreads = 0)
     {
         Validate(m, n, k, a.Length, lda, transA, b.Length, ldb, transB, c.Length, ldc, maxThreads);
-        fixed (int* pa = a, pb = b, pc = c)
-            MultiplySimple(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
+        int threads = Enter(m, n, k, maxThreads);
+        try
+        {
+            fixed (int* pa = a, pb = b, pc = c)
+                MultiplySimple(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, threads);
+        }
+        finally
+        {
+            Leave(m, n, k, maxThreads);
+        }
     }
 
     public static void Multiply(int m, int n, int k,
@@ -75,19 +101,39 @@ public static unsafe partial class Gemm
         Span<long> c, int ldc, bool accumulate = false, int maxThreads = 0)
     {
         Validate(m, n, k, a.Length, lda, transA, b.Length, ldb, transB, c.Length, ldc, maxThreads);
-        fixed (long* pa = a, pb = b, pc = c)
-            MultiplySimple(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, ThreadCount(m, n, k, maxThreads));
+        int threads = Enter(m, n, k, maxThreads);
+        try
+        {
+            fixed (long* pa = a, pb = b, pc = c)
+                MultiplySimple(m, n, k, pa, lda, transA, pb, ldb, transB, pc, ldc, accumulate, threads);
+        }
+        finally
+        {
+            Leave(m, n, k, maxThreads);
+        }
     }
 
-    // An explicit maxThreads is a cap, not an order: small products still run on the calling thread,
-    // because splitting them costs more than it saves whatever the caller asked for.
-    static int ThreadCount(int m, int n, int k, int maxThreads)
+    // Products big enough to split that are running in this process right now.
+    static int s_bigInFlight;
+
+    // Decides how many threads a product gets and counts a big one in flight until Leave. An explicit maxThreads
+    // is a cap, not an order: small products run on the calling thread whatever the caller asked. With
+    // maxThreads = 0 a product splits only while it is the only big one in flight: otherwise the cores are busy
+    // already, and a caller that joins on a helper still waiting for a core stalls instead of computing.
+    static int Enter(int m, int n, int k, int maxThreads)
     {
-        int cap = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
         long work = (long)m * n * k;
-        if (cap == 1 || work < ParallelThreshold)
+        if (maxThreads == 1 || work < ParallelThreshold)
             return 1;
+        bool alone = Interlocked.Increment(ref s_bigInFlight) == 1;
+        int cap = maxThreads > 1 ? maxThreads : alone ? Environment.ProcessorCount : 1;
         return (int)Math.Clamp(work / WorkPerThread, 1, cap);
+    }
+
+    static void Leave(int m, int n, int k, int maxThreads)
+    {
+        if (maxThreads != 1 && (long)m * n * k >= ParallelThreshold)
+            Interlocked.Decrement(ref s_bigInFlight);
     }
 
     // The kernels run on raw pointers, so every bound is checked here, once, before any of them is touched.

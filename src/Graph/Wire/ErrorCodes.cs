@@ -9,6 +9,7 @@ public static class ErrorCodes
     public const string Unavailable = "Unavailable";
     public const string Aborted = "Aborted";
     public const string DeadlineExceeded = "DeadlineExceeded";
+    public const string PermissionDenied = "PermissionDenied";
     public const string Internal = "Internal";
 
     public static string Of(Exception e) => e switch
@@ -19,6 +20,7 @@ public static class ErrorCodes
         UnavailableException => Unavailable,
         AbortedException => Aborted,
         DeadlineExceededException => DeadlineExceeded,
+        PermissionDeniedException => PermissionDenied,
         _ => Internal,
     };
 
@@ -34,6 +36,7 @@ public static class ErrorCodes
             "unavailable" => new UnavailableException(message),
             "aborted" => new AbortedException(message),
             "deadlineexceeded" => new DeadlineExceededException(message),
+            "permissiondenied" => new PermissionDeniedException(message),
             _ => new InternalException(message),
         };
     }

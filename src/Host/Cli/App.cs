@@ -18,6 +18,8 @@ internal static class App
         root.Subcommands.Add(GraphCommand.Create());
         root.Subcommands.Add(CheckpointsCommand.Create());
         root.Subcommands.Add(TrainDemoCommand.Create());
+        root.Subcommands.Add(NodeCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
         return root;
     }
 

@@ -18,6 +18,13 @@ internal static class CommonOptions
         HelpName = "ADDR",
     };
 
+    // A malformed address fails before any data is read or any session opens.
+    public static string? CheckCluster(string? address)
+    {
+        if (address is not null) Coordinator.Cluster.ClusterConfig.ParseAddress(address);
+        return address;
+    }
+
     public static Option<int> Positive(string name, int fallback, string description, string helpName = "N")
     {
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => fallback, HelpName = helpName };
@@ -49,13 +56,4 @@ internal static class CommonOptions
         .SetMinimumLevel(parsed.GetValue(Verbose) ? LogLevel.Debug : LogLevel.Warning)
         .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = parsed.GetValue(Verbose) ? "HH:mm:ss.fff " : null; })
         .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-
-    // Cluster mode is the next issue's: refuse it clearly rather than silently running locally.
-    public static void RefuseCluster(string? address)
-    {
-        if (address is null) return;
-        throw new CliException($"cluster mode is not available yet: --cluster {address} needs the multi-node runtime, " +
-            "which this build does not have. Leave out --cluster to run in local mode (coordinator, workers and " +
-            "parameter servers as actors in this process).");
-    }
 }

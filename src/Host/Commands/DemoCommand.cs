@@ -17,20 +17,26 @@ internal static class DemoCommand
         var workers = CommonOptions.Positive("--workers", 1, "Worker actors in local mode");
         var ps = CommonOptions.Positive("--ps", 1, "Parameter-server actors in local mode");
         var cluster = CommonOptions.Cluster();
+        var seed = new Option<int?>("--seed") { Description = "Seed of the true parameters and the inputs (default: random)", HelpName = "N" };
+        var store = new Option<string?>("--store") { Description = "Where the final checkpoint goes (Data Source=path.db for SQLite, or a PostgreSQL connection string); default actorgraph.db here", HelpName = "CONN" };
+        var noCheckpoint = new Option<bool>("--no-checkpoint") { Description = "Do not write a checkpoint at the end" };
         var command = new Command("demo", "The seed's linear regression: learns m and b of y = m·x + b, then prints the true and the learned values")
         {
-            steps, workers, ps, cluster,
+            steps, workers, ps, cluster, seed, store, noCheckpoint,
         };
         command.SetAction(parsed =>
         {
-            CommonOptions.RefuseCluster(parsed.GetValue(cluster));
             using var logging = CommonOptions.Logging(parsed);
-            return Run(parsed.GetValue(steps), parsed.GetValue(workers), parsed.GetValue(ps), logging);
+            var address = CommonOptions.CheckCluster(parsed.GetValue(cluster));
+            // A cluster's shards do not checkpoint yet: no final checkpoint there.
+            var checkpointStore = parsed.GetValue(noCheckpoint) || address is not null ? null
+                : parsed.GetValue(store) ?? ParameterServer.Persistence.CheckpointStore.DefaultConnectionString;
+            return Run(parsed.GetValue(steps), parsed.GetValue(workers), parsed.GetValue(ps), address, parsed.GetValue(seed), checkpointStore, logging);
         });
         return command;
     }
 
-    private static int Run(int steps, int workers, int ps, ILoggerFactory logging)
+    private static int Run(int steps, int workers, int ps, string? cluster, int? seed, string? checkpointStore, ILoggerFactory logging)
     {
         var log = logging.CreateLogger("demo");
         var graph = new Graph();
@@ -38,9 +44,13 @@ internal static class DemoCommand
         var model = LinearRegression.Build();
         log.LogDebug("Built the graph: {Count} operations", graph.Operations.Count);
 
-        using var sess = new Session(graph, new SessionOptions { Workers = workers, ParameterServers = ps, Logger = logging.CreateLogger("session") });
-        sess.Run(model.Init);
-        var rng = new Random();
+        using var sess = new Session(graph, new SessionOptions
+        {
+            Workers = workers, ParameterServers = ps, Cluster = cluster, CheckpointStore = checkpointStore, Logger = logging.CreateLogger("session"),
+        });
+        var retrying = new ClusterSteps(cluster is not null);
+        retrying.Run(() => sess.Run([model.Init]));
+        var rng = seed is { } s ? new Random(s) : new Random();
         float trueM = rng.NextSingle(), trueB = rng.NextSingle();
         var clock = Stopwatch.StartNew();
         Progress.Run("training", steps, progress =>
@@ -50,7 +60,8 @@ internal static class DemoCommand
             for (int i = 0; i < steps; i++)
             {
                 float input = rng.NextSingle();
-                var r = sess.Run([model.Loss, model.TrainOp], new FeedDict { [model.X] = input, [model.Y] = trueM * input + trueB });
+                var feed = new FeedDict { [model.X] = input, [model.Y] = trueM * input + trueB };
+                var r = retrying.Run(() => sess.Run([model.Loss, model.TrainOp], feed));
                 windowLoss += r[0]!.ToScalar<float>();
                 window++;
                 if ((i + 1) % ReportEvery == 0 || i == steps - 1)
@@ -63,12 +74,21 @@ internal static class DemoCommand
             return 0;
         });
         clock.Stop();
-        var learned = sess.Run([model.M, model.B]);
+        var learned = retrying.Run(() => sess.Run([model.M, model.B]));
         Console.WriteLine($"True parameters: m={trueM:F4}, b={trueB:F4}");
         Console.WriteLine($"Learned parameters: m={learned[0]!.ToScalar<float>():F4}, b={learned[1]!.ToScalar<float>():F4}");
-        Console.WriteLine($"{steps} steps in {clock.Elapsed.TotalSeconds:F2} s ({steps / clock.Elapsed.TotalSeconds:N0} steps/s, {workers} worker(s), {ps} parameter server(s), local mode)");
+        Console.WriteLine($"{steps} steps in {clock.Elapsed.TotalSeconds:F2} s ({steps / clock.Elapsed.TotalSeconds:N0} steps/s, {Mode(workers, ps, cluster)})" +
+            (retrying.Retried > 0 ? $"; {retrying.Retried} step(s) run again after a node left" : ""));
+        if (checkpointStore is not null)
+        {
+            var id = new Saver().Save(sess, "demo");
+            Console.WriteLine($"Checkpoint {id} written to {ParameterServer.Persistence.CheckpointStore.Parse(checkpointStore)} (list them: actorgraph checkpoints list)");
+        }
         return ExitCodes.Ok;
     }
+
+    internal static string Mode(int workers, int ps, string? cluster) =>
+        cluster is null ? $"{workers} worker(s), {ps} parameter server(s), local mode" : $"cluster mode at {cluster}";
 }
 
 // The seed's regression graph, shared by the demo and the `graph` command's picture of it.

@@ -42,18 +42,17 @@ internal static class TrainCommand
         };
         command.SetAction(parsed =>
         {
-            CommonOptions.RefuseCluster(parsed.GetValue(cluster));
             using var logging = CommonOptions.Logging(parsed);
             var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
                 parsed.GetValue(plot)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
-                parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume));
+                parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume), CommonOptions.CheckCluster(parsed.GetValue(cluster)));
             return Run(settings, logging);
         });
         return command;
     }
 
     private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Optimizer, double LearningRate, int Seed,
-        int Workers, int ParameterServers, string? Store, bool Resume)
+        int Workers, int ParameterServers, string? Store, bool Resume, string? Cluster)
     {
         // A store when checkpoints are asked for: --store, or the default one for --resume alone.
         public string? CheckpointStore => Store is null && !Resume ? null : StoreOption.ConnectionString(Store);
@@ -73,7 +72,7 @@ internal static class TrainCommand
         int fineTune = Mlp.FineTuneEpochs(s.Epochs);
         Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images; MLP {string.Join('-', Mlp.Layers)}, " +
             $"{s.Optimizer} at {s.LearningRate:G3}" + (fineTune > 0 ? $" (the last {fineTune} epoch(s) at {s.LearningRate / 10:G3})" : "") +
-            $", batch {s.Batch}, {s.Epochs} epoch(s), local mode ({s.Workers} worker(s), {s.ParameterServers} parameter server(s))");
+            $", batch {s.Batch}, {s.Epochs} epoch(s), {(s.Cluster is null ? $"local mode ({s.Workers} worker(s), {s.ParameterServers} parameter server(s))" : $"cluster mode at {s.Cluster}")}");
 
         var graph = new Graph();
         using var scope = graph.AsDefault();
@@ -81,7 +80,9 @@ internal static class TrainCommand
         using var sess = new Session(graph, new SessionOptions
         {
             Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session"), CheckpointStore = s.CheckpointStore,
+            Cluster = s.Cluster,
         });
+        var retrying = new ClusterSteps(s.Cluster is not null);
         var saver = new Saver();
         if (s.Resume)
         {
@@ -89,8 +90,8 @@ internal static class TrainCommand
             saver.Restore(sess, latest);
             Console.WriteLine($"Resumed from checkpoint {latest}");
         }
-        else sess.Run(model.Init);
-        var trainer = new Trainer(sess, model, s.Batch, s.Seed);
+        else retrying.Run(() => sess.Run([model.Init]));
+        var trainer = new Trainer(sess, model, s.Batch, s.Seed, retrying);
         var results = new List<EpochResult>();
         for (int e = 1; e <= s.Epochs; e++)
         {

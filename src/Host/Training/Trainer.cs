@@ -8,7 +8,7 @@ internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccu
 
 // Mini-batch training of the MLP: a shuffled pass over the training set per epoch, then one pass
 // over the test set. Each batch is one Run, as the seed's loop does with its single examples.
-internal sealed class Trainer(Session session, Mlp model, int batchSize, int seed)
+internal sealed class Trainer(Session session, Mlp model, int batchSize, int seed, ClusterSteps steps)
 {
     private const int EvalBatch = 1000;
 
@@ -26,7 +26,7 @@ internal sealed class Trainer(Session session, Mlp model, int batchSize, int see
             {
                 int from = b * batchSize, n = Math.Min(batchSize, train.Count - from);
                 var feed = Batch(train, order.AsSpan(from, n));
-                var r = session.Run([model.Loss, model.Correct, trainOp], feed);
+                var r = steps.Run(() => session.Run([model.Loss, model.Correct, trainOp], feed));
                 lossSum += r[0]!.ToScalar<float>() * n;
                 correctSum += r[1]!.ToScalar<float>();
                 int seen = from + n;
@@ -46,7 +46,8 @@ internal sealed class Trainer(Session session, Mlp model, int batchSize, int see
         {
             int n = Math.Min(EvalBatch, data.Count - from);
             var indices = Enumerable.Range(from, n).ToArray();
-            var r = session.Run([model.Loss, model.Correct], Batch(data, indices));
+            var feed = Batch(data, indices);
+            var r = steps.Run(() => session.Run([model.Loss, model.Correct], feed));
             lossSum += r[0]!.ToScalar<float>() * n;
             correctSum += r[1]!.ToScalar<float>();
         }

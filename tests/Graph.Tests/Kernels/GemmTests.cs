@@ -12,11 +12,11 @@ public class GemmTests
     public record Case(int M, int N, int K, bool TransA = false, bool TransB = false,
         int PadA = 0, int PadB = 0, int PadC = 0, bool Accumulate = false, int Threads = 1);
 
-    // Edges around the 6×16 tile and the 72/256 blocks, plus shapes that hit only the edge paths.
+    // Edges around the 6×16 tile and the 72/512/2048 blocks, operands read in place (small m or n) and packed.
     static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (1, 7, 13), (13, 1, 7), (7, 13, 33), (6, 16, 8), (33, 65, 130), (65, 33, 257),
-        (130, 17, 65), (12, 32, 513), (128, 10, 256), (3, 4100, 5),
+        (130, 17, 65), (12, 32, 513), (128, 10, 256), (3, 4100, 5), (37, 130, 70), (25, 200, 600),
     ];
 
     public static TheoryData<int, int, int, bool, bool> ShapesAndTransposes()
@@ -69,8 +69,11 @@ public class GemmTests
     [InlineData(false, false)]
     [InlineData(true, true)]
     [InlineData(true, false)]
-    public void Multiply_reads_and_writes_only_within_row_strides_wider_than_the_rows(bool ta, bool tb) =>
+    public void Multiply_reads_and_writes_only_within_row_strides_wider_than_the_rows(bool ta, bool tb)
+    {
         CheckFloat(new Case(19, 37, 41, ta, tb, PadA: 3, PadB: 5, PadC: 7));
+        CheckFloat(new Case(31, 150, 41, ta, tb, PadA: 3, PadB: 5, PadC: 7));
+    }
 
     [Theory]
     [InlineData(150, 300, 100, false, false)] // split along n
@@ -81,6 +84,83 @@ public class GemmTests
     {
         CheckFloat(new Case(m, n, k, ta, tb, PadC: 3, Threads: 2));
         CheckFloat(new Case(m, n, k, ta, tb, Accumulate: true, Threads: 2));
+    }
+
+    // Each operand is the exact span its shape needs, ending right before an inaccessible page: an edge tile
+    // that reads or writes even one float past the end crashes the test run instead of passing unnoticed
+    // (lanes read past the edge are never stored, so no value check could see them).
+    [Theory]
+    [InlineData(5, 5, 200)]
+    [InlineData(7, 13, 33)]
+    [InlineData(13, 10, 70)]
+    [InlineData(67, 21, 9)]
+    [InlineData(1, 19, 30)]
+    [InlineData(19, 1, 30)]
+    public void Multiply_touches_nothing_past_the_end_of_its_spans(int m, int n, int k)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var random = new Random(5);
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                using GuardedSpan a = new(m * k), b = new(k * n), c = new(m * n);
+                for (int i = 0; i < m * k; i++)
+                    a.Span[i] = random.Next(-4, 5);
+                for (int i = 0; i < k * n; i++)
+                    b.Span[i] = random.Next(-4, 5);
+                Gemm.Multiply(m, n, k, a.Span, ta ? m : k, ta, b.Span, tb ? k : n, tb, c.Span, n);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        float expected = 0;
+                        for (int p = 0; p < k; p++)
+                            expected += (ta ? a.Span[p * m + i] : a.Span[i * k + p]) * (tb ? b.Span[j * k + p] : b.Span[p * n + j]);
+                        Assert.Equal(expected, c.Span[i * n + j]);
+                    }
+            }
+    }
+
+    // Each thread has its own packing scratch and concurrent big products decide their own threading;
+    // neither may leak between calls running at the same time.
+    [Fact]
+    public void Concurrent_products_on_several_threads_each_get_their_own_result()
+    {
+        const int m = 150, n = 140, k = 110;
+        var random = new Random(11);
+        var a = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
+        var b = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble()).ToArray();
+        var expected = a.Select(ai =>
+        {
+            var c = new float[m * n];
+            Gemm.Multiply(m, n, k, ai, k, false, b, n, false, c, n, maxThreads: 1);
+            return c;
+        }).ToArray();
+        var actual = Enumerable.Range(0, 16).Select(_ => new float[m * n]).ToArray();
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+            Gemm.Multiply(m, n, k, a[t % 4], k, false, b, n, false, actual[t], n));
+        for (int t = 0; t < 16; t++)
+            for (int i = 0; i < m * n; i++)
+                Assert.Equal(expected[t % 4][i], actual[t][i], 1e-3f);
+    }
+
+    // The packing scratch is per thread and kept, so a training loop's MatMuls never feed the GC.
+    [Theory]
+    [InlineData(200, 150, 600, false, true)] // packed A and B, several KC slices
+    [InlineData(7, 13, 33, true, false)] // A and B read in place, edge tiles
+    [InlineData(1, 300, 70, false, true)] // matrix-vector
+    [InlineData(45, 1, 83, false, false)] // matrix-vector with a strided x
+    public void Multiply_allocates_nothing_per_call_once_warm(int m, int n, int k, bool ta, bool tb)
+    {
+        var a = new float[m * k];
+        var b = new float[k * n];
+        var c = new float[m * n];
+        for (int i = 0; i < 3; i++)
+            Gemm.Multiply(m, n, k, a, ta ? m : k, ta, b, tb ? k : n, tb, c, n, maxThreads: 1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+            Gemm.Multiply(m, n, k, a, ta ? m : k, ta, b, tb ? k : n, tb, c, n, maxThreads: 1);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]

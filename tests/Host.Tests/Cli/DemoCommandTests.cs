@@ -49,6 +49,26 @@ public partial class DemoCommandTests
         Assert.Contains("2 worker(s), 2 parameter server(s)", r.Out);
     }
 
+    [Fact]
+    public void The_demo_ends_with_a_checkpoint_in_actorgraph_db_that_the_checkpoints_command_lists()
+    {
+        var dir = TempDir.Create();
+        var r = ActorGraphProcess.RunIn(dir, null, "demo", "--steps", "200");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var id = Regex.Match(r.Out, @"Checkpoint (ckpt-\S+) written to SQLite file").Groups[1].Value;
+        Assert.True(id.Length > 0, r.ToString());
+        Assert.True(File.Exists(Path.Combine(dir, "actorgraph.db")));
+        var list = ActorGraphProcess.RunIn(dir, null, "checkpoints", "list");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains(id, list.Out);
+
+        var none = TempDir.Create();
+        var quiet = ActorGraphProcess.RunIn(none, null, "demo", "--steps", "200", "--no-checkpoint");
+        Assert.True(quiet.ExitCode == 0, quiet.ToString());
+        Assert.DoesNotContain("Checkpoint", quiet.Out);
+        Assert.False(File.Exists(Path.Combine(none, "actorgraph.db")));
+    }
+
     private static double Value(Match m, string group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"m=(?<m>-?\d+\.\d+), b=(?<b>-?\d+\.\d+)")]

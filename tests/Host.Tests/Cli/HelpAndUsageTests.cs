@@ -66,10 +66,10 @@ public class HelpAndUsageTests
     [Theory]
     [InlineData("demo")]
     [InlineData("train", "fashion-mnist")]
-    public void Cluster_mode_is_refused_clearly_with_exit_1(params string[] args)
+    public void A_cluster_address_that_is_not_one_is_refused_clearly_with_exit_1(params string[] args)
     {
-        var r = ActorGraphProcess.Run([.. args, "--cluster", "akka.tcp://actorgraph@127.0.0.1:4053"]);
+        var r = ActorGraphProcess.Run([.. args, "--cluster", "127.0.0.1:4053"]);
         Assert.True(r.ExitCode == 1, r.ToString());
-        Assert.Contains("cluster mode is not available yet", r.Err);
+        Assert.Contains("akka.tcp://actorgraph@127.0.0.1:4053", r.Err);
     }
 }

@@ -1,0 +1,40 @@
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorGraph.Coordinator.Cluster;
+
+// Asks a cluster who serves it, from a short-lived client system: until `until` holds for the answer
+// or the time is up (then the last answer, or null if no coordinator answered at all).
+public static class ClusterStatusQuery
+{
+    public static async Task<ClusterStatus?> WaitAsync(string address, Func<ClusterStatus, bool> until, TimeSpan timeout)
+    {
+        ClusterConfig.ParseAddress(address);
+        var config = ConfigurationFactory.ParseString("akka.loglevel = ERROR").WithFallback(ClusterConfig.Client);
+        var system = ActorSystem.Create("actorgraph-status", config);
+        try
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            ClusterStatus? last = null;
+            while (true)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero) return last;
+                try
+                {
+                    var proxy = system.ActorSelection($"{address}/user/{NodeRoles.SingletonProxy}");
+                    last = await proxy.Ask<ClusterStatus>(new GetClusterStatus(), left < TimeSpan.FromSeconds(3) ? left : TimeSpan.FromSeconds(3));
+                    if (until(last)) return last;
+                }
+                catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+                {
+                }
+                await Task.Delay(250);
+            }
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using ActorGraph.Coordinator;
+using ActorGraph.Coordinator.Cluster;
+using ActorGraph.Execution;
+using ActorGraph.Wire;
+using Akka.Actor;
+
+namespace ActorGraph;
+
+// Cluster mode's client: an ActorSystem of its own with remoting on loopback (not a cluster member),
+// a session opened on the coordinator singleton through any node's singleton proxy, then every Run
+// as one request to the session's coordinator, as in local mode. If the coordinator's node goes,
+// the step in flight fails with UnavailableException and the next Run opens a session on the
+// singleton that takes over, sending it the whole graph again (ClusterRuntime.Connection).
+internal sealed partial class ClusterRuntime : ISessionRuntime
+{
+    private static readonly object PrintLock = new();
+
+    private readonly Graph _graph;
+    private readonly SessionOptions _options;
+    private readonly TextWriter _print;
+    private readonly Action<string> _warn;
+    private readonly TimeSpan _replyTimeout;
+    private readonly ConcurrentDictionary<PlanKey, string[]> _fetchNames = new();
+
+    public ClusterRuntime(Graph graph, SessionOptions options)
+    {
+        _graph = graph;
+        _options = options;
+        _print = options.PrintOutput ?? Console.Error;
+        _warn = SessionLog.Warner(options.Logger);
+        _replyTimeout = options.StepTimeout + TimeSpan.FromSeconds(10);
+        (_system, _anchor, _contacts) = StartClient(options);
+        try
+        {
+            Connect();
+        }
+        catch
+        {
+            _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            throw;
+        }
+    }
+
+    public RuntimeActors? Actors => null;
+
+    public NDArray?[] Run(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    {
+        var (feedNames, feedValues) = LocalRuntime.Canonical(fed);
+        var fetchNames = _fetchNames.GetOrAdd(PlanKey.Of(fetches, []), _ => fetches.Select(LocalRuntime.NameOf).ToArray());
+        switch (Ask(version => new RunStep(version.From, version.Extend, fetchNames, feedNames, feedValues)))
+        {
+            case StepSucceeded ok:
+                Print(ok.Printed);
+                if (ok.Warning is { } warning) _warn(warning);
+                var values = ok.Values;
+                if (fed.Count > 0)
+                    for (int i = 0; i < fetches.Count; i++)
+                        if (fetches[i].Tensor is { } t)
+                            foreach (var (tensor, value) in fed)
+                                if (ReferenceEquals(tensor, t)) values[i] = value;
+                return values;
+            case StepFailed failed:
+                Print(failed.Printed);
+                throw ErrorCodes.ToException(failed.ErrorCode, failed.Message);
+            case var other:
+                throw new InternalException($"The coordinator answered a step with {other.GetType().Name}.");
+        }
+    }
+
+    public ExecutionPlan Explain(IReadOnlyList<Fetch> fetches, IReadOnlyList<Tensor> feeds)
+    {
+        var fetchNames = fetches.Select(LocalRuntime.NameOf).ToArray();
+        var feedNames = feeds.Select(t => t.Name).ToArray();
+        return Ask(version => new ExplainStep(version.From, version.Extend, fetchNames, feedNames)) switch
+        {
+            StepExplained plan => new ExecutionPlan(plan.Operations, plan.Placement),
+            StepFailed failed => throw ErrorCodes.ToException(failed.ErrorCode, failed.Message),
+            var other => throw new InternalException($"The coordinator answered Explain with {other.GetType().Name}."),
+        };
+    }
+
+    // As LocalRuntime.Ask, per connection: a new coordinator starts from an empty graph.
+    private object Ask(Func<(int From, OperationDef[] Extend), object> request)
+    {
+        var connection = Connect();
+        Task<object>? answer = null;
+        int version = _graph.Version;
+        if (version != Volatile.Read(ref connection.SentVersion))
+            lock (connection.SendLock)
+                if (version > connection.SentVersion)
+                {
+                    var extend = _graph.ExportSince(connection.SentVersion).ToArray();
+                    answer = Request(connection.Session, request((connection.SentVersion, extend)));
+                    Volatile.Write(ref connection.SentVersion, connection.SentVersion + extend.Length);
+                }
+        answer ??= Request(connection.Session, request((version, [])));
+        var first = Task.WhenAny(answer, connection.Lost);
+        if (!first.Wait(_replyTimeout))
+            throw new DeadlineExceededException($"The cluster's coordinator did not answer within {_replyTimeout.TotalSeconds:0} s.");
+        if (first.Result != answer)
+            throw new UnavailableException($"The cluster's coordinator ({connection.Node}) went away during the step: its node left " +
+                "the cluster or cannot be reached. The next Run opens a session on the coordinator that takes over.");
+        return answer.Result;
+    }
+
+    private void Print(string? text)
+    {
+        if (text is null) return;
+        lock (PrintLock)
+        {
+            _print.Write(text);
+            _print.Flush();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_connection is { Lost.IsCompleted: false } connection)
+            foreach (var contact in _contacts.ToArray())
+                _system.ActorSelection($"{contact}/user/{NodeRoles.SingletonProxy}").Tell(new CloseSession(connection.Path));
+        // A moment for CloseSession to leave; the singleton also closes the session when this system goes.
+        Thread.Sleep(50);
+        _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+    }
+}

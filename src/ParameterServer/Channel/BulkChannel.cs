@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Net;
+using ActorGraph.Messaging;
+using ActorGraph.Transport;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorGraph.Channel;
+
+// A node's tensor channel for its actors' large messages: a listener (on cluster nodes) that hands
+// each frame's message to its target actor, and senders to the other nodes' listeners, found by
+// asking each node's /user/node once. Every such message to a node whose channel is up takes it,
+// whatever its size, so that they keep their order; one goes through Akka.Remote instead when its
+// target is local, the peer has no channel (yet), or the channel failed: the channel is a faster
+// path, never the only one. Frames are authenticated by the cluster's secret (TransportOptions).
+public sealed class BulkChannel : IExtension, ITensorSink
+{
+    private readonly ExtendedActorSystem _system;
+    private readonly ConcurrentDictionary<Address, Task<TensorSender?>> _senders = new();
+    private TransportOptions? _options;
+    private TensorListener? _listener;
+
+    public BulkChannel(ExtendedActorSystem system)
+    {
+        _system = system;
+        system.RegisterOnTermination(() => _ = CloseAsync());
+    }
+
+    public static BulkChannel Get(ActorSystem system) => system.WithExtension<BulkChannel, BulkChannelProvider>();
+
+    public IPEndPoint? Endpoint => _listener?.EndPoint;
+
+    // Messages this node received on its channel: for tests and diagnostics.
+    public long MessagesReceived => Interlocked.Read(ref _received);
+    private long _received;
+    public bool Enabled => _options is not null;
+
+    // A cluster node: listen (on host's address) and send. A client: send only (listen = false).
+    public void Start(TransportOptions options, bool listen)
+    {
+        _options = options;
+        if (listen) _listener = TensorListener.Start(options, this);
+    }
+
+    public void Tell(IActorRef target, IBulkMessage message, IActorRef sender)
+    {
+        if (_options is null || target.Path.Address.HasLocalScope || target.Path.Address.Equals(_system.Provider.DefaultAddress)
+            || SenderFor(target.Path.Address) is not { IsCompletedSuccessfully: true, Result: { IsClosed: false } channel })
+        {
+            target.Tell(message, sender);
+            return;
+        }
+        var payload = ActorGraphSerializer.Serialize(message);
+        var self = _system.Provider.DefaultAddress;
+        var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(),
+            sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(message.GetType()), payload.Length));
+        ValueTask sent;
+        try
+        {
+            sent = channel.SendAsync(0, [0, 1], [Pack(header), Pack(payload)]);
+        }
+        catch (Exception)
+        {
+            target.Tell(message, sender);
+            return;
+        }
+        if (!sent.IsCompletedSuccessfully) _ = Finish(sent, target, message, sender);
+    }
+
+    // A frame that could not be written goes by Akka.Remote after all.
+    private static async Task Finish(ValueTask sent, IActorRef target, IBulkMessage message, IActorRef sender)
+    {
+        try
+        {
+            await sent.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            target.Tell(message, sender);
+        }
+    }
+
+    // Opens the channel to a node now (a client before its first step, so its steps keep their order).
+    public bool Connect(Address node, TimeSpan timeout)
+    {
+        if (_options is null) return false;
+        var task = SenderFor(node);
+        return task.Wait(timeout) && task.Result is { IsClosed: false };
+    }
+
+    private Task<TensorSender?> SenderFor(Address node)
+    {
+        var task = _senders.GetOrAdd(node, Connect);
+        // A closed channel is replaced at the next send after this one.
+        if (task is { IsCompletedSuccessfully: true, Result.IsClosed: true }) _senders.TryRemove(new(node, task));
+        return task;
+    }
+
+    private async Task<TensorSender?> Connect(Address node)
+    {
+        try
+        {
+            var endpoint = await _system.ActorSelection(new RootActorPath(node) / "user" / "node")
+                .Ask<TensorEndpoint>(new GetTensorEndpoint(), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            if (endpoint.Host.Length == 0) return null;
+            var ip = IPAddress.TryParse(endpoint.Host, out var parsed) ? parsed : (await Dns.GetHostAddressesAsync(endpoint.Host).ConfigureAwait(false))[0];
+            return await TensorSender.ConnectAsync(new IPEndPoint(ip, endpoint.Port), _options!).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _system.Log.Warning("No tensor channel to {0} ({1}); its large messages go through Akka.Remote", node, e.Message);
+            return null;
+        }
+    }
+
+    // Bytes as an int32 tensor (the channel carries tensors); the header says how many are payload.
+    private static NDArray Pack(byte[] bytes)
+    {
+        var ints = new int[(bytes.Length + 3) / 4];
+        Buffer.BlockCopy(bytes, 0, ints, 0, bytes.Length);
+        return NDArray.FromArray(ints, new Shape(ints.Length));
+    }
+
+    private static ReadOnlyMemory<byte> Unpack(NDArray packed, int length) => packed.Bytes[..length].ToArray();
+
+    public void Received(Peer from, TensorFrame frame)
+    {
+        try
+        {
+            if (frame.Values is not [{ } headerArray, { } payloadArray]) throw new InvalidDataException("a bulk frame holds a header and a payload.");
+            var headerBytes = headerArray.Bytes.ToArray();
+            if (ActorGraphSerializer.Deserialize(headerBytes, nameof(BulkHeader)) is not BulkHeader header)
+                throw new InvalidDataException("the frame's header is not a BulkHeader.");
+            if (header.Length < 0 || header.Length > payloadArray.Bytes.Length) throw new InvalidDataException($"a payload of {header.Length} bytes in {payloadArray.Bytes.Length}.");
+            var message = ActorGraphSerializer.Deserialize(Unpack(payloadArray, header.Length), header.Manifest);
+            if (message is not IBulkMessage) throw new InvalidDataException($"{header.Manifest} does not travel on the tensor channel.");
+            var target = _system.Provider.ResolveActorRef(header.Target);
+            var sender = header.Sender.Length == 0 ? ActorRefs.NoSender : _system.Provider.ResolveActorRef(header.Sender);
+            target.Tell(message, sender);
+            Interlocked.Increment(ref _received);
+        }
+        catch (Exception e)
+        {
+            _system.Log.Error(e, "Dropped a frame from {0}: {1}", from, e.Message);
+        }
+    }
+
+    public void Disconnected(Peer peer, Exception? error)
+    {
+        if (error is not null) _system.Log.Info("Tensor channel from {0} closed: {1}", peer, error.Message);
+    }
+
+    private async Task CloseAsync()
+    {
+        if (_listener is not null) await _listener.DisposeAsync().ConfigureAwait(false);
+        foreach (var task in _senders.Values)
+            if (task.IsCompletedSuccessfully && task.Result is { } sender) await sender.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+public sealed class BulkChannelProvider : ExtensionIdProvider<BulkChannel>
+{
+    public override BulkChannel CreateExtension(ExtendedActorSystem system) => new(system);
+}

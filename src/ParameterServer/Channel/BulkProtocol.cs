@@ -1,0 +1,23 @@
+using ActorGraph.Messaging;
+using MessagePack;
+
+namespace ActorGraph.Channel;
+
+// A message that may be large (tensors): between nodes that both run a tensor channel it travels on
+// the channel as one frame instead of through Akka.Remote (BulkChannel.Tell).
+public interface IBulkMessage : IActorGraphMessage;
+
+// What a frame's first entry says about its second: whom it is for, from whom, and its type.
+[MessagePackObject]
+public sealed record BulkHeader(
+    [property: Key(0)] string Target,
+    [property: Key(1)] string Sender,
+    [property: Key(2)] string Manifest,
+    [property: Key(3)] int Length) : IActorGraphMessage;
+
+// Asked of a node's /user/node: where its tensor channel listens ("" host = none).
+[MessagePackObject]
+public sealed record GetTensorEndpoint : IActorGraphMessage;
+
+[MessagePackObject]
+public sealed record TensorEndpoint([property: Key(0)] string Host, [property: Key(1)] int Port) : IActorGraphMessage;
