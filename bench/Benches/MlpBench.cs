@@ -53,6 +53,9 @@ public static class MlpBench
                 executor ??= row;
                 if (i == 1) local = row;
             }
+            // Trial by trial against the executor's trial of the same round: steadier than a ratio of medians under drifting load.
+            for (int i = 1; i < loops.Count; i++)
+                report.Add("paired_ratio", configs[i].Config, new Stats(stats[i].Values.Select((v, t) => v / stats[0].Values[t]).ToArray(), stats[i].OtherLoad), "x");
             for (int i = 0; i < loops.Count; i++)
                 report.Add("cpu_per_step", configs[i].Config, new Stats(loops[i].CpuMsPerStep, stats[i].OtherLoad), "ms");
             for (int i = 0; i < loops.Count; i++)

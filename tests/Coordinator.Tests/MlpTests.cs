@@ -34,7 +34,7 @@ public class MlpTests() : TestKit(TestConfig.Actors)
         Assert.Equal(expected, actual);
     }
 
-    private static float[] Train(SessionOptions options, bool layersOnWorkers, int features = 6, int hiddenUnits = 8)
+    internal static float[] Train(SessionOptions options, bool layersOnWorkers, int features = 6, int hiddenUnits = 8)
     {
         const int classes = 3, batch = 16;
         var g = new Graph();
