@@ -45,6 +45,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
         Receive<RunStep>(Handle);
         Receive<ExplainStep>(Handle);
         Receive<Terminated>(Handle);
+        Checkpoints();
         if (cluster is not null) Membership();
     }
 

@@ -51,3 +51,25 @@ public sealed record StepExplained(
 // The step gatherer's own timer: fail the steps that are past their deadline.
 [MessagePackObject]
 public sealed record SweepStepDeadlines : IActorGraphMessage;
+
+// Cluster checkpoints. The client holds its session's steps and writes its own store; through its
+// coordinator it gets copies of the variables (one snapshot per shard that holds any) and sends a
+// restore's values to the shards that own each variable now. Failures answer StepFailed.
+[MessagePackObject]
+public sealed record CopyVariables(
+    [property: Key(0)] string CheckpointId,
+    [property: Key(1)] long GlobalStep,
+    [property: Key(2)] string[] Names) : ICoordinatorCommand;
+
+[MessagePackObject]
+public sealed record VariablesCopied([property: Key(0)] ParameterServer.Persistence.ShardSnapshot[] Snapshots) : ICoordinatorReply, Channel.IBulkMessage;
+
+[MessagePackObject]
+public sealed record RestoreVariables(
+    [property: Key(0)] string CheckpointId,
+    [property: Key(1)] long GlobalStep,
+    [property: Key(2)] string[] Names,
+    [property: Key(3)] NDArray[] Values) : ICoordinatorCommand, Channel.IBulkMessage;
+
+[MessagePackObject]
+public sealed record VariablesRestored([property: Key(0)] string CheckpointId) : ICoordinatorReply;

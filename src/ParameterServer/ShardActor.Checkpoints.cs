@@ -16,6 +16,7 @@ public sealed partial class ShardActor
     {
         Command<SaveShardCheckpoint>(Handle);
         Command<RestoreShard>(Handle);
+        Command<CopyShardVariables>(Handle);
         Command<SaveSnapshotSuccess>(Handle);
         Command<SaveSnapshotFailure>(Handle);
         Command<DeleteMessagesSuccess>(_ => { });
@@ -37,6 +38,15 @@ public sealed partial class ShardActor
         _pendingSaves[(persistenceId, 1)] = pending;
         Akka.Persistence.Persistence.Instance.Apply(Context.System).SnapshotStoreFor(command.SnapshotPluginId)
             .Tell(new SaveSnapshot(new SnapshotMetadata(persistenceId, 1, DateTime.UtcNow), snapshot), Self);
+    }
+
+    // Copied between two commands, like a snapshot: the cut is the same.
+    private void Handle(CopyShardVariables command)
+    {
+        var wanted = (command.Names ?? []).ToHashSet(StringComparer.Ordinal);
+        var variables = _state.Variables.Where(v => wanted.Contains(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal)
+            .Select(v => SnapshotVariable.Of(v.Key, v.Value)).ToArray();
+        Reply(Sender, new ShardVariablesCopied(new ShardSnapshot(_task, command.CheckpointId, command.GlobalStep, variables)));
     }
 
     private void Handle(RestoreShard command)

@@ -28,9 +28,20 @@ public sealed record ShardCheckpointSaved(
 public sealed record RestoreShard(
     [property: Key(0)] string CheckpointId,
     [property: Key(1)] long GlobalStep,
-    [property: Key(2)] Dictionary<string, NDArray> Variables) : IShardCommand;
+    [property: Key(2)] Dictionary<string, NDArray> Variables) : IShardCommand, Channel.IBulkMessage;
 
 [MessagePackObject]
 public sealed record ShardRestored(
     [property: Key(0)] string CheckpointId,
     [property: Key(1)] int Task) : IShardReply;
+
+// A cluster checkpoint's copy: the writer is the client, which has the store; the shard only copies the
+// named variables it holds (others are left out) and sends them, in the form a snapshot is stored in.
+[MessagePackObject]
+public sealed record CopyShardVariables(
+    [property: Key(0)] string CheckpointId,
+    [property: Key(1)] long GlobalStep,
+    [property: Key(2)] string[] Names) : IShardCommand;
+
+[MessagePackObject]
+public sealed record ShardVariablesCopied([property: Key(0)] ShardSnapshot Snapshot) : IShardReply, Channel.IBulkMessage;

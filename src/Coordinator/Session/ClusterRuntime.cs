@@ -95,6 +95,18 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
                     Volatile.Write(ref connection.SentVersion, connection.SentVersion + extend.Length);
                 }
         answer ??= Request(connection.Session, request((version, [])));
+        return Await(connection, answer);
+    }
+
+    // A request that carries no ops (the coordinator has the ones it names).
+    private object AskSession(object request)
+    {
+        var connection = Connect();
+        return Await(connection, Request(connection.Session, request));
+    }
+
+    private object Await(Connection connection, Task<object> answer)
+    {
         var first = Task.WhenAny(answer, connection.Lost);
         if (!first.Wait(_replyTimeout))
             throw new DeadlineExceededException($"The cluster's coordinator did not answer within {_replyTimeout.TotalSeconds:0} s.");

@@ -87,9 +87,7 @@ public sealed class Session : IDisposable
         }
     }
 
-    internal ICheckpointRuntime CheckpointRuntime => _runtime as ICheckpointRuntime
-        ?? throw new FailedPreconditionException("Checkpoints of a cluster session are not available yet: the cluster's parameter servers " +
-            "keep their shards in memory. Save and restore in local mode.");
+    internal ICheckpointRuntime CheckpointRuntime => _runtime;
 
     // Runs `cut` with no step running; it gets the global step (steps completed so far).
     internal T WhileStepsHeld<T>(Func<long, T> cut)
@@ -132,7 +130,7 @@ public sealed class Session : IDisposable
 }
 
 // What runs a session's steps: the actors of local mode, or the executor alone.
-internal interface ISessionRuntime : IDisposable
+internal interface ISessionRuntime : ICheckpointRuntime, IDisposable
 {
     RuntimeActors? Actors { get; }
     NDArray?[] Run(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed);

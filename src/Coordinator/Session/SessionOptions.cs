@@ -91,9 +91,10 @@ public class SessionOptions
             if (ActorSystem is not null)
                 throw new ArgumentException("SessionOptions.ActorSystem hosts local mode's actors; with SessionOptions.Cluster set they run on the cluster's nodes. Set one or the other.");
             if (ExecutorOnly) throw new ArgumentException("An executor-only session runs in this process; it cannot also use SessionOptions.Cluster.");
-            if (PersistentShards)
-                throw new ArgumentException("SessionOptions.CheckpointStore, Durability, CheckpointJob and automatic checkpoints apply to local mode: " +
-                    "a cluster's parameter servers keep their shards in memory for now. Leave them unset with SessionOptions.Cluster.");
+            // Checkpoints of a cluster session go to the client's store; how the shards themselves persist is the ps nodes' choice.
+            if (Durability == Durability.Journal)
+                throw new ArgumentException("SessionOptions.Durability applies to local mode's parameter servers. A cluster's ps nodes journal every " +
+                    "update when started with a store (actorgraph node --role ps --store CONNECTION); leave Durability unset with SessionOptions.Cluster.");
             if (ClusterConnectTimeout <= TimeSpan.Zero) throw new ArgumentException($"SessionOptions.ClusterConnectTimeout is {ClusterConnectTimeout}; give a positive time.");
         }
     }

@@ -47,6 +47,11 @@ public sealed partial class Graph
         lock (_lock) return _ops.GetRange(version, _ops.Count - version);
     }
 
+    public bool TryGetOperation(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Operation? op)
+    {
+        lock (_lock) return _byName.TryGetValue(name, out op);
+    }
+
     // Lookups fail with the texts of TensorFlow's get_operation_by_name and get_tensor_by_name.
     public Operation GetOperation(string name)
     {

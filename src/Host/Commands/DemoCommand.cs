@@ -28,8 +28,7 @@ internal static class DemoCommand
         {
             using var logging = CommonOptions.Logging(parsed);
             var address = CommonOptions.CheckCluster(parsed.GetValue(cluster));
-            // A cluster's shards do not checkpoint yet: no final checkpoint there.
-            var checkpointStore = parsed.GetValue(noCheckpoint) || address is not null ? null
+            var checkpointStore = parsed.GetValue(noCheckpoint) ? null
                 : parsed.GetValue(store) ?? ParameterServer.Persistence.CheckpointStore.DefaultConnectionString;
             return Run(parsed.GetValue(steps), parsed.GetValue(workers), parsed.GetValue(ps), address, parsed.GetValue(seed), checkpointStore, logging);
         });
@@ -81,7 +80,7 @@ internal static class DemoCommand
             (retrying.Retried > 0 ? $"; {retrying.Retried} step(s) run again after a node left" : ""));
         if (checkpointStore is not null)
         {
-            var id = new Saver().Save(sess, "demo");
+            var id = retrying.Run(() => new Saver().Save(sess, "demo"));
             Console.WriteLine($"Checkpoint {id} written to {ParameterServer.Persistence.CheckpointStore.Parse(checkpointStore)} (list them: actorgraph checkpoints list)");
         }
         return ExitCodes.Ok;

@@ -99,7 +99,7 @@ internal static class TrainCommand
             results.Add(r);
             Console.WriteLine($"epoch {e}/{s.Epochs}  loss {r.TrainLoss:F4}  accuracy {r.TrainAccuracy:F4}  " +
                 $"test loss {r.TestLoss:F4}  test accuracy {r.TestAccuracy:F4}  {r.SamplesPerSecond:N0} samples/s");
-            if (s.CheckpointStore is not null) Console.WriteLine($"checkpoint {saver.Save(sess, $"epoch-{e}")}");
+            if (s.CheckpointStore is not null) Console.WriteLine($"checkpoint {retrying.Run(() => saver.Save(sess, $"epoch-{e}"))}");
         }
         TrainingPlot.Save(s.Plot, $"Fashion-MNIST, MLP {string.Join('-', Mlp.Layers)} ({s.Optimizer})", results);
         var last = results[^1];

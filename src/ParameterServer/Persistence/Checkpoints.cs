@@ -54,18 +54,24 @@ public sealed class Checkpoints
 
     // For a runtime without shard actors (the in-process executor): the states are written straight to the
     // store's snapshot table, in the same form shards write, so either kind of session restores them.
-    public async Task<CheckpointManifest> SaveStatesAsync(IReadOnlyList<ShardState> states, string job, long step, string? name = null, int keep = 5)
+    public Task<CheckpointManifest> SaveStatesAsync(IReadOnlyList<ShardState> states, string job, long step, string? name = null, int keep = 5)
     {
         var id = NewId(step);
-        var entries = await Task.WhenAll(states.Select(async state =>
+        return SaveSnapshotsAsync(id, [.. states.Select(state => ShardSnapshot.Of(state, id, step))], job, step, name, keep);
+    }
+
+    // Snapshots made elsewhere (a cluster's shards copy their variables to the client that writes them), one per
+    // shard, each stored under the checkpoint's own persistence id; the manifest is recorded once all are stored.
+    public async Task<CheckpointManifest> SaveSnapshotsAsync(string id, IReadOnlyList<ShardSnapshot> snapshots, string job, long step, string? name = null, int keep = 5)
+    {
+        var entries = await Task.WhenAll(snapshots.Select(async snapshot =>
         {
-            var snapshot = ShardSnapshot.Of(state, id, step);
-            var persistenceId = $"actorgraph/checkpoint/{id}/ps-{state.Task}";
+            var persistenceId = $"actorgraph/checkpoint/{id}/ps-{snapshot.Task}";
             var metadata = new SnapshotMetadata(persistenceId, 1, DateTime.UtcNow);
             var reply = await AskStore(new SaveSnapshot(metadata, snapshot), $"saving checkpoint {id}");
             if (reply is SaveSnapshotFailure f)
-                throw new UnavailableException($"Checkpoint {id}: store {Store.Description} refused the snapshot of {state.Device}: {f.Cause.Message}", f.Cause);
-            return (Entry: new ShardEntry(state.Task, persistenceId, 1), Variables: snapshot.Describe());
+                throw new UnavailableException($"Checkpoint {id}: store {Store.Description} refused the snapshot of /job:ps/task:{snapshot.Task}: {f.Cause.Message}", f.Cause);
+            return (Entry: new ShardEntry(snapshot.Task, persistenceId, 1), Variables: snapshot.Describe());
         }));
         var manifest = new CheckpointManifest(id, name, step, DateTimeOffset.UtcNow, job,
             [.. entries.Select(e => e.Entry).OrderBy(e => e.Task)],

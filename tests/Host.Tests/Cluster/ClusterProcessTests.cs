@@ -21,6 +21,8 @@ public partial class ClusterProcessTests
         Assert.True(remote.ExitCode == 0, remote + cluster.Logs());
         Assert.Equal(Line(local.Out, "Learned parameters:"), Line(remote.Out, "Learned parameters:"));
         Assert.Contains("cluster mode at " + cluster.Seed, remote.Out);
+        // The client wrote its final checkpoint from the cluster's shards into its own store.
+        Assert.Matches(@"Checkpoint ckpt-1502-\w+ written to", remote.Out);
 
         var leaving = cluster.Nodes.First(n => n.Name.StartsWith("worker"));
         leaving.Stop();

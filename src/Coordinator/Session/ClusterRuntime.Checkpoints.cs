@@ -1,0 +1,94 @@
+using ActorGraph.Coordinator;
+using ActorGraph.ParameterServer.Persistence;
+using Akka.Actor;
+
+namespace ActorGraph;
+
+// Cluster mode's part in checkpoints. The client writes and reads its own store (SessionOptions.
+// CheckpointStore), as in local mode: the store's password never crosses the cluster, and any ps node
+// serves, persistent or not. The session's steps are held meanwhile (Session.WhileStepsHeld), so the
+// copy is a consistent cut of this session's training; other clients' steps are not held (as TF1's
+// Saver does not hold other workers). Values travel in batches that each fit one message.
+internal sealed partial class ClusterRuntime : ICheckpointRuntime
+{
+    // Below the tensor channel's and remoting's frame limit (ClusterConfig.FrameBytes) with room to spare.
+    private const long BatchBytes = 16L << 20;
+
+    public ActorSystem CheckpointSystem => _system;
+
+    public Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep)
+    {
+        var id = Checkpoints.NewId(step);
+        PlaceOnCoordinator(variables);
+        var byTask = new SortedDictionary<int, List<SnapshotVariable>>();
+        foreach (var batch in Batches(variables, v => v.Shape.Size < 0 ? BatchBytes : v.Shape.Size * v.DType.SizeInBytes()))
+        {
+            var copied = AskSession(new CopyVariables(id, step, [.. batch.Select(v => v.VariableName)])) switch
+            {
+                VariablesCopied ok => ok,
+                var other => throw Unexpected(other, $"checkpoint {id}"),
+            };
+            foreach (var snapshot in copied.Snapshots)
+            {
+                if (!byTask.TryGetValue(snapshot.Task, out var list)) byTask[snapshot.Task] = list = [];
+                list.AddRange(snapshot.Variables);
+            }
+        }
+        if (requireAll)
+        {
+            var held = byTask.Values.SelectMany(l => l).Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            if (variables.Select(v => v.VariableName).Order(StringComparer.Ordinal).FirstOrDefault(n => !held.Contains(n)) is { } missing)
+                throw new FailedPreconditionException($"Attempting to use uninitialized value {missing}: no parameter server holds it, so checkpoint {id} was not recorded.");
+        }
+        var snapshots = byTask.Select(t => new ShardSnapshot(t.Key, id, step, [.. t.Value.OrderBy(v => v.Name, StringComparer.Ordinal)])).ToArray();
+        return store.SaveSnapshotsAsync(id, snapshots, job, step, name, keep);
+    }
+
+    public async Task RestoreAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables)
+    {
+        var values = await store.LoadMatchingAsync(manifest, CheckpointVariables.Expected(variables));
+        PlaceOnCoordinator(variables);
+        // Every value is checked before the first batch leaves; a shard that fails a later batch leaves the
+        // earlier ones restored, which the error says.
+        int done = 0;
+        foreach (var batch in Batches(variables, v => values[v.VariableName].Bytes.Length))
+        {
+            var names = batch.Select(v => v.VariableName).ToArray();
+            var reply = AskSession(new RestoreVariables(manifest.Id, manifest.Step, names, [.. names.Select(n => values[n])]));
+            if (reply is not VariablesRestored)
+                throw Unexpected(reply, $"restoring checkpoint {manifest.Id}" + (done > 0 ? $" ({done} of {variables.Count} variables were restored before this)" : ""));
+            done += names.Length;
+        }
+    }
+
+    // The coordinator learns the variables (an Explain carries the ops it lacks) and places them.
+    private void PlaceOnCoordinator(IReadOnlyList<Variable> variables)
+    {
+        if (variables.Count > 0) Explain([.. variables.Select(v => (Fetch)v)], []);
+    }
+
+    private static IEnumerable<List<Variable>> Batches(IReadOnlyList<Variable> variables, Func<Variable, long> bytesOf)
+    {
+        var batch = new List<Variable>();
+        long bytes = 0;
+        foreach (var v in variables)
+        {
+            long size = bytesOf(v);
+            if (batch.Count > 0 && bytes + size > BatchBytes)
+            {
+                yield return batch;
+                batch = [];
+                bytes = 0;
+            }
+            batch.Add(v);
+            bytes += size;
+        }
+        if (batch.Count > 0) yield return batch;
+    }
+
+    private static Exception Unexpected(object reply, string what) => reply switch
+    {
+        StepFailed failed => Wire.ErrorCodes.ToException(failed.ErrorCode, failed.Message),
+        _ => new InternalException($"The coordinator answered {what} with {reply.GetType().Name}."),
+    };
+}
