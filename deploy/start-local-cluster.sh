@@ -6,14 +6,15 @@
 #
 # Environment: PORT (the coordinator's, default 4053; the other nodes take free ports),
 # COORDINATORS (1), WORKERS (2), PS (2), SECRET (the cluster's secret, default none),
-# NODE_TIMEOUT (seconds: each node runs under `timeout -s KILL`, for tests; default none).
+# NODE_TIMEOUT (seconds: each node runs under `timeout -s KILL`, for tests; default none),
+# ACTORGRAPH_DLL (the actorgraph.dll to run; default the Release build, built when missing).
 # Stop it with deploy/stop-local-cluster.sh [DIR]. Use it with --cluster "$(cat DIR/address)".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="$(mkdir -p "${1:-$root/.local-cluster}" && cd "${1:-$root/.local-cluster}" && pwd)"
 port="${PORT:-4053}"
 coordinators="${COORDINATORS:-1}" workers="${WORKERS:-2}" ps="${PS:-2}"
-dll="$root/src/Host/bin/Release/net10.0/actorgraph.dll"
+dll="${ACTORGRAPH_DLL:-$root/src/Host/bin/Release/net10.0/actorgraph.dll}"
 [ -f "$dll" ] || dotnet build "$root/src/Host" -c Release -v quiet
 seed="akka.tcp://actorgraph@127.0.0.1:$port"
 secret=()

@@ -33,11 +33,11 @@ internal sealed class LoopbackCluster : IAsyncDisposable
         }
     }
 
-    public async Task<ClusterNode> AddAsync(string role, string? secret = null, string system = ClusterConfig.DefaultSystemName)
+    public async Task<ClusterNode> AddAsync(string role, string? secret = null, string system = ClusterConfig.DefaultSystemName, TimeSpan? joinTimeout = null)
     {
         var seeds = Seed.Length == 0 ? null : new[] { Seed };
         var node = await ClusterNode.StartAsync(new NodeSettings(role, Port: FreePort(), SeedList: seeds, Secret: secret, SystemName: system),
-            joinTimeout: TimeSpan.FromSeconds(20));
+            joinTimeout: joinTimeout ?? TimeSpan.FromSeconds(20));
         lock (_nodes) _nodes.Add(node);
         return node;
     }

@@ -13,6 +13,9 @@ internal static class ActorGraphProcess
     // tests/Host.Tests/bin/<Configuration>/net10.0 → src/Host/bin/<Configuration>/net10.0/actorgraph.dll
     public static readonly string Dll = FindDll();
 
+    // The repository's root (where ActorGraph.sln is), for the deploy scripts.
+    public static string Root => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Dll)!, "..", "..", "..", "..", ".."));
+
     public static CliResult RunIn(string workDir, IReadOnlyDictionary<string, string>? env, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using ActorGraph.Host.Tests.Cli;
+
+namespace ActorGraph.Host.Tests.Cluster;
+
+// deploy/start-local-cluster.sh and stop-local-cluster.sh as a user runs them: the cluster comes up and
+// serves, a client trains on it, and the stop script has every node leave and exit.
+[Collection("cluster processes")]
+public class DeployScriptTests
+{
+    [Fact]
+    public void The_loopback_scripts_start_a_cluster_that_trains_and_stop_every_node()
+    {
+        var folder = TempDir.Create();
+        int port = NodeProcesses.FreePort();
+        var env = new Dictionary<string, string>
+        {
+            ["PORT"] = port.ToString(), ["WORKERS"] = "2", ["PS"] = "1", ["NODE_TIMEOUT"] = "240", ["ACTORGRAPH_DLL"] = ActorGraphProcess.Dll,
+        };
+        CliResult stopped;
+        try
+        {
+            var started = Script("start-local-cluster.sh", folder, env);
+            Assert.True(started.ExitCode == 0, started + Logs(folder));
+            Assert.Contains("cluster up at akka.tcp://actorgraph@127.0.0.1:" + port, started.Out);
+            var address = File.ReadAllText(Path.Combine(folder, "address")).Trim();
+            Assert.Equal(4, Directory.GetFiles(folder, "*.pid").Length);
+            // Started again on a running cluster's folder: refused, the cluster untouched.
+            var again = Script("start-local-cluster.sh", folder, env);
+            Assert.Equal(1, again.ExitCode);
+            Assert.Contains("stop that cluster first", again.Err);
+
+            var demo = ActorGraphProcess.RunIn(folder, null, "demo", "--steps", "300", "--seed", "2", "--no-checkpoint", "--cluster", address);
+            Assert.True(demo.ExitCode == 0, demo + Logs(folder));
+            Assert.Contains("cluster mode at " + address, demo.Out);
+        }
+        finally
+        {
+            stopped = Script("stop-local-cluster.sh", folder, env);
+        }
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        Assert.Contains("stopped (4 node(s))", stopped.Out);
+        Assert.Empty(Directory.GetFiles(folder, "*.pid"));
+        // Each node left the cluster on SIGTERM rather than being killed after 30 s.
+        Assert.DoesNotContain("SIGKILL", stopped.Out);
+        foreach (var log in Directory.GetFiles(folder, "*.log"))
+            Assert.True(File.ReadAllText(log).Contains("left"), $"{Path.GetFileName(log)} does not say it left:\n{File.ReadAllText(log)}");
+    }
+
+    private static CliResult Script(string name, string folder, IReadOnlyDictionary<string, string> env)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(ActorGraphProcess.Root, "deploy", name));
+        start.ArgumentList.Add(folder);
+        foreach (var (k, v) in env) start.Environment[k] = v;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(150)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"deploy/{name} did not finish within 150 s:\n{stdout.Result}\n{stderr.Result}");
+        }
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string Logs(string folder) =>
+        string.Join("\n", Directory.GetFiles(folder, "*.log").Select(f => $"--- {Path.GetFileName(f)}\n{File.ReadAllText(f)}"));
+}
