@@ -13,7 +13,7 @@ public sealed partial class CoordinatorActor
 {
     private readonly Dictionary<(PlanKey Key, int Task), StepPlan> _replicaPlans = [];
 
-    private bool TryRunReplicated(RunStep m, long stepId)
+    private bool TryRunReplicated(RunStep m, long stepId, IActorRef client)
     {
         if (_dataParallel is not { } settings || BatchRows(m) is not { } rows) return false;
         var live = LiveTasks();
@@ -23,20 +23,22 @@ public sealed partial class CoordinatorActor
         var plans = Array.ConvertAll(tasks, t => ReplicaPlan(m, t));
         if (plans[0].Error is { } error)
         {
-            Sender.Tell(new StepFailed(stepId, ErrorCodes.Of(error), error.Message, null));
+            client.Tell(new StepFailed(stepId, ErrorCodes.Of(error), error.Message, null));
             return true;
         }
         if (plans.Any(p => p.Shares.Length != 1)) return false;
         if (_cluster is not null && UnhostedShard(plans[0]) is { } unhosted)
         {
-            Sender.Tell(new StepFailed(stepId, ErrorCodes.Unavailable, unhosted, null));
+            client.Tell(new StepFailed(stepId, ErrorCodes.Unavailable, unhosted, null));
             return true;
         }
+        if (HoldForStaleness(m, stepId, client, settings, k)) return true;
         var counts = Enumerable.Range(0, k).Select(r => rows / k + (r < rows % k ? 1 : 0)).ToArray();
         var involved = Array.ConvertAll(tasks, t => (t, _workers[t]));
-        var gathering = new StepGathering(stepId, Sender, involved, plans[0].FetchCount, _stepTimeout);
+        var gathering = new StepGathering(stepId, client, involved, plans[0].FetchCount, _stepTimeout);
         var gatherer = Context.ActorOf(ReplicaStepGatherer.Props(gathering, counts, _shards.ToArray(), settings)
             .WithDispatcher(Context.Props.Dispatcher), $"step-{stepId}");
+        InFlight(gatherer, settings, k);
         int start = 0;
         for (int r = 0; r < k; r++)
         {

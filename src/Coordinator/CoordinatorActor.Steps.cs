@@ -10,7 +10,10 @@ public sealed partial class CoordinatorActor
 {
     private IActorRef _gatherer = ActorRefs.Nobody;
 
-    private void Handle(RunStep m)
+    private void Handle(RunStep m) => Start(m, Sender);
+
+    // client: who gets the answer (the sender of RunStep, also when a step held for its staleness bound starts later).
+    private void Start(RunStep m, IActorRef client)
     {
         long stepId = ++_stepsStarted;
         StepPlan plan;
@@ -21,27 +24,27 @@ public sealed partial class CoordinatorActor
         }
         catch (Exception e)
         {
-            Sender.Tell(new StepFailed(stepId, ErrorCodes.Of(e), e.Message, null));
+            client.Tell(new StepFailed(stepId, ErrorCodes.Of(e), e.Message, null));
             return;
         }
         if (plan.Error is { } error)
         {
-            Sender.Tell(new StepFailed(stepId, ErrorCodes.Of(error), error.Message, null));
+            client.Tell(new StepFailed(stepId, ErrorCodes.Of(error), error.Message, null));
             return;
         }
-        if (TryRunReplicated(m, stepId)) return;
+        if (TryRunReplicated(m, stepId, client)) return;
         if (_cluster is not null && UnhostedShard(plan) is { } unhosted)
         {
-            Sender.Tell(new StepFailed(stepId, ErrorCodes.Unavailable, unhosted, null));
+            client.Tell(new StepFailed(stepId, ErrorCodes.Unavailable, unhosted, null));
             return;
         }
         if (plan.Shares.Length == 0)
         {
-            Sender.Tell(new StepSucceeded(stepId, new NDArray?[plan.FetchCount], null));
+            client.Tell(new StepSucceeded(stepId, new NDArray?[plan.FetchCount], null));
             return;
         }
         var involved = Array.ConvertAll(plan.Shares, s => (s.Task, _workers[s.Task]));
-        _gatherer.Tell(new GatherStep(new StepGathering(stepId, Sender, involved, plan.FetchCount, _stepTimeout)));
+        _gatherer.Tell(new GatherStep(new StepGathering(stepId, client, involved, plan.FetchCount, _stepTimeout)));
         foreach (var share in plan.Shares)
         {
             var worker = _workers[share.Task];

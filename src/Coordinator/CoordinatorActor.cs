@@ -85,6 +85,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
     // A stopped worker takes its partitions with it: plan again over the workers left.
     private void Handle(Terminated t)
     {
+        if (AsyncStepDone(t.ActorRef)) return;
         int task = _workers.IndexOf(t.ActorRef);
         if (task < 0) return;
         WorkerLost(task);

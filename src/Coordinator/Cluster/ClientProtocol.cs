@@ -20,14 +20,16 @@ public sealed record OpenSession(
 public sealed record DataParallelWire(
     [property: Key(0)] int Replicas,
     [property: Key(1)] bool Synchronous,
-    [property: Key(2)] long BackupAfterMs)
+    [property: Key(2)] long BackupAfterMs,
+    [property: Key(3)] int MaxStaleness = -1)
 {
     public static DataParallelWire? From(DataParallelism? d) =>
-        d is null ? null : new(d.Replicas, d.Synchronous, d.BackupAfter is { } b ? (long)b.TotalMilliseconds : 0);
+        d is null ? null : new(d.Replicas, d.Synchronous, d.BackupAfter is { } b ? (long)b.TotalMilliseconds : 0, d.MaxStaleness ?? -1);
 
     public DataParallelism ToSettings() => new()
     {
         Replicas = Replicas, Synchronous = Synchronous, BackupAfter = BackupAfterMs > 0 ? TimeSpan.FromMilliseconds(BackupAfterMs) : null,
+        MaxStaleness = MaxStaleness >= 0 ? MaxStaleness : null,
     };
 }
 

@@ -18,9 +18,18 @@ public sealed record DataParallelism
     // applies), and the session warns which one. Null: every replica is waited for.
     public TimeSpan? BackupAfter { get; init; }
 
+    // Async only: an update may be computed from variable values at most this many updates old (bounded
+    // staleness). A step's K replicas read together, so its own last update is K-1 updates stale; further
+    // steps of the session start only while every update in flight stays within the bound, and wait
+    // otherwise. Null: no bound (concurrent Runs all start at once). Other sessions' steps are not counted.
+    public int? MaxStaleness { get; init; }
+
     internal void Validate()
     {
         if (Replicas < 0) throw new ArgumentException($"DataParallelism.Replicas is {Replicas}; give 0 (every worker) or a number of workers.");
+        if (MaxStaleness is { } s && s < 0) throw new ArgumentException($"DataParallelism.MaxStaleness is {s}; give 0 or more updates, or null.");
+        if (MaxStaleness is not null && Synchronous)
+            throw new ArgumentException("DataParallelism.MaxStaleness bounds asynchronous training; a synchronous step applies one averaged update. Set Synchronous = false, or leave MaxStaleness null.");
         if (BackupAfter is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"DataParallelism.BackupAfter is {t}; give a positive time, or null.");
     }
 }
