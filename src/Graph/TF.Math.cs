@@ -5,7 +5,17 @@ public static partial class TF
     public static Tensor Add(Tensor x, Tensor y, string? name = null) => Op("Add", [x, y], name);
     public static Tensor Subtract(Tensor x, Tensor y, string? name = null) => Op("Sub", [x, y], name);
     public static Tensor Multiply(Tensor x, Tensor y, string? name = null) => Op("Mul", [x, y], name);
-    public static Tensor Divide(Tensor x, Tensor y, string? name = null) => Op("RealDiv", [x, y], name);
+    // TensorFlow 1's tf.divide and Python's `/`: true division. Integers are cast to float64 first, as
+    // TensorFlow's truediv does for int32 and int64, so 7 / 2 is 3.5 and 1 / 0 is inf (not a crash).
+    public static Tensor Divide(Tensor x, Tensor y, string? name = null)
+    {
+        if (x.DType.IsInteger() && y.DType == x.DType)
+        {
+            x = Cast(x, DType.Float64);
+            y = Cast(y, DType.Float64);
+        }
+        return Op("RealDiv", [x, y], name);
+    }
     public static Tensor Negate(Tensor x, string? name = null) => Op("Neg", [x], name);
     public static Tensor Square(Tensor x, string? name = null) => Op("Square", [x], name);
     public static Tensor ZerosLike(Tensor x, string? name = null) => Op("ZerosLike", [x], name);
