@@ -16,10 +16,13 @@ internal static class ActorGraphProcess
     // The repository's root (where ActorGraph.sln is), for the deploy scripts.
     public static string Root => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Dll)!, "..", "..", "..", "..", ".."));
 
-    public static CliResult RunIn(string workDir, IReadOnlyDictionary<string, string>? env, params string[] args)
+    public static CliResult RunIn(string workDir, IReadOnlyDictionary<string, string>? env, params string[] args) =>
+        Exec("dotnet", [Dll, .. args], workDir, env, TimeSpan.FromSeconds(90), $"actorgraph {string.Join(' ', args)}");
+
+    // Any program, its output read to the end; killed (with what it started) past the timeout.
+    public static CliResult Exec(string file, IEnumerable<string> args, string workDir, IReadOnlyDictionary<string, string>? env, TimeSpan timeout, string what)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Dll);
+        var start = new ProcessStartInfo(file) { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
@@ -27,10 +30,10 @@ internal static class ActorGraphProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(90)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"actorgraph {string.Join(' ', args)} did not finish within 90 s.");
+            throw new TimeoutException($"{what} did not finish within {timeout.TotalSeconds:0} s.");
         }
         process.WaitForExit();
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ActorGraph.Host.Tests.Cli;
 
 namespace ActorGraph.Host.Tests.Cluster;
@@ -47,23 +46,8 @@ public class DeployScriptTests
             Assert.True(File.ReadAllText(log).Contains("left"), $"{Path.GetFileName(log)} does not say it left:\n{File.ReadAllText(log)}");
     }
 
-    private static CliResult Script(string name, string folder, IReadOnlyDictionary<string, string> env)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(ActorGraphProcess.Root, "deploy", name));
-        start.ArgumentList.Add(folder);
-        foreach (var (k, v) in env) start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(150)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"deploy/{name} did not finish within 150 s:\n{stdout.Result}\n{stderr.Result}");
-        }
-        process.WaitForExit();
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static CliResult Script(string name, string folder, IReadOnlyDictionary<string, string> env) =>
+        ActorGraphProcess.Exec("bash", [Path.Combine(ActorGraphProcess.Root, "deploy", name), folder], folder, env, TimeSpan.FromSeconds(150), $"deploy/{name}");
 
     private static string Logs(string folder) =>
         string.Join("\n", Directory.GetFiles(folder, "*.log").Select(f => $"--- {Path.GetFileName(f)}\n{File.ReadAllText(f)}"));
