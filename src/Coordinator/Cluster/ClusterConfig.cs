@@ -90,10 +90,20 @@ public static class ClusterConfig
 
     public static Address ParseAddress(string address)
     {
-        if (!Address.TryParse(address, out var parsed) || parsed.Host is null || parsed.Port is null || parsed.Protocol != "akka.tcp")
+        if (!Address.TryParse(address, out var parsed) || parsed.Host is null || parsed.Port is null || parsed.Protocol is not ("akka.tcp" or "akka.ssl.tcp"))
             throw new ArgumentException($"The cluster address '{address}' is not one: give the address of a running cluster's node, " +
                 "as akka.tcp://actorgraph@127.0.0.1:4053.");
         return parsed;
+    }
+
+    // A node's address as remoting names it: akka.ssl.tcp:// when it speaks TLS, akka.tcp:// otherwise
+    // (users may give either form).
+    public static string WithProtocol(string address, RemotingTls? tls)
+    {
+        const string plain = "akka.tcp://", secure = "akka.ssl.tcp://";
+        if (tls is not null && address.StartsWith(plain, StringComparison.Ordinal)) return secure + address[plain.Length..];
+        if (tls is null && address.StartsWith(secure, StringComparison.Ordinal)) return plain + address[secure.Length..];
+        return address;
     }
 
     public static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
@@ -108,7 +118,8 @@ public sealed record NodeSettings(
     string? Store = null,
     string? Secret = null,
     string SystemName = ClusterConfig.DefaultSystemName,
-    string? PublicHost = null)
+    string? PublicHost = null,
+    RemotingTls? Tls = null)
 {
     public IReadOnlyList<string> Seeds => SeedList ?? [];
 }

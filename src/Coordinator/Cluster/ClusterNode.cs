@@ -33,7 +33,7 @@ public sealed class ClusterNode
         var config = ClusterConfig.Overrides(settings).WithFallback(files ?? Config.Empty).WithFallback(ClusterConfig.Node);
         // A node may receive messages of assemblies it has not used yet.
         MessageTypes.Register(typeof(ClusterNode).Assembly);
-        var system = ActorSystem.Create(settings.SystemName, config);
+        var system = RemotingTls.CreateSystem(settings.SystemName, config, settings.Tls);
         try
         {
             var secret = new ClusterSecret(config.GetString("actorgraph.secret", ""));
@@ -54,7 +54,7 @@ public sealed class ClusterNode
             var cluster = AkkaCluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
-            var seeds = settings.Seeds.Select(Address.Parse).ToList();
+            var seeds = settings.Seeds.Select(s => Address.Parse(ClusterConfig.WithProtocol(s, settings.Tls))).ToList();
             if (seeds.Count == 0) cluster.Join(cluster.SelfAddress);
             else cluster.JoinSeedNodes(seeds);
             var wait = joinTimeout ?? TimeSpan.FromSeconds(30);

@@ -7,11 +7,14 @@ namespace ActorGraph.Coordinator.Cluster;
 // or the time is up (then the last answer, or null if no coordinator answered at all).
 public static class ClusterStatusQuery
 {
-    public static async Task<ClusterStatus?> WaitAsync(string address, Func<ClusterStatus, bool> until, TimeSpan timeout)
+    // tls: the cluster's certificate when its remoting speaks TLS (null: ACTORGRAPH_TLS_CERT, if set).
+    public static async Task<ClusterStatus?> WaitAsync(string address, Func<ClusterStatus, bool> until, TimeSpan timeout, RemotingTls? tls = null)
     {
+        tls ??= RemotingTls.From(null);
+        address = ClusterConfig.WithProtocol(address, tls);
         ClusterConfig.ParseAddress(address);
         var config = ConfigurationFactory.ParseString("akka.loglevel = ERROR").WithFallback(ClusterConfig.Client);
-        var system = ActorSystem.Create("actorgraph-status", config);
+        var system = RemotingTls.CreateSystem("actorgraph-status", config, tls);
         try
         {
             var deadline = DateTime.UtcNow + timeout;

@@ -70,13 +70,14 @@ internal sealed partial class ClusterRuntime
 
     private static (ActorSystem, IActorRef, List<string>) StartClient(SessionOptions options)
     {
-        var contact = ClusterConfig.ParseAddress(options.Cluster!);
+        var tls = RemotingTls.From(options.ClusterCertificate, options.ClusterCertificatePassword);
+        var contact = ClusterConfig.ParseAddress(ClusterConfig.WithProtocol(options.Cluster!, tls));
         string host = options.ClusterClientHost ?? (IsLoopback(contact.Host) ? "127.0.0.1" : "0.0.0.0");
         var lines = new List<string> { $"akka.remote.dot-netty.tcp.hostname = {ClusterConfig.Quote(host)}" };
         // Bound to every interface, the cluster needs a name to reach it by.
         if (host == "0.0.0.0") lines.Add($"akka.remote.dot-netty.tcp.public-hostname = {ClusterConfig.Quote(Dns.GetHostName())}");
         var config = ConfigurationFactory.ParseString(string.Join("\n", lines)).WithFallback(ClusterConfig.Client);
-        var system = ActorSystem.Create("actorgraph-client", config);
+        var system = RemotingTls.CreateSystem("actorgraph-client", config, tls);
         var secret = new ClusterSecret(options.ClusterSecret ?? Environment.GetEnvironmentVariable("ACTORGRAPH_SECRET"));
         Channel.BulkChannel.Get(system).Start(new Transport.TransportOptions
         {

@@ -18,6 +18,11 @@ public class SessionOptions
     // The secret the cluster's nodes were started with (--secret); null = ACTORGRAPH_SECRET, else none.
     public string? ClusterSecret { get; init; }
 
+    // The cluster's TLS certificate (a PKCS#12 file every node and client shares) when its nodes were
+    // started with --tls-cert; null = ACTORGRAPH_TLS_CERT, else plain TCP. Its password: null = ACTORGRAPH_TLS_PASSWORD.
+    public string? ClusterCertificate { get; init; }
+    public string? ClusterCertificatePassword { get; init; }
+
     // How long opening (or, after the coordinator's node went, reopening) a cluster session may take.
     public TimeSpan ClusterConnectTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -29,16 +29,18 @@ internal static class NodeCommand
         var secret = new Option<string?>("--secret") { Description = "The cluster's shared secret; nodes and clients without it are refused (env ACTORGRAPH_SECRET)", DefaultValueFactory = _ => Env("SECRET"), HelpName = "S" };
         var system = new Option<string>("--system") { Description = "Actor system name of the cluster", DefaultValueFactory = _ => Env("SYSTEM") ?? ClusterConfig.DefaultSystemName, HelpName = "NAME" };
         var config = new Option<string?>("--config") { Description = "A HOCON file over deploy/<role>.hocon (env ACTORGRAPH_CONFIG)", DefaultValueFactory = _ => Env("CONFIG"), HelpName = "FILE" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "Remoting over TLS with this PKCS#12 certificate, which every node and client of the cluster shares and which each accepts alone (env ACTORGRAPH_TLS_CERT)", DefaultValueFactory = _ => Env("TLS_CERT"), HelpName = "FILE.pfx" };
+        var tlsPassword = new Option<string?>("--tls-password") { Description = "The certificate's password (env ACTORGRAPH_TLS_PASSWORD)", DefaultValueFactory = _ => Env("TLS_PASSWORD"), HelpName = "P" };
         var command = new Command("node", "Run one node of a cluster (coordinator, worker or parameter server) until SIGTERM")
         {
-            role, host, publicHost, port, seeds, store, secret, system, config,
+            role, host, publicHost, port, seeds, store, secret, system, config, tlsCert, tlsPassword,
         };
         command.SetAction(parsed =>
         {
             var settings = new NodeSettings(
                 parsed.GetValue(role) ?? throw new CliException("node needs --role coordinator|worker|ps (or ACTORGRAPH_ROLE).", ExitCodes.Usage),
                 parsed.GetValue(host), parsed.GetValue(port), parsed.GetValue(seeds), parsed.GetValue(store), parsed.GetValue(secret),
-                parsed.GetValue(system)!, parsed.GetValue(publicHost));
+                parsed.GetValue(system)!, parsed.GetValue(publicHost), RemotingTls.From(parsed.GetValue(tlsCert), parsed.GetValue(tlsPassword)));
             return Run(settings, Files(settings.Role, parsed.GetValue(config)));
         });
         return command;

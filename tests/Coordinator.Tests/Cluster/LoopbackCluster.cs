@@ -13,9 +13,12 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     public string Seed { get; private set; } = "";
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
 
-    public static async Task<LoopbackCluster> StartAsync(int workers, int ps, string? secret = null, int coordinators = 1)
+    // tls: every node speaks TLS with this certificate (LoopbackCluster.Tls), and so must whoever asks it.
+    public RemotingTls? Tls { get; private init; }
+
+    public static async Task<LoopbackCluster> StartAsync(int workers, int ps, string? secret = null, int coordinators = 1, RemotingTls? tls = null)
     {
-        var cluster = new LoopbackCluster();
+        var cluster = new LoopbackCluster { Tls = tls };
         try
         {
             var first = await cluster.AddAsync(NodeRoles.Coordinator, secret);
@@ -36,7 +39,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     public async Task<ClusterNode> AddAsync(string role, string? secret = null, string system = ClusterConfig.DefaultSystemName, TimeSpan? joinTimeout = null)
     {
         var seeds = Seed.Length == 0 ? null : new[] { Seed };
-        var node = await ClusterNode.StartAsync(new NodeSettings(role, Port: FreePort(), SeedList: seeds, Secret: secret, SystemName: system),
+        var node = await ClusterNode.StartAsync(new NodeSettings(role, Port: FreePort(), SeedList: seeds, Secret: secret, SystemName: system, Tls: Tls),
             joinTimeout: joinTimeout ?? TimeSpan.FromSeconds(20));
         lock (_nodes) _nodes.Add(node);
         return node;
@@ -45,7 +48,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     public async Task<ClusterStatus> WaitServingAsync(int workers, int ps, TimeSpan? timeout = null)
     {
         var status = await ClusterStatusQuery.WaitAsync(Seed, s => Serving(s.Workers) == workers && Serving(s.ParameterServers) >= ps,
-            timeout ?? TimeSpan.FromSeconds(30));
+            timeout ?? TimeSpan.FromSeconds(30), Tls);
         if (status is null || Serving(status.Workers) != workers || Serving(status.ParameterServers) < ps)
             throw new TimeoutException($"The cluster did not come to {workers} worker(s) and {ps} ps: {Describe(status)}");
         return status;
