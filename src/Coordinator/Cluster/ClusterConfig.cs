@@ -82,7 +82,7 @@ public static class ClusterConfig
         if (s.Host is { } host) lines.Add($"akka.remote.dot-netty.tcp.hostname = {Quote(host)}");
         if (s.PublicHost is { } publicHost) lines.Add($"akka.remote.dot-netty.tcp.public-hostname = {Quote(publicHost)}");
         if (s.Port is { } port) lines.Add($"akka.remote.dot-netty.tcp.port = {port}");
-        if (s.Seeds.Count > 0) lines.Add($"akka.cluster.seed-nodes = [{string.Join(", ", s.Seeds.Select(Quote))}]");
+        if (s.Seeds.Count > 0) lines.Add($"akka.cluster.seed-nodes = [{string.Join(", ", s.Seeds.Select(seed => Quote(WithProtocol(seed, s.Tls))))}]");
         if (s.Secret is { } secret) lines.Add($"actorgraph.secret = {Quote(secret)}");
         if (s.Store is { } store) lines.Add($"actorgraph.store = {Quote(store)}");
         return ConfigurationFactory.ParseString(string.Join("\n", lines));
