@@ -87,6 +87,28 @@ public partial class ClusterProcessTests
         Assert.True(right.ExitCode == 0, right + cluster.Logs());
     }
 
+    [Fact]
+    public void A_cluster_whose_nodes_speak_tls_trains_a_client_with_the_certificate_and_refuses_one_without()
+    {
+        var folder = TempDir.Create();
+        var certificate = Path.Combine(folder, "cluster.pfx");
+        using (var key = System.Security.Cryptography.RSA.Create(2048))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=actorgraph", key,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var self = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllBytes(certificate, self.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pw"));
+        }
+        var tls = new Dictionary<string, string> { ["ACTORGRAPH_TLS_CERT"] = certificate, ["ACTORGRAPH_TLS_PASSWORD"] = "pw" };
+        using var cluster = NodeProcesses.Start(workers: 1, ps: 1, environment: tls);
+        Assert.Contains("akka.ssl.tcp://", NodeProcesses.OutputOf(cluster.Nodes[0].Process));
+        var r = NodeProcesses.Finish(cluster.Client(null, "demo", "--steps", "200", "--seed", "4", "--no-checkpoint"), ClientTime);
+        Assert.True(r.ExitCode == 0, r + cluster.Logs());
+        // Without the certificate, `cluster status` never hears the cluster (plain TCP against TLS).
+        var plain = ActorGraphProcess.RunIn(cluster.Folder, null, "cluster", "status", "--cluster", cluster.Seed, "--timeout", "5");
+        Assert.Equal(1, plain.ExitCode);
+    }
+
     private static string Line(string output, string prefix) => output.Split('\n').Single(l => l.StartsWith(prefix)).Trim();
 
     // A step a node's loss interrupted may have reached a parameter server before it was run again:

@@ -14,19 +14,22 @@ internal sealed class NodeProcesses : IDisposable
     private readonly List<NodeProcess> _nodes = [];
     private readonly string? _secret;
 
-    public NodeProcesses(string? secret = null)
+    // environment: for every node, client and status query of this cluster (ACTORGRAPH_TLS_CERT, say).
+    public NodeProcesses(string? secret = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         _secret = secret;
+        Environment = environment ?? new Dictionary<string, string>();
         Folder = TempDir.Create();
     }
 
     public string Folder { get; }
+    public IReadOnlyDictionary<string, string> Environment { get; }
     public string Seed { get; set; } = "";
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
-    public static NodeProcesses Start(int workers, int ps, int coordinators = 1, string? secret = null)
+    public static NodeProcesses Start(int workers, int ps, int coordinators = 1, string? secret = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var cluster = new NodeProcesses(secret);
+        var cluster = new NodeProcesses(secret, environment);
         try
         {
             int port = FreePort();
@@ -53,7 +56,7 @@ internal sealed class NodeProcesses : IDisposable
         if (Seed.Length > 0 && !args.Contains("--port")) all.AddRange(["--seed", Seed]);
         if (_secret is not null && !args.Contains("--secret")) all.AddRange(["--secret", _secret]);
         all.AddRange(args);
-        var node = new NodeProcess($"{role}-{_nodes.Count}", Launch(all, null, NodeLifetimeSeconds));
+        var node = new NodeProcess($"{role}-{_nodes.Count}", Launch(all, Environment, NodeLifetimeSeconds));
         lock (_nodes) _nodes.Add(node);
         return node;
     }
@@ -61,14 +64,15 @@ internal sealed class NodeProcesses : IDisposable
     // `actorgraph cluster status` until at least this many workers and ps shards serve.
     public CliResult WaitServing(int workers, int ps, int timeoutSeconds = 60)
     {
-        var r = ActorGraphProcess.RunIn(Folder, null, "cluster", "status", "--cluster", Seed, "--workers", workers.ToString(), "--ps", ps.ToString(),
+        var r = ActorGraphProcess.RunIn(Folder, Environment, "cluster", "status", "--cluster", Seed, "--workers", workers.ToString(), "--ps", ps.ToString(),
             "--timeout", timeoutSeconds.ToString());
         if (r.ExitCode != 0) throw new TimeoutException($"The cluster did not come to {workers} worker(s) and {ps} ps.\n{r}\n{Logs()}");
         return r;
     }
 
     // A client command (demo, train) as a process of its own, against this cluster.
-    public Process Client(IReadOnlyDictionary<string, string>? env, params string[] args) => Launch([.. args, "--cluster", Seed], env, 180);
+    public Process Client(IReadOnlyDictionary<string, string>? env, params string[] args) =>
+        Launch([.. args, "--cluster", Seed], Environment.Concat(env ?? new Dictionary<string, string>()).ToDictionary(), 180);
 
     public static Process Launch(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env, int seconds)
     {
