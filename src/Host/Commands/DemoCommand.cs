@@ -50,6 +50,7 @@ internal static class DemoCommand
         using var sess = new Session(graph, new SessionOptions
         {
             Workers = workers, ParameterServers = ps, Cluster = cluster, CheckpointStore = checkpointStore, Logger = logging.CreateLogger("session"),
+            LoggerFactory = logging,
         });
         var retrying = new ClusterSteps(cluster is not null);
         retrying.Run(() => sess.Run([model.Init]));

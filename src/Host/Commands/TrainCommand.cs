@@ -82,7 +82,7 @@ internal static class TrainCommand
         SaveGraphOption.Write(graph, s.SaveGraph);
         using var sess = new Session(graph, new SessionOptions
         {
-            Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session"), CheckpointStore = s.CheckpointStore,
+            Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session"), LoggerFactory = logging, CheckpointStore = s.CheckpointStore,
             Cluster = s.Cluster,
         });
         var retrying = new ClusterSteps(s.Cluster is not null);
