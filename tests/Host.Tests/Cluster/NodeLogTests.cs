@@ -3,6 +3,7 @@ using ActorGraph.Host.Tests.Cli;
 namespace ActorGraph.Host.Tests.Cluster;
 
 // A node shows Akka's warnings and errors through the CLI's logger; its INFO lines only under --verbose.
+[Collection("cluster processes")]
 public class NodeLogTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
