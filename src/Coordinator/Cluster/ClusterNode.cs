@@ -1,3 +1,4 @@
+using ActorGraph.Coordinator.Logging;
 using ActorGraph.Messaging;
 using ActorGraph.ParameterServer;
 using ActorGraph.ParameterServer.Persistence;
@@ -5,6 +6,7 @@ using ActorGraph.Worker;
 using Akka.Actor;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
+using Microsoft.Extensions.Logging;
 using AkkaCluster = Akka.Cluster.Cluster;
 
 namespace ActorGraph.Coordinator.Cluster;
@@ -26,14 +28,15 @@ public sealed class ClusterNode
     public Address Address => AkkaCluster.Get(System).SelfAddress;
     public Task Terminated => System.WhenTerminated;
 
-    public static async Task<ClusterNode> StartAsync(NodeSettings settings, Config? files = null, TimeSpan? joinTimeout = null)
+    // With `logging`, Akka's log events go there at the levels it enables, whatever the files say.
+    public static async Task<ClusterNode> StartAsync(NodeSettings settings, Config? files = null, TimeSpan? joinTimeout = null, ILoggerFactory? logging = null)
     {
         if (!NodeRoles.All.Contains(settings.Role))
             throw new ArgumentException($"Unknown role '{settings.Role}': a node is a {string.Join(", ", NodeRoles.All)}.");
         var config = ClusterConfig.Overrides(settings).WithFallback(files ?? Config.Empty).WithFallback(ClusterConfig.Node);
         // A node may receive messages of assemblies it has not used yet.
         MessageTypes.Register(typeof(ClusterNode).Assembly);
-        var system = RemotingTls.CreateSystem(settings.SystemName, config, settings.Tls);
+        var system = AkkaLogging.CreateSystem(settings.SystemName, config, logging, settings.Tls);
         try
         {
             var secret = new ClusterSecret(config.GetString("actorgraph.secret", ""));

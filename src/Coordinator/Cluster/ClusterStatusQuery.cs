@@ -14,7 +14,7 @@ public static class ClusterStatusQuery
         address = ClusterConfig.WithProtocol(address, tls);
         ClusterConfig.ParseAddress(address);
         var config = ConfigurationFactory.ParseString("akka.loglevel = ERROR").WithFallback(ClusterConfig.Client);
-        var system = RemotingTls.CreateSystem("actorgraph-status", config, tls);
+        var system = Logging.AkkaLogging.CreateSystem("actorgraph-status", config, logging: null, tls);
         try
         {
             var deadline = DateTime.UtcNow + timeout;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Remote.Transport.DotNetty;
@@ -25,15 +24,14 @@ public sealed record RemotingTls(string CertificatePath, string? Password)
         return string.IsNullOrEmpty(path) ? null : new RemotingTls(path, password ?? Environment.GetEnvironmentVariable(PasswordVariable));
     }
 
-    // An ActorSystem whose remoting speaks TLS when tls is set, plain TCP otherwise.
-    public static ActorSystem CreateSystem(string name, Config config, RemotingTls? tls)
+    public static Config Hocon { get; } = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.enable-ssl = true");
+
+    // Mutual TLS that accepts only this certificate (AkkaLogging.CreateSystem puts it in a system's setup).
+    public Setup SslSetup()
     {
-        if (tls is null) return ActorSystem.Create(name, config);
-        var certificate = tls.Load();
-        var hocon = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.enable-ssl = true").WithFallback(config);
-        var ssl = new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true,
+        var certificate = Load();
+        return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true,
             customValidator: CertificateValidation.PinnedCertificate(certificate.Thumbprint));
-        return ActorSystem.Create(name, BootstrapSetup.Create().WithConfig(hocon).And(ssl));
     }
 
     private X509Certificate2 Load()

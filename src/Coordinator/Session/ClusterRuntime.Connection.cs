@@ -1,5 +1,6 @@
 using System.Net;
 using ActorGraph.Coordinator.Cluster;
+using ActorGraph.Coordinator.Logging;
 using Akka.Actor;
 using Akka.Configuration;
 
@@ -77,7 +78,7 @@ internal sealed partial class ClusterRuntime
         // Bound to every interface, the cluster needs a name to reach it by.
         if (host == "0.0.0.0") lines.Add($"akka.remote.dot-netty.tcp.public-hostname = {ClusterConfig.Quote(Dns.GetHostName())}");
         var config = ConfigurationFactory.ParseString(string.Join("\n", lines)).WithFallback(ClusterConfig.Client);
-        var system = RemotingTls.CreateSystem("actorgraph-client", config, tls);
+        var system = AkkaLogging.CreateSystem("actorgraph-client", config, options.LoggerFactory, tls);
         var secret = new ClusterSecret(options.ClusterSecret ?? Environment.GetEnvironmentVariable("ACTORGRAPH_SECRET"));
         Channel.BulkChannel.Get(system).Start(new Transport.TransportOptions
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorGraph.Coordinator;
+using ActorGraph.Coordinator.Logging;
 using ActorGraph.Execution;
 using ActorGraph.Messaging;
 using ActorGraph.ParameterServer;
@@ -37,7 +38,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
         _replyTimeout = options.StepTimeout + TimeSpan.FromSeconds(10);
         _ownsSystem = options.ActorSystem is null;
         int id = Interlocked.Increment(ref _sessions);
-        _system = options.ActorSystem ?? ActorSystem.Create($"actorgraph-local-{id}", LocalConfig);
+        _system = options.ActorSystem ?? AkkaLogging.CreateSystem($"actorgraph-local-{id}", LocalConfig, options.LoggerFactory);
         // A caller's system keeps its own dispatcher: its tests decide how its actors are scheduled.
         Props Local(Props props) => _ownsSystem ? props.WithDispatcher(InlineDispatcher.ConfigPath) : props;
         var persistence = ShardPersistenceFor(options, job);

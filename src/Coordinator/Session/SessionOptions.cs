@@ -34,6 +34,10 @@ public class SessionOptions
     // training loop); null = one "warning: …" line per warning on Console.Error.
     public ILogger? Logger { get; init; }
 
+    // Where Akka's own log events of the systems the session creates (local mode's, a cluster client's)
+    // go, by category, at the levels it enables; null = Akka's warnings on standard output, as Akka prints them.
+    public ILoggerFactory? LoggerFactory { get; init; }
+
     // A connection string: "Data Source=path.db" (SQLite) or a PostgreSQL one ("Host=…;Database=…;Username=…").
     // Null: actorgraph.db in the working directory, created on the first checkpoint.
     public string? CheckpointStore { get; init; }

@@ -71,7 +71,8 @@ internal static class CheckpointsCommand
         command.SetAction(parsed =>
         {
             var s = Open(parsed.GetValue(store));
-            using var system = ActorSystem.Create("actorgraph-cli", Quiet);
+            using var logging = CommonOptions.Logging(parsed);
+            using var system = Coordinator.Logging.AkkaLogging.CreateSystem("actorgraph-cli", Quiet, logging);
             var checkpoints = new ParameterServer.Persistence.Checkpoints(system, s);
             var m = Find(checkpoints.Catalog, s, parsed.GetValue(id)!);
             checkpoints.DeleteAsync(m).WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();

@@ -20,9 +20,10 @@ internal static class DemoCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of the true parameters and the inputs (default: random)", HelpName = "N" };
         var store = new Option<string?>("--store") { Description = "Where the final checkpoint goes (Data Source=path.db for SQLite, or a PostgreSQL connection string); default actorgraph.db here", HelpName = "CONN" };
         var noCheckpoint = new Option<bool>("--no-checkpoint") { Description = "Do not write a checkpoint at the end" };
+        var saveGraph = SaveGraphOption.Create();
         var command = new Command("demo", "The seed's linear regression: learns m and b of y = m·x + b, then prints the true and the learned values")
         {
-            steps, workers, ps, cluster, seed, store, noCheckpoint,
+            steps, workers, ps, cluster, seed, store, noCheckpoint, saveGraph,
         };
         command.SetAction(parsed =>
         {
@@ -30,22 +31,25 @@ internal static class DemoCommand
             var address = CommonOptions.CheckCluster(parsed.GetValue(cluster));
             var checkpointStore = parsed.GetValue(noCheckpoint) ? null
                 : parsed.GetValue(store) ?? ParameterServer.Persistence.CheckpointStore.DefaultConnectionString;
-            return Run(parsed.GetValue(steps), parsed.GetValue(workers), parsed.GetValue(ps), address, parsed.GetValue(seed), checkpointStore, logging);
+            return Run(parsed.GetValue(steps), parsed.GetValue(workers), parsed.GetValue(ps), address, parsed.GetValue(seed), checkpointStore,
+                parsed.GetValue(saveGraph), logging);
         });
         return command;
     }
 
-    private static int Run(int steps, int workers, int ps, string? cluster, int? seed, string? checkpointStore, ILoggerFactory logging)
+    private static int Run(int steps, int workers, int ps, string? cluster, int? seed, string? checkpointStore, string? saveGraph, ILoggerFactory logging)
     {
         var log = logging.CreateLogger("demo");
         var graph = new Graph();
         using var scope = graph.AsDefault();
         var model = LinearRegression.Build();
         log.LogDebug("Built the graph: {Count} operations", graph.Operations.Count);
+        SaveGraphOption.Write(graph, saveGraph);
 
         using var sess = new Session(graph, new SessionOptions
         {
             Workers = workers, ParameterServers = ps, Cluster = cluster, CheckpointStore = checkpointStore, Logger = logging.CreateLogger("session"),
+            LoggerFactory = logging,
         });
         var retrying = new ClusterSteps(cluster is not null);
         retrying.Run(() => sess.Run([model.Init]));

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using ActorGraph.Coordinator.Cluster;
 using ActorGraph.Host.Cli;
 using Akka.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace ActorGraph.Host.Commands;
 
@@ -41,7 +42,9 @@ internal static class NodeCommand
                 parsed.GetValue(role) ?? throw new CliException("node needs --role coordinator|worker|ps (or ACTORGRAPH_ROLE).", ExitCodes.Usage),
                 parsed.GetValue(host), parsed.GetValue(port), parsed.GetValue(seeds), parsed.GetValue(store), parsed.GetValue(secret),
                 parsed.GetValue(system)!, parsed.GetValue(publicHost), RemotingTls.From(parsed.GetValue(tlsCert), parsed.GetValue(tlsPassword)));
-            return Run(settings, Files(settings.Role, parsed.GetValue(config)));
+            // A node shows Akka's warnings and errors (a peer unreachable, a node downed); --verbose its INFO lines too.
+            using var logging = CommonOptions.Logging(parsed);
+            return Run(settings, Files(settings.Role, parsed.GetValue(config)), logging);
         });
         return command;
     }
@@ -63,12 +66,12 @@ internal static class NodeCommand
         return config;
     }
 
-    private static int Run(NodeSettings settings, Config files)
+    private static int Run(NodeSettings settings, Config files, ILoggerFactory logging)
     {
         ClusterNode node;
         try
         {
-            node = ClusterNode.StartAsync(settings, files).GetAwaiter().GetResult();
+            node = ClusterNode.StartAsync(settings, files, logging: logging).GetAwaiter().GetResult();
         }
         catch (TimeoutException e)
         {

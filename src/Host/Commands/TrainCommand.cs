@@ -36,23 +36,25 @@ internal static class TrainCommand
         var workers = CommonOptions.Positive("--workers", 1, "Worker actors in local mode");
         var ps = CommonOptions.Positive("--ps", 1, "Parameter-server actors in local mode (the weights spread over them)");
         var cluster = CommonOptions.Cluster();
+        var saveGraph = SaveGraphOption.Create();
         var command = new Command("fashion-mnist", "A 784-256-128-10 MLP on Fashion-MNIST (Debian: dataset-fashion-mnist)")
         {
-            epochs, batch, limit, data, plot, optimizer, learningRate, seed, workers, ps, store, resume, cluster,
+            epochs, batch, limit, data, plot, optimizer, learningRate, seed, workers, ps, store, resume, cluster, saveGraph,
         };
         command.SetAction(parsed =>
         {
             using var logging = CommonOptions.Logging(parsed);
             var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
                 parsed.GetValue(plot)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
-                parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume), CommonOptions.CheckCluster(parsed.GetValue(cluster)));
+                parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume), CommonOptions.CheckCluster(parsed.GetValue(cluster)),
+                parsed.GetValue(saveGraph));
             return Run(settings, logging);
         });
         return command;
     }
 
     private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Optimizer, double LearningRate, int Seed,
-        int Workers, int ParameterServers, string? Store, bool Resume, string? Cluster)
+        int Workers, int ParameterServers, string? Store, bool Resume, string? Cluster, string? SaveGraph)
     {
         // A store when checkpoints are asked for: --store, or the default one for --resume alone.
         public string? CheckpointStore => Store is null && !Resume ? null : StoreOption.ConnectionString(Store);
@@ -77,9 +79,10 @@ internal static class TrainCommand
         var graph = new Graph();
         using var scope = graph.AsDefault();
         var model = Mlp.Build(s.Optimizer, s.LearningRate, s.Seed);
+        SaveGraphOption.Write(graph, s.SaveGraph);
         using var sess = new Session(graph, new SessionOptions
         {
-            Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session"), CheckpointStore = s.CheckpointStore,
+            Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session"), LoggerFactory = logging, CheckpointStore = s.CheckpointStore,
             Cluster = s.Cluster,
         });
         var retrying = new ClusterSteps(s.Cluster is not null);

@@ -56,9 +56,9 @@ public class RemotingTlsTests
     public void A_wrong_password_or_a_missing_file_says_what_is_wrong()
     {
         var tls = NewCertificate("right");
-        var wrong = Assert.Throws<ArgumentException>(() => RemotingTls.CreateSystem("x", Akka.Configuration.Config.Empty, tls with { Password = "wrong" }));
+        var wrong = Assert.Throws<ArgumentException>(() => (tls with { Password = "wrong" }).SslSetup());
         Assert.Contains("wrong password", wrong.Message);
-        var missing = Assert.Throws<ArgumentException>(() => RemotingTls.CreateSystem("x", Akka.Configuration.Config.Empty, new RemotingTls("/nowhere/cluster.pfx", null)));
+        var missing = Assert.Throws<ArgumentException>(() => new RemotingTls("/nowhere/cluster.pfx", null).SslSetup());
         Assert.Contains("does not exist", missing.Message);
     }
 }
