@@ -50,25 +50,29 @@ public sealed class BulkChannel : IExtension, ITensorSink
             target.Tell(message, sender);
             return;
         }
-        var payload = ActorGraphSerializer.Serialize(message);
-        var self = _system.Provider.DefaultAddress;
-        var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(),
-            sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(message.GetType()), payload.Length));
+        var payload = new PayloadBuffer((message as ISerializedSizeHint)?.SerializedSizeHint ?? 0);
         ValueTask sent;
         try
         {
-            sent = channel.SendAsync(0, [0, 1], [Pack(header), Pack(payload)]);
+            ActorGraphSerializer.Serialize(message, payload);
+            var self = _system.Provider.DefaultAddress;
+            var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(),
+                sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(message.GetType()), payload.Length));
+            sent = channel.SendAsync(0, [0, 1], [Pack(header), payload.ToTensor()]);
         }
         catch (Exception)
         {
+            payload.Return();
             target.Tell(message, sender);
             return;
         }
-        if (!sent.IsCompletedSuccessfully) _ = Finish(sent, target, message, sender);
+        if (sent.IsCompletedSuccessfully) payload.Return();
+        else _ = Finish(sent, payload, target, message, sender);
     }
 
-    // A frame that could not be written goes by Akka.Remote after all.
-    private static async Task Finish(ValueTask sent, IActorRef target, IBulkMessage message, IActorRef sender)
+    // A frame that could not be written goes by Akka.Remote after all. The payload's array goes back
+    // to the pool once the socket has its bytes (or never will).
+    private static async Task Finish(ValueTask sent, PayloadBuffer payload, IActorRef target, IBulkMessage message, IActorRef sender)
     {
         try
         {
@@ -77,6 +81,10 @@ public sealed class BulkChannel : IExtension, ITensorSink
         catch (Exception)
         {
             target.Tell(message, sender);
+        }
+        finally
+        {
+            payload.Return();
         }
     }
 
@@ -121,8 +129,6 @@ public sealed class BulkChannel : IExtension, ITensorSink
         return NDArray.FromArray(ints, new Shape(ints.Length));
     }
 
-    private static ReadOnlyMemory<byte> Unpack(NDArray packed, int length) => packed.Bytes[..length].ToArray();
-
     public void Received(Peer from, TensorFrame frame)
     {
         try
@@ -132,7 +138,16 @@ public sealed class BulkChannel : IExtension, ITensorSink
             if (ActorGraphSerializer.Deserialize(headerBytes, nameof(BulkHeader)) is not BulkHeader header)
                 throw new InvalidDataException("the frame's header is not a BulkHeader.");
             if (header.Length < 0 || header.Length > payloadArray.Bytes.Length) throw new InvalidDataException($"a payload of {header.Length} bytes in {payloadArray.Bytes.Length}.");
-            var message = ActorGraphSerializer.Deserialize(Unpack(payloadArray, header.Length), header.Manifest);
+            object message;
+            try
+            {
+                // Deserializing copies every value out of the payload, whose array then serves the next frame.
+                message = ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payloadArray, header.Length), header.Manifest);
+            }
+            finally
+            {
+                if (PayloadBuffer.IsPooled(payloadArray.Shape)) PayloadBuffer.Return(payloadArray);
+            }
             if (message is not IBulkMessage) throw new InvalidDataException($"{header.Manifest} does not travel on the tensor channel.");
             var target = _system.Provider.ResolveActorRef(header.Target);
             var sender = header.Sender.Length == 0 ? ActorRefs.NoSender : _system.Provider.ResolveActorRef(header.Sender);
@@ -144,6 +159,10 @@ public sealed class BulkChannel : IExtension, ITensorSink
             _system.Log.Error(e, "Dropped a frame from {0}: {1}", from, e.Message);
         }
     }
+
+    // A bulk frame's payload (its second entry) is received into a pooled array.
+    public NDArray? Destination(Peer from, long stepId, int edge, DType dtype, Shape shape) =>
+        edge == 1 && dtype == DType.Int32 && shape.Rank == 1 && PayloadBuffer.IsPooled(shape) ? PayloadBuffer.Rent(shape) : null;
 
     public void Disconnected(Peer peer, Exception? error)
     {
