@@ -18,6 +18,7 @@ public sealed class BulkChannel : IExtension, ITensorSink
     private readonly ExtendedActorSystem _system;
     private readonly ConcurrentDictionary<Address, Task<TensorSender?>> _senders = new();
     private TransportOptions? _options;
+    private readonly ConcurrentDictionary<Type, int> _lastSize = new();
     private TensorListener? _listener;
 
     public BulkChannel(ExtendedActorSystem system)
@@ -50,11 +51,14 @@ public sealed class BulkChannel : IExtension, ITensorSink
             target.Tell(message, sender);
             return;
         }
-        var payload = new PayloadBuffer((message as ISerializedSizeHint)?.SerializedSizeHint ?? 0);
+        var type = message.GetType();
+        var payload = new PayloadBuffer((message as ISerializedSizeHint)?.SerializedSizeHint ?? _lastSize.GetValueOrDefault(type));
         ValueTask sent;
         try
         {
             ActorGraphSerializer.Serialize(message, payload);
+            // A step's messages of a type are mostly the same size: the next one's buffer is rented that large at once.
+            _lastSize[type] = payload.Length;
             var self = _system.Provider.DefaultAddress;
             var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(),
                 sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(message.GetType()), payload.Length));

@@ -15,7 +15,8 @@ internal sealed class PayloadBuffer : IBufferWriter<byte>
     private int[] _ints;
     private int _written;
 
-    public PayloadBuffer(int sizeHint) => _ints = ArrayPool<int>.Shared.Rent(Math.Max(sizeHint, PooledBytes) / 4 + 1);
+    // With room to spare: MessagePack may ask for a little more than it writes last.
+    public PayloadBuffer(int sizeHint) => _ints = ArrayPool<int>.Shared.Rent((int)Math.Min(Math.Max(sizeHint + 4096L, PooledBytes) / 4 + 1, Array.MaxLength));
 
     public int Length => _written;
 
