@@ -46,7 +46,7 @@ public sealed partial class CoordinatorActor
         // start while the feeds are serialized into RunPartition. The shard answers the worker directly.
         foreach (var share in plan.Shares)
             foreach (var batch in share.Reads)
-                _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names, Lend: SameSystem(_shards[batch.Shard], _workers[share.Task])), _workers[share.Task]);
+                _bulk.Tell(_shards[batch.Shard], new ReadVariables(stepId, batch.Names, Lend: SameSystem(_shards[batch.Shard], _workers[share.Task])), _workers[share.Task]);
         foreach (var share in plan.Shares)
         {
             var worker = _workers[share.Task];

@@ -36,19 +36,21 @@ public sealed class BulkChannel : IExtension, ITensorSink
     private long _received;
     public bool Enabled => _options is not null;
 
-    // A cluster node: listen (on host's address) and send. A client: send only (listen = false).
+    // Listen (on the options' address: a cluster node, or a client for its steps' answers) and send; listen = false: send only.
     public void Start(TransportOptions options, bool listen)
     {
         _options = options;
         if (listen) _listener = TensorListener.Start(options, this);
     }
 
-    public void Tell(IActorRef target, IBulkMessage message, IActorRef sender)
+    // snapshot: the message holds arrays that change once this returns (a shard's live variables), so it is
+    // serialized now whichever way it goes; remoting, which serializes later, gets a copy made from those bytes.
+    public void Tell(IActorRef target, IBulkMessage message, IActorRef sender, bool snapshot = false)
     {
         if (_options is null || target.Path.Address.HasLocalScope || target.Path.Address.Equals(_system.Provider.DefaultAddress)
             || SenderFor(target.Path.Address) is not { IsCompletedSuccessfully: true, Result: { IsClosed: false } channel })
         {
-            target.Tell(message, sender);
+            target.Tell(snapshot ? Snapshot(message) : message, sender);
             return;
         }
         var type = message.GetType();
@@ -67,16 +69,24 @@ public sealed class BulkChannel : IExtension, ITensorSink
         catch (Exception)
         {
             payload.Return();
-            target.Tell(message, sender);
+            target.Tell(snapshot ? Snapshot(message) : message, sender);
             return;
         }
         if (sent.IsCompletedSuccessfully) payload.Return();
-        else _ = Finish(sent, payload, target, message, sender);
+        else _ = Finish(sent, payload, target, message, sender, snapshot);
     }
+
+    // Whether a Tell to target now goes on the channel, serialized before it returns.
+    public bool SerializesNow(IActorRef target) =>
+        _options is not null && !target.Path.Address.HasLocalScope && !target.Path.Address.Equals(_system.Provider.DefaultAddress)
+        && SenderFor(target.Path.Address) is { IsCompletedSuccessfully: true, Result.IsClosed: false };
+
+    private static IBulkMessage Snapshot(IBulkMessage message) =>
+        (IBulkMessage)ActorGraphSerializer.Deserialize(ActorGraphSerializer.Serialize(message), MessageTypes.ManifestOf(message.GetType()));
 
     // A frame that could not be written goes by Akka.Remote after all. The payload's array goes back
     // to the pool once the socket has its bytes (or never will).
-    private static async Task Finish(ValueTask sent, PayloadBuffer payload, IActorRef target, IBulkMessage message, IActorRef sender)
+    private static async Task Finish(ValueTask sent, PayloadBuffer payload, IActorRef target, IBulkMessage message, IActorRef sender, bool snapshot)
     {
         try
         {
@@ -84,7 +94,8 @@ public sealed class BulkChannel : IExtension, ITensorSink
         }
         catch (Exception)
         {
-            target.Tell(message, sender);
+            // A snapshot's arrays have changed since: its payload still holds them as they were.
+            target.Tell(snapshot ? ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payload.ToTensor(), payload.Length), MessageTypes.ManifestOf(message.GetType())) : message, sender);
         }
         finally
         {
