@@ -2,6 +2,7 @@ using System.Net;
 using ActorGraph.Coordinator.Cluster;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 
 namespace ActorGraph;
 
@@ -79,12 +80,23 @@ internal sealed partial class ClusterRuntime
         var config = ConfigurationFactory.ParseString(string.Join("\n", lines)).WithFallback(ClusterConfig.Client);
         var system = ActorSystem.Create("actorgraph-client", config);
         var secret = new ClusterSecret(options.ClusterSecret ?? Environment.GetEnvironmentVariable("ACTORGRAPH_SECRET"));
-        // A listener too, where remoting listens: the coordinator sends each step's answer (fetched values) on it.
-        Channel.BulkChannel.Get(system).Start(new Transport.TransportOptions
+        var channel = Channel.BulkChannel.Get(system);
+        var channelOptions = new Transport.TransportOptions
         {
             ClusterName = contact.System, SharedSecret = secret.ChannelKey(), NodeName = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString(),
             BindAddress = host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host)[0],
-        }, listen: true);
+        };
+        // A listener too, where remoting listens: the coordinator sends each step's answer (fetched values) on it.
+        // Without one (it could not bind) the answers come by Akka.Remote, as before.
+        try
+        {
+            channel.Start(channelOptions, listen: true);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or UnavailableException)
+        {
+            system.Log.Warning("The session's tensor channel cannot listen on {0} ({1}); step answers come by Akka.Remote", host, e.Message);
+            channel.Start(channelOptions, listen: false);
+        }
         system.ActorOf(Props.Create(() => new ChannelEndpoint(advertised)), NodeActor.Name);
         var anchor = system.ActorOf(Props.Empty, "session");
         return (system, anchor, [contact.ToString()]);
