@@ -51,8 +51,8 @@ public sealed partial class CoordinatorActor
                 var value = m.FeedValues[share.FeedIndices[i]];
                 feeds[i] = value.Shape.Rank >= 1 && value.Shape[0] == rows ? ArrayRows.Slice(value, start, counts[r]) : value;
             }
+            foreach (var batch in share.Reads) _bulk.Tell(_shards[batch.Shard], new ReadVariables(stepId, batch.Names), worker);
             _bulk.Tell(worker, new RunPartition(stepId, plans[r].Id, feeds, settings.Synchronous ? k : 0, (double)counts[r] / rows), gatherer);
-            foreach (var batch in share.Reads) _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names), worker);
             start += counts[r];
         }
         return true;

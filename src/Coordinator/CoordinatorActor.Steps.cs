@@ -45,6 +45,11 @@ public sealed partial class CoordinatorActor
         }
         var involved = Array.ConvertAll(plan.Shares, s => (s.Task, _workers[s.Task]));
         _gatherer.Tell(new GatherStep(new StepGathering(stepId, client, involved, plan.FetchCount, _stepTimeout)));
+        // Reads first: the shards' answers (serialized variables) are the longer way to the workers, and
+        // start while the feeds are serialized into RunPartition. The shard answers the worker directly.
+        foreach (var share in plan.Shares)
+            foreach (var batch in share.Reads)
+                _bulk.Tell(_shards[batch.Shard], new ReadVariables(stepId, batch.Names, Lend: SameSystem(_shards[batch.Shard], _workers[share.Task])), _workers[share.Task]);
         foreach (var share in plan.Shares)
         {
             var worker = _workers[share.Task];
@@ -52,9 +57,6 @@ public sealed partial class CoordinatorActor
             var feeds = new NDArray[share.FeedIndices.Length];
             for (int i = 0; i < feeds.Length; i++) feeds[i] = m.FeedValues[share.FeedIndices[i]];
             _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds), _gatherer);
-            // The shard answers the worker directly, while RunPartition is on its way.
-            foreach (var batch in share.Reads)
-                _shards[batch.Shard].Tell(new ReadVariables(stepId, batch.Names, Lend: SameSystem(_shards[batch.Shard], worker)), worker);
         }
     }
 

@@ -33,7 +33,7 @@ public sealed record StepSucceeded(
     [property: Key(0)] long StepId,
     [property: Key(1)] NDArray?[] Values,
     [property: Key(2)] string? Printed,
-    [property: Key(3)] string? Warning = null) : ICoordinatorReply;
+    [property: Key(3)] string? Warning = null) : ICoordinatorReply, Channel.IBulkMessage;
 
 // ErrorCode is a TensorFlow status name (ErrorCodes); Printed holds the Print lines that ran before the failure.
 [MessagePackObject]

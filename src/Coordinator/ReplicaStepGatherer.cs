@@ -16,6 +16,8 @@ internal sealed class ReplicaStepGatherer : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, int> _pending = [];
     private readonly List<int> _leftOut = [];
     private readonly IReadOnlyList<IActorRef> _shards;
+    // On the tensor channel, as the step's reads: the next step's reads must not overtake the close.
+    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
     private readonly DataParallelism _settings;
     private readonly List<string> _printed = [];
     private bool _backupPassed;
@@ -85,7 +87,7 @@ internal sealed class ReplicaStepGatherer : ReceiveActor, IWithTimers
         if (_pending.Count == 0) return;
         _backupPassed = true;
         if (_settings.Synchronous)
-            foreach (var shard in _shards) shard.Tell(new CloseReplicas(_step.StepId, Apply: true));
+            foreach (var shard in _shards) _bulk.Tell(shard, new CloseReplicas(_step.StepId, Apply: true), Self);
         if (_settings.Synchronous || _replicas.Answered > 0)
             Timers.StartSingleTimer("grace", new BackupGraceOver(_step.StepId), _settings.Synchronous ? _settings.BackupAfter!.Value : TimeSpan.Zero);
     }
@@ -112,7 +114,7 @@ internal sealed class ReplicaStepGatherer : ReceiveActor, IWithTimers
         string? warning = _leftOut.Count == 0 ? null
             : $"data-parallel step {_step.StepId}: {Devices(_leftOut)} left out (slower than the backup time of " +
               $"{_settings.BackupAfter!.Value.TotalSeconds:0.###} s); {_replicas.Answered} of {_step.Workers.Length} replicas made the step.";
-        _step.Client.Tell(new StepSucceeded(_step.StepId, _replicas.Combine(_step.FetchCount), Printed(), warning));
+        _bulk.Tell(_step.Client, new StepSucceeded(_step.StepId, _replicas.Combine(_step.FetchCount), Printed(), warning), Self);
         Context.Stop(Self);
     }
 
@@ -120,7 +122,7 @@ internal sealed class ReplicaStepGatherer : ReceiveActor, IWithTimers
     {
         foreach (var (_, worker) in _step.Workers) worker.Tell(new AbortStep(_step.StepId));
         if (_settings.Synchronous)
-            foreach (var shard in _shards) shard.Tell(new CloseReplicas(_step.StepId, Apply: false));
+            foreach (var shard in _shards) _bulk.Tell(shard, new CloseReplicas(_step.StepId, Apply: false), Self);
         _step.Client.Tell(new StepFailed(_step.StepId, code, message, Printed()));
         Context.Stop(Self);
     }

@@ -14,6 +14,7 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
     private readonly Dictionary<long, StepGathering> _steps = [];
     private readonly HashSet<IActorRef> _watched = [];
     private readonly HashSet<IActorRef> _stopped = [];
+    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
 
     public StepGatherer(TimeSpan sweepPeriod)
     {
@@ -92,6 +93,8 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
             foreach (var (_, worker) in step.Workers) worker.Tell(new AbortStep(step.StepId));
         else
             foreach (var worker in step.AwaitingEnd ?? []) worker.Tell(new EndStep(step.StepId));
-        step.Client.Tell(reply);
+        // Fetched values go to a client with a tensor channel on it, like the feeds came.
+        if (reply is Channel.IBulkMessage bulk) _bulk.Tell(step.Client, bulk, Self);
+        else step.Client.Tell(reply);
     }
 }

@@ -48,10 +48,21 @@ public sealed partial class ShardActor : ReceivePersistentActor
     private void Handle(ReadVariables command) => Guarded(command.StepId, () =>
     {
         bool lend = command.Lend && IsInProcess(Sender);
-        var reply = _state.Read(command, lend ? ReadLeases.Worth : null);
-        if (reply is VariablesRead { Lent: true } read) Lend(command, read);
+        // To another node on the tensor channel the reply is serialized before this returns: the live
+        // arrays go out uncopied, and are not lent (nothing of them stays with the reader).
+        bool serialized = !lend && _bulk.SerializesNow(Sender);
+        var reply = _state.Read(command, lend ? ReadLeases.Worth : serialized ? _ => true : null);
+        if (serialized)
+        {
+            if (reply is VariablesRead read) _bulk.Tell(Sender, read with { Lent = false }, Self, snapshot: true);
+            else Reply(Sender, reply);
+            return;
+        }
+        if (reply is VariablesRead { Lent: true } lent) Lend(command, lent);
         Reply(Sender, reply);
     });
+
+    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
 
     private bool IsInProcess(IActorRef reader) =>
         reader.Path.Address.HasLocalScope || reader.Path.Address.Equals(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
@@ -59,7 +70,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
     // Values may be large: on a cluster they take the tensor channel.
     private void Reply(IActorRef to, IShardReply reply)
     {
-        if (reply is Channel.IBulkMessage bulk) Channel.BulkChannel.Get(Context.System).Tell(to, bulk, Self);
+        if (reply is Channel.IBulkMessage bulk) _bulk.Tell(to, bulk, Self);
         else to.Tell(reply);
     }
 

@@ -21,7 +21,7 @@ public interface IShardNotice : IActorGraphMessage;
 public sealed record ReadVariables(
     [property: Key(0)] long StepId,
     [property: Key(1)] string[] Names,
-    [property: Key(2)] bool Lend = false) : IShardCommand;
+    [property: Key(2)] bool Lend = false) : IShardCommand, IBulkMessage;
 
 // Lent: some values are the shard's live arrays, which it leaves untouched (later updates write copies) until the
 // reader is done with them: it says so with ReleaseReads, or with an ApplyUpdates of the same step.
@@ -53,7 +53,7 @@ public sealed record ApplyUpdates(
 // The step's slow replicas are left out: apply the average of the updates that have arrived
 // (Apply), or drop them all (the step failed).
 [MessagePackObject]
-public sealed record CloseReplicas([property: Key(0)] long StepId, [property: Key(1)] bool Apply) : IShardCommand;
+public sealed record CloseReplicas([property: Key(0)] long StepId, [property: Key(1)] bool Apply) : IShardCommand, IBulkMessage;
 
 // The wanted variables' values, each after its own update, in the order of Wanted (of Updates when it is null).
 [MessagePackObject]

@@ -99,19 +99,26 @@ internal sealed class Placement
         DeviceSpec.TryParse(op.Device, out var job, out int task) && job == "worker" && load.ContainsKey(task) ? task : null;
 
     // The worker holding most of the op's inputs (data first, else control); ties to the less loaded.
+    // Inputs made from nothing (constants) that no device scope placed vote only when nothing else does:
+    // else a constant placed for balance pulls a chain of heavy ops to its worker, and their tensors across workers.
     private static int? Colocated(Operation op, ISet<Tensor> fed, Placement p, Dictionary<int, int> load)
     {
         var votes = new Dictionary<int, int>();
         var inputs = op.InputArray;
-        for (int i = op.Def.RefInputs; i < inputs.Length; i++)
-            if (!fed.Contains(inputs[i]) && p._task.TryGetValue(inputs[i].Op, out int t) && !inputs[i].Op.Def.IsVariable)
-                votes[t] = votes.GetValueOrDefault(t) + 1;
+        for (int pass = 0; pass < 2 && votes.Count == 0; pass++)
+            for (int i = op.Def.RefInputs; i < inputs.Length; i++)
+                if (!fed.Contains(inputs[i]) && p._task.TryGetValue(inputs[i].Op, out int t) && !inputs[i].Op.Def.IsVariable
+                    && (pass == 1 || !IsBalancedSource(inputs[i].Op)))
+                    votes[t] = votes.GetValueOrDefault(t) + 1;
         if (votes.Count == 0)
             foreach (var c in op.ControlInputArray)
                 if (p._task.TryGetValue(c, out int t)) votes[t] = votes.GetValueOrDefault(t) + 1;
         if (votes.Count == 0) return null;
         return votes.OrderByDescending(v => v.Value).ThenBy(v => load[v.Key]).ThenBy(v => v.Key).First().Key;
     }
+
+    private static bool IsBalancedSource(Operation op) =>
+        op.InputArray.Length == 0 && op.ControlInputArray.Length == 0 && string.IsNullOrEmpty(op.Device);
 
     private static int LeastLoaded(Dictionary<int, int> load) => load.OrderBy(l => l.Value).ThenBy(l => l.Key).First().Key;
 

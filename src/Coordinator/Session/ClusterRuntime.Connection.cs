@@ -3,6 +3,7 @@ using ActorGraph.Coordinator.Cluster;
 using ActorGraph.Coordinator.Logging;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 
 namespace ActorGraph;
 
@@ -74,18 +75,41 @@ internal sealed partial class ClusterRuntime
         var tls = RemotingTls.From(options.ClusterCertificate, options.ClusterCertificatePassword);
         var contact = ClusterConfig.ParseAddress(ClusterConfig.WithProtocol(options.Cluster!, tls));
         string host = options.ClusterClientHost ?? (IsLoopback(contact.Host) ? "127.0.0.1" : "0.0.0.0");
-        var lines = new List<string> { $"akka.remote.dot-netty.tcp.hostname = {ClusterConfig.Quote(host)}" };
         // Bound to every interface, the cluster needs a name to reach it by.
-        if (host == "0.0.0.0") lines.Add($"akka.remote.dot-netty.tcp.public-hostname = {ClusterConfig.Quote(Dns.GetHostName())}");
+        string advertised = host == "0.0.0.0" ? Dns.GetHostName() : host;
+        var lines = new List<string> { $"akka.remote.dot-netty.tcp.hostname = {ClusterConfig.Quote(host)}" };
+        if (host == "0.0.0.0") lines.Add($"akka.remote.dot-netty.tcp.public-hostname = {ClusterConfig.Quote(advertised)}");
         var config = ConfigurationFactory.ParseString(string.Join("\n", lines)).WithFallback(ClusterConfig.Client);
         var system = AkkaLogging.CreateSystem("actorgraph-client", config, options.LoggerFactory, tls);
         var secret = new ClusterSecret(options.ClusterSecret ?? Environment.GetEnvironmentVariable("ACTORGRAPH_SECRET"));
-        Channel.BulkChannel.Get(system).Start(new Transport.TransportOptions
+        var channel = Channel.BulkChannel.Get(system);
+        var channelOptions = new Transport.TransportOptions
         {
             ClusterName = contact.System, SharedSecret = secret.ChannelKey(), NodeName = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString(),
-        }, listen: false);
+            BindAddress = host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host)[0],
+        };
+        // A listener too, where remoting listens: the coordinator sends each step's answer (fetched values) on it.
+        // Without one (it could not bind) the answers come by Akka.Remote, as before.
+        try
+        {
+            channel.Start(channelOptions, listen: true);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or UnavailableException)
+        {
+            system.Log.Warning("The session's tensor channel cannot listen on {0} ({1}); step answers come by Akka.Remote", host, e.Message);
+            channel.Start(channelOptions, listen: false);
+        }
+        system.ActorOf(Props.Create(() => new ChannelEndpoint(advertised)), NodeActor.Name);
         var anchor = system.ActorOf(Props.Empty, "session");
         return (system, anchor, [contact.ToString()]);
+    }
+
+    // The client's /user/node, as on a node: where its tensor channel listens.
+    private sealed class ChannelEndpoint : ReceiveActor
+    {
+        public ChannelEndpoint(string host) =>
+            Receive<Channel.GetTensorEndpoint>(_ => Sender.Tell(Channel.BulkChannel.Get(Context.System).Endpoint is { } endpoint
+                ? new Channel.TensorEndpoint(host, endpoint.Port) : new Channel.TensorEndpoint("", 0)));
     }
 
     private static bool IsLoopback(string? host) =>

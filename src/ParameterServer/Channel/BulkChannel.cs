@@ -18,6 +18,7 @@ public sealed class BulkChannel : IExtension, ITensorSink
     private readonly ExtendedActorSystem _system;
     private readonly ConcurrentDictionary<Address, Task<TensorSender?>> _senders = new();
     private TransportOptions? _options;
+    private readonly ConcurrentDictionary<Type, int> _lastSize = new();
     private TensorListener? _listener;
 
     public BulkChannel(ExtendedActorSystem system)
@@ -35,40 +36,57 @@ public sealed class BulkChannel : IExtension, ITensorSink
     private long _received;
     public bool Enabled => _options is not null;
 
-    // A cluster node: listen (on host's address) and send. A client: send only (listen = false).
+    // Listen (on the options' address: a cluster node, or a client for its steps' answers) and send; listen = false: send only.
     public void Start(TransportOptions options, bool listen)
     {
         _options = options;
         if (listen) _listener = TensorListener.Start(options, this);
     }
 
-    public void Tell(IActorRef target, IBulkMessage message, IActorRef sender)
+    // snapshot: the message holds arrays that change once this returns (a shard's live variables), so it is
+    // serialized now whichever way it goes; remoting, which serializes later, gets a copy made from those bytes.
+    public void Tell(IActorRef target, IBulkMessage message, IActorRef sender, bool snapshot = false)
     {
         if (_options is null || target.Path.Address.HasLocalScope || target.Path.Address.Equals(_system.Provider.DefaultAddress)
             || SenderFor(target.Path.Address) is not { IsCompletedSuccessfully: true, Result: { IsClosed: false } channel })
         {
-            target.Tell(message, sender);
+            target.Tell(snapshot ? Snapshot(message) : message, sender);
             return;
         }
-        var payload = ActorGraphSerializer.Serialize(message);
-        var self = _system.Provider.DefaultAddress;
-        var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(),
-            sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(message.GetType()), payload.Length));
+        var type = message.GetType();
+        var payload = new PayloadBuffer((message as ISerializedSizeHint)?.SerializedSizeHint ?? _lastSize.GetValueOrDefault(type));
         ValueTask sent;
         try
         {
-            sent = channel.SendAsync(0, [0, 1], [Pack(header), Pack(payload)]);
+            ActorGraphSerializer.Serialize(message, payload);
+            // A step's messages of a type are mostly the same size: the next one's buffer is rented that large at once.
+            _lastSize[type] = payload.Length;
+            var self = _system.Provider.DefaultAddress;
+            var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(),
+                sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(message.GetType()), payload.Length));
+            sent = channel.SendAsync(0, [0, 1], [Pack(header), payload.ToTensor()]);
         }
         catch (Exception)
         {
-            target.Tell(message, sender);
+            payload.Return();
+            target.Tell(snapshot ? Snapshot(message) : message, sender);
             return;
         }
-        if (!sent.IsCompletedSuccessfully) _ = Finish(sent, target, message, sender);
+        if (sent.IsCompletedSuccessfully) payload.Return();
+        else _ = Finish(sent, payload, target, message, sender, snapshot);
     }
 
-    // A frame that could not be written goes by Akka.Remote after all.
-    private static async Task Finish(ValueTask sent, IActorRef target, IBulkMessage message, IActorRef sender)
+    // Whether a Tell to target now goes on the channel, serialized before it returns.
+    public bool SerializesNow(IActorRef target) =>
+        _options is not null && !target.Path.Address.HasLocalScope && !target.Path.Address.Equals(_system.Provider.DefaultAddress)
+        && SenderFor(target.Path.Address) is { IsCompletedSuccessfully: true, Result.IsClosed: false };
+
+    private static IBulkMessage Snapshot(IBulkMessage message) =>
+        (IBulkMessage)ActorGraphSerializer.Deserialize(ActorGraphSerializer.Serialize(message), MessageTypes.ManifestOf(message.GetType()));
+
+    // A frame that could not be written goes by Akka.Remote after all. The payload's array goes back
+    // to the pool once the socket has its bytes (or never will).
+    private static async Task Finish(ValueTask sent, PayloadBuffer payload, IActorRef target, IBulkMessage message, IActorRef sender, bool snapshot)
     {
         try
         {
@@ -76,7 +94,12 @@ public sealed class BulkChannel : IExtension, ITensorSink
         }
         catch (Exception)
         {
-            target.Tell(message, sender);
+            // A snapshot's arrays have changed since: its payload still holds them as they were.
+            target.Tell(snapshot ? ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payload.ToTensor(), payload.Length), MessageTypes.ManifestOf(message.GetType())) : message, sender);
+        }
+        finally
+        {
+            payload.Return();
         }
     }
 
@@ -121,8 +144,6 @@ public sealed class BulkChannel : IExtension, ITensorSink
         return NDArray.FromArray(ints, new Shape(ints.Length));
     }
 
-    private static ReadOnlyMemory<byte> Unpack(NDArray packed, int length) => packed.Bytes[..length].ToArray();
-
     public void Received(Peer from, TensorFrame frame)
     {
         try
@@ -132,7 +153,16 @@ public sealed class BulkChannel : IExtension, ITensorSink
             if (ActorGraphSerializer.Deserialize(headerBytes, nameof(BulkHeader)) is not BulkHeader header)
                 throw new InvalidDataException("the frame's header is not a BulkHeader.");
             if (header.Length < 0 || header.Length > payloadArray.Bytes.Length) throw new InvalidDataException($"a payload of {header.Length} bytes in {payloadArray.Bytes.Length}.");
-            var message = ActorGraphSerializer.Deserialize(Unpack(payloadArray, header.Length), header.Manifest);
+            object message;
+            try
+            {
+                // Deserializing copies every value out of the payload, whose array then serves the next frame.
+                message = ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payloadArray, header.Length), header.Manifest);
+            }
+            finally
+            {
+                if (PayloadBuffer.IsPooled(payloadArray.Shape)) PayloadBuffer.Return(payloadArray);
+            }
             if (message is not IBulkMessage) throw new InvalidDataException($"{header.Manifest} does not travel on the tensor channel.");
             var target = _system.Provider.ResolveActorRef(header.Target);
             var sender = header.Sender.Length == 0 ? ActorRefs.NoSender : _system.Provider.ResolveActorRef(header.Sender);
@@ -144,6 +174,10 @@ public sealed class BulkChannel : IExtension, ITensorSink
             _system.Log.Error(e, "Dropped a frame from {0}: {1}", from, e.Message);
         }
     }
+
+    // A bulk frame's payload (its second entry) is received into a pooled array.
+    public NDArray? Destination(Peer from, long stepId, int edge, DType dtype, Shape shape) =>
+        edge == 1 && dtype == DType.Int32 && shape.Rank == 1 && PayloadBuffer.IsPooled(shape) ? PayloadBuffer.Rent(shape) : null;
 
     public void Disconnected(Peer peer, Exception? error)
     {

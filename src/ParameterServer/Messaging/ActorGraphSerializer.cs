@@ -43,6 +43,10 @@ public sealed class ActorGraphSerializer(ExtendedActorSystem system) : Serialize
         }
     }
 
+    // Into the caller's buffer (the tensor channel's pooled payloads), without a copy of its own.
+    public static void Serialize(object message, IBufferWriter<byte> into) =>
+        MessagePackSerializer.Serialize(message.GetType(), into, message, Options);
+
     private const int MaxRetainedBuffer = 16 << 20;
 
     // A 100 MB snapshot through a doubling buffer allocates and copies ~300 MB; sized once, it copies twice.
