@@ -48,36 +48,14 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
     {
         var (feedNames, feedValues) = LocalRuntime.Canonical(fed);
         var fetchNames = _fetchNames.GetOrAdd(PlanKey.Of(fetches, []), _ => fetches.Select(LocalRuntime.NameOf).ToArray());
-        switch (Ask(version => new RunStep(version.From, version.Extend, fetchNames, feedNames, feedValues)))
-        {
-            case StepSucceeded ok:
-                Print(ok.Printed);
-                if (ok.Warning is { } warning) _warn(warning);
-                var values = ok.Values;
-                if (fed.Count > 0)
-                    for (int i = 0; i < fetches.Count; i++)
-                        if (fetches[i].Tensor is { } t)
-                            foreach (var (tensor, value) in fed)
-                                if (ReferenceEquals(tensor, t)) values[i] = value;
-                return values;
-            case StepFailed failed:
-                Print(failed.Printed);
-                throw ErrorCodes.ToException(failed.ErrorCode, failed.Message);
-            case var other:
-                throw new InternalException($"The coordinator answered a step with {other.GetType().Name}.");
-        }
+        return CoordinatorAnswers.Values(Ask(version => new RunStep(version.From, version.Extend, fetchNames, feedNames, feedValues)), fetches, fed, Print, _warn);
     }
 
     public ExecutionPlan Explain(IReadOnlyList<Fetch> fetches, IReadOnlyList<Tensor> feeds)
     {
         var fetchNames = fetches.Select(LocalRuntime.NameOf).ToArray();
         var feedNames = feeds.Select(t => t.Name).ToArray();
-        return Ask(version => new ExplainStep(version.From, version.Extend, fetchNames, feedNames)) switch
-        {
-            StepExplained plan => new ExecutionPlan(plan.Operations, plan.Placement),
-            StepFailed failed => throw ErrorCodes.ToException(failed.ErrorCode, failed.Message),
-            var other => throw new InternalException($"The coordinator answered Explain with {other.GetType().Name}."),
-        };
+        return CoordinatorAnswers.Plan(Ask(version => new ExplainStep(version.From, version.Extend, fetchNames, feedNames)));
     }
 
     // As LocalRuntime.Ask, per connection: a new coordinator starts from an empty graph.
