@@ -65,6 +65,26 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_constant_placed_for_balance_joins_consumers_a_feed_pulled_to_one_worker_and_constants_alone_stay_spread()
+    {
+        var g = new Graph();
+        using (g.AsDefault())
+        {
+            var x = TF.Placeholder(DType.Float32, [2], name: "x");
+            var scale = TF.Constant(3f, name: "scale");
+            TF.Multiply(TF.Multiply(x, x, name: "square"), scale, name: "scaled");
+            TF.Add(TF.Constant(2, name: "two"), TF.Constant(3, name: "three"), name: "sum");
+        }
+        var plan = Planner.Build(1, g, ["scaled:0", "sum:0"], ["x:0"], new VariablePlacement(2), [0, 1, 2], Workers, Shards, requireFeeds: true);
+        Assert.Null(plan.Error);
+        // The first constant went to another worker for balance; it follows its fed consumer, so no value crosses for it.
+        Assert.Equal(plan.Placement["square"], plan.Placement["scale"]);
+        Assert.Equal(plan.Placement["square"], plan.Placement["scaled"]);
+        // A sum of constants has nothing to follow: its constants keep their balance, and one crosses.
+        Assert.NotEqual(plan.Placement["two"], plan.Placement["three"]);
+    }
+
+    [Fact]
     public void A_value_that_comes_back_to_a_worker_starts_a_new_stage_there()
     {
         var g = new Graph();

@@ -38,10 +38,36 @@ internal sealed class Placement
             p.Assign(op, task, load);
             p.Devices[op.Name] = op.Def.Traits.HasFlag(OpTraits.WritesVariable) ? p.UpdateDevice(op, variables) : WorkerDevice(task);
         }
+        p.FollowConsumers(order, fed);
         foreach (var op in order)
             if (p._task.TryGetValue(op, out int task)) p._stage[op] = p.StageFor(op, task, fed);
         p.Delay(order, fed);
         return p;
+    }
+
+    // A constant placed for balance whose consumers all went to one other worker, pulled there by
+    // something real (a feed, a variable, a computed value), moves there: else that worker waits each
+    // step on a worker that only sends it constants (a hop, a partition to run, an answer to gather).
+    // Constants whose consumers are made of constants alone keep their balance (two workers share it).
+    private void FollowConsumers(IReadOnlyList<Operation> order, ISet<Tensor> fed)
+    {
+        var consumers = new Dictionary<Operation, List<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
+        foreach (var op in order)
+            if (_task.ContainsKey(op))
+                foreach (var input in op.InputArray)
+                    if (IsBalancedSource(input.Op) && !input.Op.Def.IsVariable && _task.ContainsKey(input.Op) && !fed.Contains(input))
+                    {
+                        if (!consumers.TryGetValue(input.Op, out var list)) consumers[input.Op] = list = [];
+                        list.Add(op);
+                    }
+        foreach (var (source, users) in consumers)
+        {
+            int target = _task[users[0]];
+            if (target == _task[source] || users.Exists(u => _task[u] != target)) continue;
+            if (!users.Exists(u => Array.Exists(u.InputArray, i => fed.Contains(i) || i.Op.Def.IsVariable || !IsBalancedSource(i.Op)))) continue;
+            _task[source] = target;
+            Devices[source.Name] = WorkerDevice(target);
+        }
     }
 
     // An op whose consumers all sit on its own worker joins the earliest of their stages, so that
