@@ -18,7 +18,9 @@ public static class StoreProbe
             if (folder is not null && !Directory.Exists(folder))
                 throw new UnavailableException($"Checkpoint store {store.Description} is unavailable: the folder {folder} does not exist.");
         }
-        var attempt = Task.Run(() => Open(store));
+        // A thread of its own: with the thread pool busy (Runs blocking on several threads), a pooled
+        // task could wait for a thread longer than the limit and blame a store that answers at once.
+        var attempt = Task.Factory.StartNew(() => Open(store), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             if (!attempt.Wait(limit))
