@@ -7,6 +7,11 @@ namespace ActorGraph.Execution;
 public sealed class Executor(Graph graph)
 {
     private readonly ConcurrentDictionary<PlanKey, CompiledPlan> _plans = new();
+    // The plan of the last Run: a training loop asks for it again and again, and finds it without
+    // building a key (an array, a hash) or looking it up.
+    private volatile CachedPlan? _last;
+
+    private sealed record CachedPlan(PlanKey Key, CompiledPlan Plan);
 
     public Graph Graph { get; } = graph;
     public int CachedPlanCount => _plans.Count;
@@ -23,11 +28,16 @@ public sealed class Executor(Graph graph)
         foreach (var f in fetches)
             if (f.Operation.Graph != Graph)
                 throw new InvalidArgumentException($"Fetch argument '{f}' cannot be interpreted as a Tensor or an Operation. ({Errors.NotInGraph(f)}) Run it in a session of its own graph.");
+        if (_last is { } last && last.Key.Matches(fetches, fed)) return last.Plan;
         var key = PlanKey.Of(fetches, fed);
-        if (_plans.TryGetValue(key, out var plan)) return plan;
-        var fedSet = new HashSet<Tensor>(fed.Select(p => p.Key), ReferenceEqualityComparer<Tensor>.Instance);
-        var roots = Pruning.Roots(fetches, fedSet);
-        return _plans.GetOrAdd(key, _ => new CompiledPlan(fetches.Select(f => f.Tensor).ToArray(), roots, fedSet));
+        if (!_plans.TryGetValue(key, out var plan))
+        {
+            var fedSet = new HashSet<Tensor>(fed.Select(p => p.Key), ReferenceEqualityComparer<Tensor>.Instance);
+            var roots = Pruning.Roots(fetches, fedSet);
+            plan = _plans.GetOrAdd(key, _ => new CompiledPlan(fetches.Select(f => f.Tensor).ToArray(), roots, fedSet));
+        }
+        _last = new CachedPlan(key, plan);
+        return plan;
     }
 }
 
@@ -54,6 +64,20 @@ internal readonly struct PlanKey : IEquatable<PlanKey>
         for (int i = 0; i < fed.Count; i++) ids[fetches.Count + 1 + i] = fed[i].Key.Key;
         Array.Sort(ids, fetches.Count + 1, fed.Count);
         return new PlanKey(ids);
+    }
+
+    // Whether Of(fetches, fed) would make this key, without making it. Fed tensors are distinct (a
+    // feed dictionary's keys), so the same count all found in the sorted part is the same set.
+    public bool Matches(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    {
+        var ids = _ids;
+        if (ids is null || ids.Length != fetches.Count + 1 + fed.Count) return false;
+        for (int i = 0; i < fetches.Count; i++)
+            if (ids[i] != (fetches[i].Tensor is { } t ? t.Key : -1 - fetches[i].Operation.Id)) return false;
+        var sortedFed = ids.AsSpan(fetches.Count + 1);
+        for (int i = 0; i < fed.Count; i++)
+            if (sortedFed.BinarySearch(fed[i].Key.Key) < 0) return false;
+        return true;
     }
 
     public bool Equals(PlanKey other) => _ids.AsSpan().SequenceEqual(other._ids);

@@ -16,13 +16,19 @@ internal sealed class TrapWarnings(Graph graph, Action<string> warn)
     // Per plan, the graph version up to which its Prints have been looked at.
     private readonly Dictionary<PlanKey, int> _checkedUpTo = [];
     private int _lastVersion = -1;
+    // The plan and graph version of a Run that found nothing to look at and nothing to count: the
+    // same request again, on the same graph, would change nothing either, so it returns at once.
+    private volatile Steady? _steady;
+
+    private sealed record Steady(PlanKey Key, int Version);
     private int _growingRuns;
     private bool _growthWarned;
 
     public void Observe(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {
-        var key = PlanKey.Of(fetches, fed);
         int version = graph.Version;
+        if (_steady is { } steady && steady.Version == version && steady.Key.Matches(fetches, fed)) return;
+        var key = PlanKey.Of(fetches, fed);
         bool newPlan, warnGrowth = false;
         int since, printsFrom;
         lock (_lock)
@@ -34,6 +40,7 @@ internal sealed class TrapWarnings(Graph graph, Action<string> warn)
             _growingRuns = newPlan && grew ? _growingRuns + 1 : 0;
             if (_growingRuns >= GrowingRunsBeforeWarning && !_growthWarned) warnGrowth = _growthWarned = true;
             _lastVersion = Math.Max(_lastVersion, version);
+            _steady = !newPlan && version <= printsFrom && _growingRuns == 0 ? new Steady(key, version) : null;
         }
         if (newPlan) WarnPrintsOffPath(fetches, fed, 0);
         else if (version > printsFrom) WarnPrintsOffPath(fetches, fed, printsFrom);
