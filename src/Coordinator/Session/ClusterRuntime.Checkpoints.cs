@@ -26,7 +26,7 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
             var copied = AskSession(new CopyVariables(id, step, [.. batch.Select(v => v.VariableName)])) switch
             {
                 VariablesCopied ok => ok,
-                var other => throw Unexpected(other, $"checkpoint {id}"),
+                var other => throw CoordinatorAnswers.Failure(other, $"checkpoint {id}"),
             };
             foreach (var snapshot in copied.Snapshots)
             {
@@ -56,7 +56,8 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
             var names = batch.Select(v => v.VariableName).ToArray();
             var reply = AskSession(new RestoreVariables(manifest.Id, manifest.Step, names, [.. names.Select(n => values[n])]));
             if (reply is not VariablesRestored)
-                throw Unexpected(reply, $"restoring checkpoint {manifest.Id}" + (done > 0 ? $" ({done} of {variables.Count} variables were restored before this)" : ""));
+                throw CoordinatorAnswers.Failure(reply, $"restoring checkpoint {manifest.Id}",
+                    done > 0 ? $" ({done} of {variables.Count} variables were restored before this batch failed.)" : "");
             done += names.Length;
         }
     }
@@ -85,10 +86,4 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
         }
         if (batch.Count > 0) yield return batch;
     }
-
-    private static Exception Unexpected(object reply, string what) => reply switch
-    {
-        StepFailed failed => Wire.ErrorCodes.ToException(failed.ErrorCode, failed.Message),
-        _ => new InternalException($"The coordinator answered {what} with {reply.GetType().Name}."),
-    };
 }

@@ -14,14 +14,12 @@ namespace ActorGraph;
 // singleton that takes over, sending it the whole graph again (ClusterRuntime.Connection).
 internal sealed partial class ClusterRuntime : ISessionRuntime
 {
-    private static readonly object PrintLock = new();
-
     private readonly Graph _graph;
     private readonly SessionOptions _options;
     private readonly TextWriter _print;
     private readonly Action<string> _warn;
     private readonly TimeSpan _replyTimeout;
-    private readonly ConcurrentDictionary<PlanKey, string[]> _fetchNames = new();
+    private readonly StepRequests _requests = new();
 
     public ClusterRuntime(Graph graph, SessionOptions options)
     {
@@ -46,14 +44,13 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
 
     public NDArray?[] Run(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {
-        var (feedNames, feedValues) = LocalRuntime.Canonical(fed);
-        var fetchNames = _fetchNames.GetOrAdd(PlanKey.Of(fetches, []), _ => fetches.Select(LocalRuntime.NameOf).ToArray());
+        var (fetchNames, feedNames, feedValues) = _requests.For(fetches, fed);
         return CoordinatorAnswers.Values(Ask(version => new RunStep(version.From, version.Extend, fetchNames, feedNames, feedValues)), fetches, fed, Print, _warn);
     }
 
     public ExecutionPlan Explain(IReadOnlyList<Fetch> fetches, IReadOnlyList<Tensor> feeds)
     {
-        var fetchNames = fetches.Select(LocalRuntime.NameOf).ToArray();
+        var fetchNames = fetches.Select(StepRequests.NameOf).ToArray();
         var feedNames = feeds.Select(t => t.Name).ToArray();
         return CoordinatorAnswers.Plan(Ask(version => new ExplainStep(version.From, version.Extend, fetchNames, feedNames)));
     }
@@ -94,15 +91,7 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
         return answer.Result;
     }
 
-    private void Print(string? text)
-    {
-        if (text is null) return;
-        lock (PrintLock)
-        {
-            _print.Write(text);
-            _print.Flush();
-        }
-    }
+    private void Print(string? text) => CoordinatorAnswers.Print(_print, text);
 
     public void Dispose()
     {

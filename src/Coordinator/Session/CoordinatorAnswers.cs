@@ -6,6 +6,19 @@ namespace ActorGraph;
 // What a session makes of its coordinator's answers, in local and cluster mode alike.
 internal static class CoordinatorAnswers
 {
+    private static readonly Lock PrintLock = new();
+
+    // Print lines of a step, whole: sessions on several threads share one writer (Console.Error by default).
+    public static void Print(TextWriter output, string? text)
+    {
+        if (text is null) return;
+        lock (PrintLock)
+        {
+            output.Write(text);
+            output.Flush();
+        }
+    }
+
     // A step's values once its Print lines and warning are out; a fetch that was fed is answered by its
     // feed, as the executor does. A failed step throws its error, after the Print lines that ran before it.
     public static NDArray?[] Values(object reply, IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed,
@@ -25,16 +38,18 @@ internal static class CoordinatorAnswers
                 return values;
             case StepFailed failed:
                 print(failed.Printed);
-                throw ErrorCodes.ToException(failed.ErrorCode, failed.Message);
+                throw Failure(failed, "a step");
             default:
-                throw new InternalException($"The coordinator answered a step with {reply.GetType().Name}.");
+                throw Failure(reply, "a step");
         }
     }
 
-    public static ExecutionPlan Plan(object reply) => reply switch
-    {
-        StepExplained plan => new ExecutionPlan(plan.Operations, plan.Placement),
-        StepFailed failed => throw ErrorCodes.ToException(failed.ErrorCode, failed.Message),
-        _ => throw new InternalException($"The coordinator answered Explain with {reply.GetType().Name}."),
-    };
+    public static ExecutionPlan Plan(object reply) =>
+        reply is StepExplained plan ? new ExecutionPlan(plan.Operations, plan.Placement) : throw Failure(reply, "Explain");
+
+    // A request's failure: the coordinator's error as its exception (note: what the caller adds to its
+    // message), or an answer of the wrong kind for `what`.
+    public static Exception Failure(object reply, string what, string note = "") => reply is StepFailed failed
+        ? ErrorCodes.ToException(failed.ErrorCode, failed.Message + note)
+        : new InternalException($"The coordinator answered {what} with {reply.GetType().Name}.");
 }

@@ -17,7 +17,6 @@ namespace ActorGraph;
 internal sealed partial class LocalRuntime : ISessionRuntime
 {
     private static int _sessions;
-    private static readonly object PrintLock = new();
 
     private readonly Graph _graph;
     private readonly ActorSystem _system;
@@ -26,7 +25,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
     private readonly Action<string> _warn;
     private readonly TimeSpan _replyTimeout;
     private readonly object _sendLock = new();
-    private readonly ConcurrentDictionary<PlanKey, string[]> _fetchNames = new();
+    private readonly StepRequests _requests = new();
     private int _sentVersion;
 
     public LocalRuntime(Graph graph, SessionOptions options, string job)
@@ -64,14 +63,13 @@ internal sealed partial class LocalRuntime : ISessionRuntime
 
     public NDArray?[] Run(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {
-        var (feedNames, feedValues) = Canonical(fed);
-        var fetchNames = _fetchNames.GetOrAdd(PlanKey.Of(fetches, []), _ => fetches.Select(NameOf).ToArray());
+        var (fetchNames, feedNames, feedValues) = _requests.For(fetches, fed);
         return CoordinatorAnswers.Values(Ask(version => new RunStep(version.From, version.Extend, fetchNames, feedNames, feedValues)), fetches, fed, Print, _warn);
     }
 
     public ExecutionPlan Explain(IReadOnlyList<Fetch> fetches, IReadOnlyList<Tensor> feeds)
     {
-        var fetchNames = fetches.Select(NameOf).ToArray();
+        var fetchNames = fetches.Select(StepRequests.NameOf).ToArray();
         var feedNames = feeds.Select(t => t.Name).ToArray();
         return CoordinatorAnswers.Plan(Ask(version => new ExplainStep(version.From, version.Extend, fetchNames, feedNames)));
     }
@@ -98,29 +96,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
         return answer.Result;
     }
 
-    internal static string NameOf(Fetch f) => f.Tensor?.Name ?? "^" + f.Operation.Name;
-
-    // Feeds in tensor order, so one request always travels in one form and hits one cached plan.
-    internal static (string[], NDArray[]) Canonical(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
-    {
-        if (fed.Count == 0) return ([], []);
-        var pairs = fed.ToArray();
-        Array.Sort(pairs, (a, b) => a.Key.Key.CompareTo(b.Key.Key));
-        var names = new string[pairs.Length];
-        var values = new NDArray[pairs.Length];
-        for (int i = 0; i < pairs.Length; i++) (names[i], values[i]) = (pairs[i].Key.Name, pairs[i].Value);
-        return (names, values);
-    }
-
-    private void Print(string? text)
-    {
-        if (text is null) return;
-        lock (PrintLock)
-        {
-            _print.Write(text);
-            _print.Flush();
-        }
-    }
+    private void Print(string? text) => CoordinatorAnswers.Print(_print, text);
 
     public void Dispose()
     {
