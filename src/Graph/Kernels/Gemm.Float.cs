@@ -39,7 +39,7 @@ public static unsafe partial class Gemm
         bool splitN = n >= m;
         int dim = splitN ? n : m, unit = splitN ? NR : MR;
         // One chunk per thread: finer chunks (measured 2 and 4 per thread) re-pack the shared operand more often
-        // and cost more in Parallel.For overhead than they win back in balance.
+        // and cost more in fork-join overhead than they win back in balance.
         int chunk = RoundUp((dim + threads - 1) / threads, unit);
         int parts = (dim + chunk - 1) / chunk;
         if (parts <= 1)
@@ -55,7 +55,7 @@ public static unsafe partial class Gemm
     {
         int dim = splitN ? n : m;
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
+        ComputeThreads.For(parts, t =>
         {
             int start = t * chunk, size = Math.Min(chunk, dim - start);
             float* ta = (float*)pa, tb = (float*)pb, tc = (float*)pc;

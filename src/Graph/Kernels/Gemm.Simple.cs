@@ -32,7 +32,7 @@ public static unsafe partial class Gemm
         int chunk, int parts) where T : unmanaged, INumber<T>
     {
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
+        ComputeThreads.For(parts, t =>
         {
             int start = t * chunk, rows = Math.Min(chunk, m - start);
             T* ta = (T*)pa + (transA ? start : (long)start * lda);
