@@ -28,6 +28,8 @@ public sealed partial class ShardActor
         Unshare(applied.Update.Variable);
         foreach (var slot in applied.Update.Slots) Unshare(slot);
         _state = _state.Apply(applied);
+        Written(applied.Update.Variable);
+        foreach (var slot in applied.Update.Slots) Written(slot);
     }
 
     private void Unshare(string name)

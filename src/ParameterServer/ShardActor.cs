@@ -29,7 +29,11 @@ public sealed partial class ShardActor : ReceivePersistentActor
         Command<ReadVariables>(Handle);
         Command<ApplyUpdates>(Handle);
         Command<ReleaseReads>(m => _leases.Release(Sender, m.StepId));
-        Command<Terminated>(m => _leases.ReleaseAll(m.ActorRef));
+        Command<Terminated>(m =>
+        {
+            _leases.ReleaseAll(m.ActorRef);
+            ForgetHolder(m.ActorRef);
+        });
         Command<CloseReplicas>(Handle);
         Command<GetShardStatus>(Handle);
         Command<CrashShard>(Handle);
@@ -54,7 +58,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
         var reply = _state.Read(command, lend ? ReadLeases.Worth : serialized ? _ => true : null);
         if (serialized)
         {
-            if (reply is VariablesRead read) _bulk.Tell(Sender, read with { Lent = false }, Self, snapshot: true);
+            if (reply is VariablesRead read) _bulk.Tell(Sender, Versioned(Sender, command, read), Self, snapshot: true);
             else Reply(Sender, reply);
             return;
         }
@@ -107,7 +111,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
             replies[r] = (replyTo[r].Sender, new UpdatesApplied(command.StepId, ValuesFor(values, replyTo[r].Wanted, copy: r > 0)));
         if (_persistence.Durability == Durability.Checkpoint || decision.Events.Count == 0)
         {
-            foreach (var (to, reply) in replies) Reply(to, reply);
+            foreach (var (to, reply) in replies) Replied(to, reply);
             return;
         }
         // Applied now so the next command decides on it; acknowledged only once the journal has it.
@@ -117,9 +121,16 @@ public sealed partial class ShardActor : ReceivePersistentActor
         PersistAllAsync(decision.Events, e =>
         {
             if (_awaitingJournal.Remove(e, out var waiting))
-                foreach (var (to, reply) in waiting.Replies) Reply(to, reply);
+                foreach (var (to, reply) in waiting.Replies) Replied(to, reply);
         });
     });
+
+    // The answer first, then the new values it will read next step: the step ends without waiting for them.
+    private void Replied(IActorRef to, UpdatesApplied reply)
+    {
+        Reply(to, reply);
+        PushChanged(to);
+    }
 
     // One sender's values, in the order of its Wanted (of the updates when it is null); a second
     // sender (a replica of the same step) gets its own copies.

@@ -18,19 +18,33 @@ public interface IShardNotice : IActorGraphMessage;
 // Reads for one step, batched; a null value = uninitialized (after a restart: refused with FailedPrecondition instead).
 // Lend: the shard may answer with its live arrays rather than copies (a large variable's copy costs more than its use).
 [MessagePackObject]
+// Fresh: every value in full, also those the reader holds already (HeldCopies): a reader that lost its copies asks so.
 public sealed record ReadVariables(
     [property: Key(0)] long StepId,
     [property: Key(1)] string[] Names,
-    [property: Key(2)] bool Lend = false) : IShardCommand, IBulkMessage;
+    [property: Key(2)] bool Lend = false,
+    [property: Key(3)] bool Fresh = false) : IShardCommand, IBulkMessage;
 
 // Lent: some values are the shard's live arrays, which it leaves untouched (later updates write copies) until the
 // reader is done with them: it says so with ReleaseReads, or with an ApplyUpdates of the same step.
 // The reader must not write them, and copies them before they leave its step.
 [MessagePackObject]
+//
+// Versions (to a reader on another node): the version of each value; a null value with a version is one the
+// reader holds already (it came in an earlier read or a VariablesPushed), a null value with version 0 is uninitialized.
 public sealed record VariablesRead(
     [property: Key(0)] long StepId,
     [property: Key(1)] NDArray?[] Values,
-    [property: Key(2)] bool Lent = false) : IShardReply, IBulkMessage;
+    [property: Key(2)] bool Lent = false,
+    [property: Key(3)] long[]? Versions = null) : IShardReply, IBulkMessage;
+
+// After a reader's updates are applied: the new values of what it read that step, for it to hold until its next
+// read of them (HeldCopies); that read then carries versions only, off the step's critical path. No reply.
+[MessagePackObject]
+public sealed record VariablesPushed(
+    [property: Key(0)] string[] Names,
+    [property: Key(1)] long[] Versions,
+    [property: Key(2)] NDArray[] Values) : IShardReply, IBulkMessage;
 
 // The sender is done with the arrays lent to it for this step. No reply.
 [MessagePackObject]

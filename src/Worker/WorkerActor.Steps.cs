@@ -12,9 +12,27 @@ public sealed partial class WorkerActor
         var program = step.Program!;
         int shard = program.ShardIndexOf(shardRef);
         if (shard < 0) return;
-        var indices = program.Registration.Reads[shard];
-        for (int i = 0; i < indices.Length && i < read.Values.Length; i++) step.Values[indices[i]] = read.Values[i];
-        step.ReadsPending--;
+        // The answer to a Fresh read of what was missing from this shard's first answer.
+        var indices = step.Refills.Remove(shard, out var refill) ? refill : program.Registration.Reads[shard];
+        List<int>? missing = null;
+        for (int i = 0; i < indices.Length && i < read.Values.Length; i++)
+        {
+            var name = program.Registration.Variables[indices[i]];
+            long version = read.Versions is { } versions && i < versions.Length ? versions[i] : 0;
+            var value = read.Values[i];
+            if (value is not null && version != 0) _held.Keep(shardRef, name, version, value);
+            else if (value is null && version != 0 && (value = _held.Find(shardRef, name, version)) is null) (missing ??= []).Add(indices[i]);
+            step.Values[indices[i]] = value;
+        }
+        if (missing is null)
+        {
+            step.ReadsPending--;
+            return;
+        }
+        // The shard thinks this worker holds values it does not (it restarted): ask for them in full.
+        step.Refills[shard] = [.. missing];
+        var names = missing.Select(i => program.Registration.Variables[i]).ToArray();
+        _bulk.Tell(shardRef, new ReadVariables(step.StepId, names, Fresh: true), Self);
     }
 
     private static void Absorb(WorkerStep step, TensorsSent sent)

@@ -23,6 +23,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
     private readonly Dictionary<long, List<(RunPartition Run, IActorRef Sender)>> _awaitingPlan = [];
     private readonly HashSet<long> _waitedFor = [];
     private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
+    private readonly HeldCopies _held = new();
 
     public WorkerActor(int task)
     {
@@ -30,6 +31,10 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         Receive<RegisterPartition>(Handle);
         Receive<RunPartition>(Handle);
         Receive<VariablesRead>(Handle);
+        Receive<VariablesPushed>(m =>
+        {
+            for (int i = 0; i < m.Names.Length && i < m.Values.Length && i < m.Versions.Length; i++) _held.Keep(Sender, m.Names[i], m.Versions[i], m.Values[i]);
+        });
         Receive<TensorsSent>(Handle);
         Receive<UpdatesApplied>(Handle);
         Receive<ShardRequestFailed>(Handle);

@@ -25,6 +25,8 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
 
     public NDArray?[] Values { get; private set; } = [];
     public int ReadsPending { get; set; }
+    // By shard: the variables asked for again (ReadVariables.Fresh) because this worker lacked the held copies named.
+    public Dictionary<int, int[]> Refills { get; } = [];
     public NDArray?[][] Received { get; private set; } = [];
     public int[] ReceivedCount { get; private set; } = [];
     public bool[] StageDone { get; private set; } = [];

@@ -56,6 +56,7 @@ internal static class Samples
         if (t == typeof(string[][])) return new[] { new[] { "w", "b" }, Array.Empty<string>() };
         if (t == typeof(byte[])) return new byte[] { 1, 2, 255 };
         if (t == typeof(int[])) return new[] { 0, 3 };
+        if (t == typeof(long[])) return new[] { 1L << 40, 0L };
         if (t == typeof(NDArray[])) return new NDArray[] { Floats(1, 2), 5 };
         if (t == typeof(WireUpdate)) return new WireUpdate(UpdateKind.Momentum, "w", ["w/Momentum"], [0.1f, Floats(1, 2), 0.9f]);
         if (t == typeof(WireUpdate[])) return new[] { (WireUpdate)Value(typeof(WireUpdate), owner)!, new WireUpdate(UpdateKind.Assign, "b", [], [Ints(1, 2)]) };

@@ -178,4 +178,56 @@ public class WorkerActorTests : TestKit
 
     private static OperationDef Def(string name, string type, string[] inputs, params AttrDef[] attrs) =>
         new(name, type, inputs, [], "", attrs);
+
+    // Held copies (a shard on another node): values come once with their versions, later reads name the versions.
+    [Fact]
+    public void A_read_that_names_held_versions_runs_on_the_worker_s_copies()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(20, 1, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(20, [1f, 0f], Versions: [5, 6]));
+        _shard.ExpectMsg<ApplyUpdates>(Wait);
+        _shard.Reply(new UpdatesApplied(20, []));
+        _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
+
+        _gatherer.Send(_worker, new RunPartition(21, 1, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(21, [null, null], Versions: [5, 6]));
+        _shard.ExpectMsg<ApplyUpdates>(Wait);
+        _shard.Reply(new UpdatesApplied(21, []));
+        // loss = (3 - (1·1 + 0))² = 4, from the copies of step 20
+        Assert.Equal(4f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+    }
+
+    [Fact]
+    public void Pushed_values_serve_the_next_read()
+    {
+        _worker.Tell(SeedPartition());
+        _shard.Send(_worker, new VariablesPushed(["m", "b"], [11, 12], [2f, 0f]));
+        _gatherer.Send(_worker, new RunPartition(22, 1, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(22, [null, null], Versions: [11, 12]));
+        _shard.ExpectMsg<ApplyUpdates>(Wait);
+        _shard.Reply(new UpdatesApplied(22, []));
+        // loss = (3 - (2·1 + 0))² = 1
+        Assert.Equal(1f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+    }
+
+    [Fact]
+    public void A_version_the_worker_does_not_hold_is_read_again_in_full()
+    {
+        _worker.Tell(SeedPartition());
+        _shard.Send(_worker, new VariablesPushed(["m", "b"], [11, 12], [2f, 0f]));
+        _gatherer.Send(_worker, new RunPartition(23, 1, [1f, 3f]));
+        // m's version 13 is newer than the held 11 (a push that never came, or a worker that restarted).
+        _shard.Send(_worker, new VariablesRead(23, [null, null], Versions: [13, 12]));
+        var again = _shard.ExpectMsg<ReadVariables>(Wait);
+        Assert.Equal(23, again.StepId);
+        Assert.Equal(["m"], again.Names);
+        Assert.True(again.Fresh);
+        _gatherer.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        _shard.Reply(new VariablesRead(23, [3f], Versions: [13]));
+        _shard.ExpectMsg<ApplyUpdates>(Wait);
+        _shard.Reply(new UpdatesApplied(23, []));
+        // loss = (3 - (3·1 + 0))² = 0, with the fresh m and the held b
+        Assert.Equal(0f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+    }
 }

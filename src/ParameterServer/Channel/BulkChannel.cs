@@ -33,7 +33,8 @@ public sealed class BulkChannel : IExtension, ITensorSink
 
     // Messages this node received on its channel: for tests and diagnostics.
     public long MessagesReceived => Interlocked.Read(ref _received);
-    private long _received;
+    public long PayloadBytesReceived => Interlocked.Read(ref _receivedBytes);
+    private long _received, _receivedBytes;
     public bool Enabled => _options is not null;
 
     // Listen (on the options' address: a cluster node, or a client for its steps' answers) and send; listen = false: send only.
@@ -168,6 +169,7 @@ public sealed class BulkChannel : IExtension, ITensorSink
             var sender = header.Sender.Length == 0 ? ActorRefs.NoSender : _system.Provider.ResolveActorRef(header.Sender);
             target.Tell(message, sender);
             Interlocked.Increment(ref _received);
+            Interlocked.Add(ref _receivedBytes, header.Length);
         }
         catch (Exception e)
         {

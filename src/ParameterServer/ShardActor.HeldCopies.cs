@@ -1,0 +1,89 @@
+using Akka.Actor;
+
+namespace ActorGraph.ParameterServer;
+
+// Copies held by readers on other nodes. A worker of another node keeps every value it receives from this
+// shard, with the value's version; a read of a variable it holds at the current version then sends the
+// version alone. After a worker's updates are applied, the shard pushes it the new values of what it read
+// that step (VariablesPushed, after UpdatesApplied), so the next step's read carries no values: the ~1 MB
+// of an MLP's weights leave the next step's critical path and cross while the step's answer travels.
+//
+// Versions are per variable, drawn from a counter that starts at random for each incarnation of this actor,
+// so a version from before a restart or a takeover never matches one after it. A reader that lacks a held
+// value (it restarted) asks again with ReadVariables.Fresh. Readers in this ActorSystem borrow the live
+// arrays instead (ShardActor.Leases) and never see versions.
+public sealed partial class ShardActor
+{
+    private long _writeCounter = Random.Shared.NextInt64(1L << 40, 1L << 62);
+    private long _epoch;
+    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, Holder> _holders = [];
+
+    private sealed class Holder
+    {
+        public readonly Dictionary<string, long> Held = new(StringComparer.Ordinal);
+        public string[] LastRead = [];
+    }
+
+    private long VersionOf(string name)
+    {
+        if (_versions.TryGetValue(name, out long v)) return v;
+        if (_epoch == 0) _epoch = ++_writeCounter;
+        return _epoch;
+    }
+
+    private void Written(string name) => _versions[name] = ++_writeCounter;
+
+    // A restore replaced every value: nothing held is current.
+    private void AllWritten()
+    {
+        _versions.Clear();
+        _epoch = ++_writeCounter;
+    }
+
+    // The reply for a reader on another node: values it holds at their current version go as versions only.
+    private VariablesRead Versioned(IActorRef reader, ReadVariables command, VariablesRead read)
+    {
+        if (!_holders.TryGetValue(reader, out var holder))
+        {
+            _holders[reader] = holder = new Holder();
+            Context.Watch(reader);
+        }
+        // A Fresh read names only what the reader lacked; its step's reads are the first answer's.
+        if (!command.Fresh) holder.LastRead = command.Names;
+        var values = (NDArray?[])read.Values.Clone();
+        var versions = new long[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] is null) continue;
+            var name = command.Names[i];
+            long version = versions[i] = VersionOf(name);
+            if (!command.Fresh && holder.Held.TryGetValue(name, out long held) && held == version) values[i] = null;
+            else holder.Held[name] = version;
+        }
+        return read with { Values = values, Lent = false, Versions = versions };
+    }
+
+    // After a reader's UpdatesApplied: the new values of what it read, where they changed since it got them.
+    private void PushChanged(IActorRef reader)
+    {
+        if (!_holders.TryGetValue(reader, out var holder) || !_bulk.SerializesNow(reader)) return;
+        var names = new List<string>();
+        var versions = new List<long>();
+        var values = new List<NDArray>();
+        foreach (var name in holder.LastRead)
+        {
+            if (_state.ValueOf(name) is not { } live) continue;
+            long version = VersionOf(name);
+            if (holder.Held.TryGetValue(name, out long held) && held == version) continue;
+            holder.Held[name] = version;
+            names.Add(name);
+            versions.Add(version);
+            values.Add(live);
+        }
+        // Serialized before Tell returns (SerializesNow): the live arrays go out uncopied.
+        if (names.Count > 0) _bulk.Tell(reader, new VariablesPushed([.. names], [.. versions], [.. values]), Self, snapshot: true);
+    }
+
+    private void ForgetHolder(IActorRef reader) => _holders.Remove(reader);
+}

@@ -1,0 +1,59 @@
+using ActorGraph.Channel;
+using Xunit;
+
+namespace ActorGraph.Coordinator.Tests.Cluster;
+
+// Workers on other nodes than their shard keep what they read (ShardActor.HeldCopies): a read of an
+// unchanged variable sends its version alone, and any write makes the next read send the value again.
+[Collection("cluster")]
+public class HeldCopiesTests
+{
+    [Fact]
+    public async Task An_unchanged_variable_crosses_once_and_a_write_by_another_session_is_read_anew()
+    {
+        await using var cluster = await LoopbackCluster.StartAsync(workers: 1, ps: 1);
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var w = TF.GetVariable("w", [512, 512], initializer: TF.ConstantInitializer(1f)); // 1 MiB
+        var total = TF.ReduceSum(w);
+        var zero = TF.Assign(w, TF.ZerosLike(w));
+        var options = new SessionOptions { Cluster = cluster.Seed, StepTimeout = TimeSpan.FromSeconds(20) };
+        using var reader = new Session(g, options);
+        reader.Run(TF.GlobalVariablesInitializer());
+
+        Assert.Equal(512f * 512f, reader.Run(total).ToScalar<float>());
+        long first = ReceivedByWorkers(cluster);
+        Assert.Equal(512f * 512f, reader.Run(total).ToScalar<float>());
+        long second = ReceivedByWorkers(cluster) - first;
+        Assert.True(second < 64 * 1024, $"the second read of an unchanged 1 MiB variable moved {second} bytes to the worker");
+
+        using (var writer = new Session(g, options)) writer.Run(zero);
+        Assert.Equal(0f, reader.Run(total).ToScalar<float>());
+    }
+
+    [Fact]
+    public async Task Training_with_pushed_values_matches_the_executor_step_for_step()
+    {
+        await using var cluster = await LoopbackCluster.StartAsync(workers: 1, ps: 1);
+        var losses = new List<float>[2];
+        for (int run = 0; run < 2; run++)
+        {
+            var g = new Graph();
+            using var scope = g.AsDefault();
+            var x = TF.Placeholder(DType.Float32, [-1, 64]);
+            var w = TF.GetVariable("w", [64, 64], initializer: TF.GlorotUniformInitializer(seed: 3));
+            var loss = TF.ReduceMean(TF.Square(TF.MatMul(x, w) - 1f));
+            var train = new MomentumOptimizer(0.05, 0.9).Minimize(loss);
+            var feed = new FeedDict { [x] = NDArray.FromArray(Enumerable.Range(0, 16 * 64).Select(i => (i % 7) / 7f).ToArray(), [16, 64]) };
+            using var sess = new Session(g, run == 0 ? new SessionOptions { ExecutorOnly = true }
+                : new SessionOptions { Cluster = cluster.Seed, StepTimeout = TimeSpan.FromSeconds(20) });
+            sess.Run(TF.GlobalVariablesInitializer());
+            losses[run] = [];
+            for (int step = 0; step < 8; step++) losses[run].Add(sess.Run([loss, train], feed)[0]!.ToScalar<float>());
+        }
+        Assert.Equal(losses[0], losses[1]);
+    }
+
+    private static long ReceivedByWorkers(LoopbackCluster cluster) =>
+        cluster.Nodes.Where(n => n.Settings.Role == ActorGraph.Coordinator.Cluster.NodeRoles.Worker).Sum(n => BulkChannel.Get(n.System).PayloadBytesReceived);
+}
