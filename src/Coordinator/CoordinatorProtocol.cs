@@ -17,7 +17,7 @@ public sealed record RunStep(
     [property: Key(1)] OperationDef[] Extend,
     [property: Key(2)] string[] Fetches,
     [property: Key(3)] string[] Feeds,
-    [property: Key(4)] NDArray[] FeedValues) : ICoordinatorCommand, Channel.IBulkMessage;
+    [property: Key(4)] NDArray[] FeedValues) : ICoordinatorCommand, Channel.IStableTensors;
 
 [MessagePackObject]
 public sealed record ExplainStep(
@@ -33,7 +33,7 @@ public sealed record StepSucceeded(
     [property: Key(0)] long StepId,
     [property: Key(1)] NDArray?[] Values,
     [property: Key(2)] string? Printed,
-    [property: Key(3)] string? Warning = null) : ICoordinatorReply, Channel.IBulkMessage;
+    [property: Key(3)] string? Warning = null) : ICoordinatorReply, Channel.IStableTensors;
 
 // ErrorCode is a TensorFlow status name (ErrorCodes); Printed holds the Print lines that ran before the failure.
 [MessagePackObject]

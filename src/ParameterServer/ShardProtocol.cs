@@ -62,7 +62,7 @@ public sealed record ApplyUpdates(
     [property: Key(1)] WireUpdate[] Updates,
     [property: Key(2)] int[]? Wanted = null,
     [property: Key(3)] int Replicas = 0,
-    [property: Key(4)] double Weight = 1) : IShardCommand, IBulkMessage;
+    [property: Key(4)] double Weight = 1) : IShardCommand, IStableTensors;
 
 // The step's slow replicas are left out: apply the average of the updates that have arrived
 // (Apply), or drop them all (the step failed).

@@ -10,4 +10,4 @@ public sealed record TensorsSent(
     [property: Key(0)] long StepId,
     [property: Key(1)] long PlanId,
     [property: Key(2)] int[] Edges,
-    [property: Key(3)] NDArray?[] Values) : IBulkMessage;
+    [property: Key(3)] NDArray?[] Values) : IStableTensors;

@@ -55,7 +55,7 @@ public sealed record RunPartition(
     [property: Key(1)] long PlanId,
     [property: Key(2)] NDArray[] Feeds,
     [property: Key(3)] int Replicas = 0,
-    [property: Key(4)] double Weight = 1) : IWorkerCommand, IBulkMessage;
+    [property: Key(4)] double Weight = 1) : IWorkerCommand, IStableTensors;
 
 // A simulated fault: the worker stops answering for this long (a slow machine, a long GC pause).
 [MessagePackObject]

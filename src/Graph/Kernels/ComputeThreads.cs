@@ -125,7 +125,9 @@ internal static class ComputeThreads
                         job.RunParts();
                         until = Stopwatch.GetTimestamp() + SpinTicks;
                     }
-                    else Thread.SpinWait(20);
+                    // A yield, not a busy wait: on cores shared with other processes the thread that needs this
+                    // core gets it (a process sending the step's updates), and on an idle core it returns at once.
+                    else Thread.Yield();
                 } while (Stopwatch.GetTimestamp() < until);
             }
         }

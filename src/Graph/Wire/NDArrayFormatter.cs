@@ -20,6 +20,13 @@ public sealed class NDArrayFormatter : IMessagePackFormatter<NDArray?>
             return;
         }
         EnsureLittleEndian();
+        // [index]: the tensor travels beside the message (OutOfBandTensors).
+        if (OutOfBandTensors.TryCollect(value, out int index))
+        {
+            writer.WriteArrayHeader(1);
+            writer.Write(index);
+            return;
+        }
         writer.WriteArrayHeader(3);
         writer.Write((byte)value.DType);
         var dims = value.Shape.Span;
@@ -49,6 +56,7 @@ public sealed class NDArrayFormatter : IMessagePackFormatter<NDArray?>
         try
         {
             int fields = reader.ReadArrayHeader();
+            if (fields == 1) return Checked(OutOfBandTensors.Take(reader.ReadInt32()));
             if (fields != 3) throw Malformed($"expected 3 fields (dtype, dims, data), found {fields}");
             var dtype = ReadDType(ref reader);
             var dims = ReadDims(ref reader, out long elements);
@@ -58,14 +66,19 @@ public sealed class NDArrayFormatter : IMessagePackFormatter<NDArray?>
                 throw Malformed($"shape [{string.Join(",", dims)}] of {dtype.PythonName()} needs {expected} bytes, found {data.Length}");
             var array = NDArray.Uninitialized(dtype, Shape.Own(dims));
             data.CopyTo(array.Bytes);
-            if (dtype == DType.Bool && array.Bytes.IndexOfAnyExcept((byte)0, (byte)1) >= 0)
-                throw Malformed("a bool element is neither 0 nor 1");
-            return array;
+            return Checked(array);
         }
         finally
         {
             reader.Depth--;
         }
+    }
+
+    private static NDArray Checked(NDArray array)
+    {
+        if (array.DType == DType.Bool && array.Bytes.IndexOfAnyExcept((byte)0, (byte)1) >= 0)
+            throw Malformed("a bool element is neither 0 nor 1");
+        return array;
     }
 
     private static DType ReadDType(ref MessagePackReader reader)

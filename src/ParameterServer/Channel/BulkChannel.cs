@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using ActorGraph.Messaging;
 using ActorGraph.Transport;
+using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.Event;
 
@@ -59,13 +60,21 @@ public sealed class BulkChannel : IExtension, ITensorSink
         ValueTask sent;
         try
         {
-            ActorGraphSerializer.Serialize(message, payload);
+            List<NDArray>? aside = null;
+            if (message is IStableTensors && !snapshot)
+            {
+                aside = [];
+                using (OutOfBandTensors.Collect(aside)) ActorGraphSerializer.Serialize(message, payload);
+            }
+            else ActorGraphSerializer.Serialize(message, payload);
             // A step's messages of a type are mostly the same size: the next one's buffer is rented that large at once.
             _lastSize[type] = payload.Length;
             var self = _system.Provider.DefaultAddress;
             var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(),
                 sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(message.GetType()), payload.Length));
-            sent = channel.SendAsync(0, [0, 1], [Pack(header), payload.ToTensor()]);
+            sent = aside is null or { Count: 0 }
+                ? channel.SendAsync(0, [0, 1], [Pack(header), payload.ToTensor()])
+                : channel.SendAsync(0, [.. Enumerable.Range(0, 2 + aside.Count)], [Pack(header), payload.ToTensor(), .. aside]);
         }
         catch (Exception)
         {
@@ -149,7 +158,7 @@ public sealed class BulkChannel : IExtension, ITensorSink
     {
         try
         {
-            if (frame.Values is not [{ } headerArray, { } payloadArray]) throw new InvalidDataException("a bulk frame holds a header and a payload.");
+            if (frame.Values is not [{ } headerArray, { } payloadArray, ..]) throw new InvalidDataException("a bulk frame holds a header and a payload.");
             var headerBytes = headerArray.Bytes.ToArray();
             if (ActorGraphSerializer.Deserialize(headerBytes, nameof(BulkHeader)) is not BulkHeader header)
                 throw new InvalidDataException("the frame's header is not a BulkHeader.");
@@ -158,7 +167,9 @@ public sealed class BulkChannel : IExtension, ITensorSink
             try
             {
                 // Deserializing copies every value out of the payload, whose array then serves the next frame.
+                using var aside = OutOfBandTensors.Resolve(frame.Values.Length > 2 ? frame.Values[2..] : []);
                 message = ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payloadArray, header.Length), header.Manifest);
+                aside.Complete();
             }
             finally
             {
@@ -177,7 +188,8 @@ public sealed class BulkChannel : IExtension, ITensorSink
         }
     }
 
-    // A bulk frame's payload (its second entry) is received into a pooled array.
+    // A bulk frame's payload (its second entry) is received into a pooled array; the tensors beside it (OutOfBandTensors)
+    // into arrays of their own, which the message then holds.
     public NDArray? Destination(Peer from, long stepId, int edge, DType dtype, Shape shape) =>
         edge == 1 && dtype == DType.Int32 && shape.Rank == 1 && PayloadBuffer.IsPooled(shape) ? PayloadBuffer.Rent(shape) : null;
 

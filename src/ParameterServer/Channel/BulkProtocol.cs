@@ -7,6 +7,11 @@ namespace ActorGraph.Channel;
 // the channel as one frame instead of through Akka.Remote (BulkChannel.Tell).
 public interface IBulkMessage : IActorGraphMessage;
 
+// A bulk message whose sender leaves its tensors unchanged until the receiver has them (it awaits an answer
+// that needs them, or gave them away): the channel sends their bytes from the arrays themselves, possibly
+// after Tell returns, instead of copying them into the payload (OutOfBandTensors).
+public interface IStableTensors : IBulkMessage;
+
 // What a frame's first entry says about its second: whom it is for, from whom, and its type.
 [MessagePackObject]
 public sealed record BulkHeader(
