@@ -1,3 +1,4 @@
+using ActorGraph.ParameterServer;
 using ActorGraph.Worker;
 using Akka.Actor;
 
@@ -22,6 +23,9 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
         Receive<GatherStep>(Handle);
         Receive<PartitionSucceeded>(m => Answer(m.StepId, step => step.Succeeded(Sender, m), abort: false));
         Receive<PartitionFailed>(m => Answer(m.StepId, step => step.Failed(Sender, m), abort: true));
+        // From shards, for workers that answered before their updates were applied (PartitionSucceeded.ShardAcks).
+        Receive<UpdatesApplied>(m => Answer(m.StepId, step => step.Acknowledged(), abort: false));
+        Receive<ShardRequestFailed>(m => Answer(m.StepId, step => step.ShardFailed(m), abort: true));
         Receive<Terminated>(Handle);
         Receive<SweepStepDeadlines>(_ => SweepDeadlines());
         // Cluster membership, from the coordinator.

@@ -1,3 +1,4 @@
+using ActorGraph.ParameterServer;
 using ActorGraph.Wire;
 using ActorGraph.Worker;
 using Akka.Actor;
@@ -9,6 +10,9 @@ internal sealed class StepGathering
 {
     private readonly Dictionary<IActorRef, int> _pending = [];
     private readonly NDArray?[] _values;
+    // Shards' UpdatesApplied still to come for workers that answered before them (PartitionSucceeded.ShardAcks);
+    // below zero while acknowledgements overtake their worker's answer.
+    private int _acks;
     private List<string>? _printed;
 
     public StepGathering(long stepId, IActorRef client, (int Task, IActorRef Worker)[] workers, int fetchCount, TimeSpan timeout)
@@ -40,8 +44,19 @@ internal sealed class StepGathering
         if (m.AwaitsEnd) (AwaitingEnd ??= []).Add(worker);
         for (int i = 0; i < m.FetchIndices.Length; i++) _values[m.FetchIndices[i]] = m.Values[i];
         Keep(m.Printed);
-        return _pending.Count == 0 ? new StepSucceeded(StepId, _values, Printed()) : null;
+        _acks += m.ShardAcks;
+        return Done();
     }
+
+    public StepSucceeded? Acknowledged()
+    {
+        _acks--;
+        return Done();
+    }
+
+    private StepSucceeded? Done() => _pending.Count == 0 && _acks == 0 ? new StepSucceeded(StepId, _values, Printed()) : null;
+
+    public StepFailed ShardFailed(ShardRequestFailed m) => Failure(m.ErrorCode, m.Message);
 
     public StepFailed? Failed(IActorRef worker, PartitionFailed m)
     {

@@ -81,7 +81,23 @@ public sealed partial class ShardActor : ReceivePersistentActor
     private void Handle(ApplyUpdates command)
     {
         if (command.Replicas > 1) Gather(command);
+        else if (command.AckTo is { } path) ApplyAcknowledged(command, ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path));
         else Apply(command, [(Sender, command.Wanted)]);
+    }
+
+    // The step's gatherer hears first, whatever the outcome: the sender has answered it already.
+    private void ApplyAcknowledged(ApplyUpdates command, IActorRef gatherer)
+    {
+        try
+        {
+            Apply(command, [(gatherer, []), (Sender, command.Wanted)]);
+        }
+        catch (Exception e)
+        {
+            gatherer.Tell(new ShardRequestFailed(command.StepId, ShardErrorCodes.Aborted,
+                $"Parameter server {_state.Device} failed during step {command.StepId} and is restarting: {e.Message}"));
+            throw;
+        }
     }
 
     // replyTo: each sender with the updates (indices into Updates) whose values it wants back; null = all.

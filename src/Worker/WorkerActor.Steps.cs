@@ -151,29 +151,57 @@ public sealed partial class WorkerActor
     private void SendUpdates(WorkerStep step)
     {
         var program = step.Program!;
+        var wanted = new int[]?[program.Shards.Length];
+        for (int shard = 0; shard < program.Shards.Length; shard++)
+            if (step.UpdatesFor(shard) is { Count: > 0 }) wanted[shard] = step.WantedFrom(shard);
+        string? ackTo = ShardsMayAnswerGatherer(step, wanted) ? step.ReplyTo.Path.ToSerializationFormatWithAddress(DefaultAddress) : null;
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 } updates)
             {
-                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), step.WantedFrom(shard), step.Replicas, step.Weight), Self);
+                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), wanted[shard], step.Replicas, step.Weight, ackTo), Self);
                 step.UpdatesPending++;
             }
             else if (step.Lenders.Contains(program.Shards[shard])) program.Shards[shard].Tell(new ReleaseReads(step.StepId));
         // Every stage has run, so the lent reads are no longer used (ApplyUpdates released them too).
         step.Lenders.Clear();
         if (step.UpdatesPending == 0) Succeed(step);
+        else if (ackTo is not null) Answer(step, shardAcks: step.UpdatesPending);
     }
+
+    // The way back to the client is one hop shorter when the shards tell the step's gatherer their updates are
+    // applied, and this worker answers as soon as it sent them: for a step of one replica whose update outputs
+    // nobody fetched, with every shard on another node (their UpdatesApplied still come here, and the step keeps
+    // its kernels' buffers, the updates' operands, until they do). Not a replica of a data-parallel step (a share of
+    // the batch, sync or async): its gatherer counts the updates in flight by the replicas' answers.
+    private bool ShardsMayAnswerGatherer(WorkerStep step, int[]?[] wanted)
+    {
+        if (step.Replicas > 1 || step.Weight != 1 || IsInProcess(step.ReplyTo)) return false;
+        for (int shard = 0; shard < wanted.Length; shard++)
+            if (wanted[shard] is { } w && (w.Length > 0 || !_bulk.SerializesNow(step.Program!.Shards[shard]))) return false;
+        return true;
+    }
+
+    private Address DefaultAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
 
     private void Succeed(WorkerStep step)
     {
         _steps.Remove(step.StepId);
         if (step.LentTensors) AwaitEnd(step);
         else step.Finish();
-        _bulk.Tell(step.ReplyTo, new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step), step.LentTensors), Self);
+        if (!step.Answered) Answer(step, shardAcks: 0);
+    }
+
+    private void Answer(WorkerStep step, int shardAcks)
+    {
+        step.Answered = true;
+        _bulk.Tell(step.ReplyTo, new PartitionSucceeded(step.StepId, step.FetchIndices.ToArray(), step.FetchValues.ToArray(), Printed(step), step.LentTensors, shardAcks), Self);
     }
 
     private void Fail(WorkerStep step, string code, string message)
     {
         Forget(step.StepId);
+        // Answered already: the shard that failed tells the gatherer itself (ApplyUpdates.AckTo).
+        if (step.Answered) return;
         if (step.Program is null)
         {
             // The failure came before RunPartition: keep it, so that RunPartition is answered with it.

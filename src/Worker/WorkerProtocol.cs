@@ -78,13 +78,16 @@ public sealed record AbortStep([property: Key(0)] long StepId) : IWorkerCommand;
 public sealed record EndStep([property: Key(0)] long StepId) : IWorkerCommand;
 
 // AwaitsEnd: the worker lent kernel buffers to other workers (TensorsSent) and reuses them only after EndStep.
+// ShardAcks: the worker answered once its updates were sent; as many shards tell the gatherer (UpdatesApplied,
+// or ShardRequestFailed) that they applied them, and the step succeeds only then.
 [MessagePackObject]
 public sealed record PartitionSucceeded(
     [property: Key(0)] long StepId,
     [property: Key(1)] int[] FetchIndices,
     [property: Key(2)] NDArray?[] Values,
     [property: Key(3)] string? Printed,
-    [property: Key(4)] bool AwaitsEnd = false) : IWorkerReply, IBulkMessage;
+    [property: Key(4)] bool AwaitsEnd = false,
+    [property: Key(5)] int ShardAcks = 0) : IWorkerReply, IBulkMessage;
 
 [MessagePackObject]
 public sealed record PartitionFailed(

@@ -31,6 +31,8 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     public int[] ReceivedCount { get; private set; } = [];
     public bool[] StageDone { get; private set; } = [];
     public int UpdatesPending { get; set; }
+    // PartitionSucceeded went out before the shards' UpdatesApplied came back (they tell the gatherer too).
+    public bool Answered { get; set; }
     public StringWriter? Printed { get; private set; }
     public List<int> FetchIndices { get; } = [];
     public List<NDArray?> FetchValues { get; } = [];

@@ -5,8 +5,9 @@ namespace ActorGraph.Coordinator.Tests.Cluster;
 
 // Workers on other nodes than their shard keep what they read (ShardActor.HeldCopies): a read of an
 // unchanged variable sends its version alone, and any write makes the next read send the value again.
+// Their updates are acknowledged to the step's gatherer by the shard (ApplyUpdates.AckTo).
 [Collection("cluster")]
-public class HeldCopiesTests
+public class RemoteShardTests
 {
     [Fact]
     public async Task An_unchanged_variable_crosses_once_and_a_write_by_another_session_is_read_anew()
@@ -52,6 +53,35 @@ public class HeldCopiesTests
             for (int step = 0; step < 8; step++) losses[run].Add(sess.Run([loss, train], feed)[0]!.ToScalar<float>());
         }
         Assert.Equal(losses[0], losses[1]);
+    }
+
+    // The worker answers once its updates are sent and the shard tells the gatherer (ApplyUpdates.AckTo):
+    // a refusal there still fails the step, and the session goes on. Here a second graph declares "w" with
+    // another shape: its worker's Assign is fine by that graph, the shard holding w [2, 2] refuses it.
+    [Fact]
+    public async Task A_shard_that_refuses_updates_the_worker_already_answered_for_fails_the_step()
+    {
+        await using var cluster = await LoopbackCluster.StartAsync(workers: 1, ps: 1);
+        var options = new SessionOptions { Cluster = cluster.Seed, StepTimeout = TimeSpan.FromSeconds(20) };
+        var g = new Graph();
+        Tensor total;
+        using (g.AsDefault())
+        {
+            var w = TF.GetVariable("w", [2, 2], initializer: TF.ConstantInitializer(1f));
+            total = TF.ReduceSum(w);
+        }
+        using var sess = new Session(g, options);
+        using (g.AsDefault()) sess.Run(TF.GlobalVariablesInitializer());
+
+        var other = new Graph();
+        Operation assign;
+        using (other.AsDefault()) assign = TF.Assign(TF.GetVariable("w", [3, 3]), TF.Constant(NDArray.FromArray(new float[9], [3, 3]))).Op;
+        using var writer = new Session(other, options);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<InvalidArgumentException>(() => writer.Run([assign]));
+        Assert.Contains("shapes of both tensors to match", e.Message);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"the refusal took {started.Elapsed} to arrive");
+        Assert.Equal(4f, sess.Run(total).ToScalar<float>());
     }
 
     private static long ReceivedByWorkers(LoopbackCluster cluster) =>
