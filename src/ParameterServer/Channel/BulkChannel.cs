@@ -34,6 +34,7 @@ public sealed class BulkChannel : IExtension, ITensorSink
 
     // Messages this node received on its channel: for tests and diagnostics.
     public long MessagesReceived => Interlocked.Read(ref _received);
+    // The bytes of the messages received, tensors beside the payload included.
     public long PayloadBytesReceived => Interlocked.Read(ref _receivedBytes);
     private long _received, _receivedBytes;
     public bool Enabled => _options is not null;
@@ -180,7 +181,7 @@ public sealed class BulkChannel : IExtension, ITensorSink
             var sender = header.Sender.Length == 0 ? ActorRefs.NoSender : _system.Provider.ResolveActorRef(header.Sender);
             target.Tell(message, sender);
             Interlocked.Increment(ref _received);
-            Interlocked.Add(ref _receivedBytes, header.Length);
+            Interlocked.Add(ref _receivedBytes, header.Length + frame.Values.Skip(2).Sum(v => v is null ? 0L : (long)v.Length * v.DType.SizeInBytes()));
         }
         catch (Exception e)
         {
