@@ -49,7 +49,11 @@ internal static class CoordinatorAnswers
 
     // A request's failure: the coordinator's error as its exception (note: what the caller adds to its
     // message), or an answer of the wrong kind for `what`.
-    public static Exception Failure(object reply, string what, string note = "") => reply is StepFailed failed
-        ? ErrorCodes.ToException(failed.ErrorCode, failed.Message + note)
-        : new InternalException($"The coordinator answered {what} with {reply.GetType().Name}.");
+    public static Exception Failure(object reply, string what, string note = "") => reply switch
+    {
+        StepFailed failed => ErrorCodes.ToException(failed.ErrorCode, failed.Message + note),
+        Channel.FrameRefused refused => new InternalException($"The coordinator's node could not read {what}'s {refused.Manifest}: {refused.Reason} " +
+            "Are this client and the cluster's nodes the same ActorGraph version?"),
+        _ => new InternalException($"The coordinator answered {what} with {reply.GetType().Name}."),
+    };
 }

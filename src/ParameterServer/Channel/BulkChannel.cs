@@ -157,12 +157,14 @@ public sealed class BulkChannel : IExtension, ITensorSink
 
     public void Received(Peer from, TensorFrame frame)
     {
+        BulkHeader? parsed = null;
         try
         {
             if (frame.Values is not [{ } headerArray, { } payloadArray, ..]) throw new InvalidDataException("a bulk frame holds a header and a payload.");
             var headerBytes = headerArray.Bytes.ToArray();
             if (ActorGraphSerializer.Deserialize(headerBytes, nameof(BulkHeader)) is not BulkHeader header)
                 throw new InvalidDataException("the frame's header is not a BulkHeader.");
+            parsed = header;
             if (header.Length < 0 || header.Length > payloadArray.Bytes.Length) throw new InvalidDataException($"a payload of {header.Length} bytes in {payloadArray.Bytes.Length}.");
             object message;
             try
@@ -186,6 +188,20 @@ public sealed class BulkChannel : IExtension, ITensorSink
         catch (Exception e)
         {
             _system.Log.Error(e, "Dropped a frame from {0}: {1}", from, e.Message);
+            TellRefused(parsed, e);
+        }
+    }
+
+    private void TellRefused(BulkHeader? header, Exception e)
+    {
+        if (header is not { Sender.Length: > 0 }) return;
+        try
+        {
+            _system.Provider.ResolveActorRef(header.Sender).Tell(new FrameRefused(header.Manifest, e.Message));
+        }
+        catch (Exception)
+        {
+            // The sender's path itself is unreadable: the log above is all there is.
         }
     }
 

@@ -26,3 +26,9 @@ public sealed record GetTensorEndpoint : IActorGraphMessage;
 
 [MessagePackObject]
 public sealed record TensorEndpoint([property: Key(0)] string Host, [property: Key(1)] int Port) : IActorGraphMessage;
+
+// A node could not read a message sent to one of its actors on the tensor channel (a corrupt frame, or a
+// sender of another ActorGraph version): told to the message's sender, so that a caller waiting for an
+// answer learns why at once instead of at its deadline.
+[MessagePackObject]
+public sealed record FrameRefused([property: Key(0)] string Manifest, [property: Key(1)] string Reason) : IActorGraphMessage;
