@@ -14,7 +14,7 @@ public static class Program
         ("seed-loop", "the seed's 100,000-step loop through Session.Run, us/step, beside a hand-written float loop and the executor alone",
             "--mode executor|local --workers N --ps N --steps N --trials N", SeedLoopBench.Run),
         ("mlp", "784-256-256-10 MLP training step, samples/s, executor alone, local mode and (--mode cluster) a loopback cluster of node processes",
-            "--mode executor|local|cluster --workers N --ps N --cluster-workers N (2) --cluster-ps N (1) --batch N --steps N --trials N", MlpBench.Run),
+            "--mode executor|local|cluster [--cluster-only] --workers N --ps N --cluster-workers N (2) --cluster-ps N (1) --batch N --steps N --trials N", MlpBench.Run),
         ("transport", "tensors between two processes on loopback: MiB/s, KiB allocated/msg, 64 B round trip us; Akka.Remote vs the tensor channel",
             "--sizes-mib 1,16 --in-flight 1,4 --only akka-remote,channel --pings N --socket-buffer BYTES", TransportBench.Run),
         ("checkpoint", "checkpoint save and restore, seconds, 1 MB and 100 MB of float32 variables on SQLite and PostgreSQL",

@@ -19,12 +19,13 @@ public static class MlpBench
         if (mode is not ("executor" or "local" or "cluster"))
             throw new ArgumentException($"mlp: --mode {mode} is not known; use executor, local or cluster.");
 
-        var configs = new List<((string, object)[] Config, SessionOptions Options)>
-        {
-            ([("mode", "executor"), ("batch", batch)], new SessionOptions { ExecutorOnly = true }),
-        };
+        // --cluster-only: the cluster row alone, for comparing builds of the nodes (run it once per checkout, alternately).
+        bool clusterOnly = options.Has("cluster-only");
+        if (clusterOnly && mode != "cluster") throw new ArgumentException("mlp: --cluster-only goes with --mode cluster.");
+        var configs = new List<((string, object)[] Config, SessionOptions Options)>();
+        if (!clusterOnly) configs.Add(([("mode", "executor"), ("batch", batch)], new SessionOptions { ExecutorOnly = true }));
         LoopbackCluster? cluster = null;
-        if (mode is "local" or "cluster")
+        if (mode is "local" || mode is "cluster" && !clusterOnly)
             configs.Add(([("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], new SessionOptions()));
         if (mode == "local" && (workers != 1 || ps != 1))
             configs.Add(([("mode", "local"), ("batch", batch), ("workers", workers), ("ps", ps)],
@@ -39,8 +40,9 @@ public static class MlpBench
                 cluster = LoopbackCluster.Start(clusterWorkers, clusterPs);
                 configs.Add(([("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
                     new SessionOptions { Cluster = cluster.Address }));
-                configs.Add(([("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
-                    new SessionOptions { Cluster = cluster.Address, DataParallel = new DataParallelism() }));
+                if (!clusterOnly)
+                    configs.Add(([("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
+                        new SessionOptions { Cluster = cluster.Address, DataParallel = new DataParallelism() }));
             }
             foreach (var c in configs) loops.Add(new MlpLoop(c.Options, batch, steps));
             var stats = Measure.Interleaved(loops.Select(l => (Func<double>)l.Trial).ToList(), warmup: 1, trials);
