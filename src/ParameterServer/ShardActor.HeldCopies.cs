@@ -15,7 +15,8 @@ namespace ActorGraph.ParameterServer;
 public sealed partial class ShardActor
 {
     private long _writeCounter = Random.Shared.NextInt64(1L << 40, 1L << 62);
-    private long _epoch;
+    // The version of every variable not written since this actor began (or since the last restore).
+    private long _epoch = Random.Shared.NextInt64(1L << 40, 1L << 62);
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, Holder> _holders = [];
 
@@ -25,12 +26,7 @@ public sealed partial class ShardActor
         public string[] LastRead = [];
     }
 
-    private long VersionOf(string name)
-    {
-        if (_versions.TryGetValue(name, out long v)) return v;
-        if (_epoch == 0) _epoch = ++_writeCounter;
-        return _epoch;
-    }
+    private long VersionOf(string name) => _versions.TryGetValue(name, out long v) ? v : _epoch;
 
     private void Written(string name) => _versions[name] = ++_writeCounter;
 
@@ -51,7 +47,7 @@ public sealed partial class ShardActor
         }
         // A Fresh read names only what the reader lacked; its step's reads are the first answer's.
         if (!command.Fresh) holder.LastRead = command.Names;
-        var values = (NDArray?[])read.Values.Clone();
+        var values = read.Values; // this read's own array (ShardState.Read makes one per read)
         var versions = new long[values.Length];
         for (int i = 0; i < values.Length; i++)
         {

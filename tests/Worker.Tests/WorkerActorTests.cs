@@ -186,16 +186,12 @@ public class WorkerActorTests : TestKit
         _worker.Tell(SeedPartition());
         _gatherer.Send(_worker, new RunPartition(20, 1, [1f, 3f]));
         _shard.Send(_worker, new VariablesRead(20, [1f, 0f], Versions: [5, 6]));
-        _shard.ExpectMsg<ApplyUpdates>(Wait);
-        _shard.Reply(new UpdatesApplied(20, []));
-        _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
+        LossOnceUpdatesApplied(20);
 
         _gatherer.Send(_worker, new RunPartition(21, 1, [1f, 3f]));
         _shard.Send(_worker, new VariablesRead(21, [null, null], Versions: [5, 6]));
-        _shard.ExpectMsg<ApplyUpdates>(Wait);
-        _shard.Reply(new UpdatesApplied(21, []));
         // loss = (3 - (1·1 + 0))² = 4, from the copies of step 20
-        Assert.Equal(4f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+        Assert.Equal(4f, LossOnceUpdatesApplied(21));
     }
 
     [Fact]
@@ -205,10 +201,8 @@ public class WorkerActorTests : TestKit
         _shard.Send(_worker, new VariablesPushed(["m", "b"], [11, 12], [2f, 0f]));
         _gatherer.Send(_worker, new RunPartition(22, 1, [1f, 3f]));
         _shard.Send(_worker, new VariablesRead(22, [null, null], Versions: [11, 12]));
-        _shard.ExpectMsg<ApplyUpdates>(Wait);
-        _shard.Reply(new UpdatesApplied(22, []));
         // loss = (3 - (2·1 + 0))² = 1
-        Assert.Equal(1f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+        Assert.Equal(1f, LossOnceUpdatesApplied(22));
     }
 
     [Fact]
@@ -225,9 +219,17 @@ public class WorkerActorTests : TestKit
         Assert.True(again.Fresh);
         _gatherer.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         _shard.Reply(new VariablesRead(23, [3f], Versions: [13]));
-        _shard.ExpectMsg<ApplyUpdates>(Wait);
-        _shard.Reply(new UpdatesApplied(23, []));
         // loss = (3 - (3·1 + 0))² = 0, with the fresh m and the held b
-        Assert.Equal(0f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
+        Assert.Equal(0f, LossOnceUpdatesApplied(23));
+    }
+
+    // The seed partition's step ends: its updates go to the shard, which applies them; the loss comes back.
+    private float LossOnceUpdatesApplied(long step)
+    {
+        Assert.Equal(step, _shard.ExpectMsg<ApplyUpdates>(Wait).StepId);
+        _shard.Reply(new UpdatesApplied(step, []));
+        var done = _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
+        Assert.Equal(step, done.StepId);
+        return done.Values[0]!.ToScalar<float>();
     }
 }

@@ -54,7 +54,8 @@ public static class OutOfBandTensors
         // After Deserialize: every tensor that came was used.
         public void Complete() => _resolution?.Complete();
 
-        public void Dispose() => _end();
+        // A default Scope (no scope opened) ends nothing.
+        public void Dispose() => _end?.Invoke();
     }
 
     internal sealed class Resolution(IReadOnlyList<NDArray?> tensors)

@@ -61,21 +61,15 @@ public sealed class BulkChannel : IExtension, ITensorSink
         ValueTask sent;
         try
         {
-            List<NDArray>? aside = null;
-            if (message is IStableTensors && !snapshot)
-            {
-                aside = [];
-                using (OutOfBandTensors.Collect(aside)) ActorGraphSerializer.Serialize(message, payload);
-            }
-            else ActorGraphSerializer.Serialize(message, payload);
+            var aside = message is IStableTensors && !snapshot ? new List<NDArray>() : null;
+            using (aside is null ? default : OutOfBandTensors.Collect(aside)) ActorGraphSerializer.Serialize(message, payload);
             // A step's messages of a type are mostly the same size: the next one's buffer is rented that large at once.
             _lastSize[type] = payload.Length;
             var self = _system.Provider.DefaultAddress;
             var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(),
-                sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(message.GetType()), payload.Length));
-            sent = aside is null or { Count: 0 }
-                ? channel.SendAsync(0, [0, 1], [Pack(header), payload.ToTensor()])
-                : channel.SendAsync(0, [.. Enumerable.Range(0, 2 + aside.Count)], [Pack(header), payload.ToTensor(), .. aside]);
+                sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(type), payload.Length));
+            NDArray[] entries = [Pack(header), payload.ToTensor(), .. aside ?? []];
+            sent = channel.SendAsync(0, EntryEdges(entries.Length), entries);
         }
         catch (Exception)
         {
@@ -86,6 +80,12 @@ public sealed class BulkChannel : IExtension, ITensorSink
         if (sent.IsCompletedSuccessfully) payload.Return();
         else _ = Finish(sent, payload, target, message, sender, snapshot);
     }
+
+    // A frame's entries are numbered 0 (header), 1 (payload), 2… (tensors beside it): the same few arrays every time.
+    private static readonly int[]?[] Edges = new int[]?[16];
+
+    private static int[] EntryEdges(int count) =>
+        count < Edges.Length ? Edges[count] ??= [.. Enumerable.Range(0, count)] : [.. Enumerable.Range(0, count)];
 
     // Whether a Tell to target now goes on the channel, serialized before it returns.
     public bool SerializesNow(IActorRef target) =>
@@ -170,9 +170,13 @@ public sealed class BulkChannel : IExtension, ITensorSink
             try
             {
                 // Deserializing copies every value out of the payload, whose array then serves the next frame.
-                using var aside = OutOfBandTensors.Resolve(frame.Values.Length > 2 ? frame.Values[2..] : []);
-                message = ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payloadArray, header.Length), header.Manifest);
-                aside.Complete();
+                if (frame.Values.Length == 2) message = ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payloadArray, header.Length), header.Manifest);
+                else
+                {
+                    using var aside = OutOfBandTensors.Resolve(frame.Values[2..]);
+                    message = ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payloadArray, header.Length), header.Manifest);
+                    aside.Complete();
+                }
             }
             finally
             {
@@ -183,7 +187,9 @@ public sealed class BulkChannel : IExtension, ITensorSink
             var sender = header.Sender.Length == 0 ? ActorRefs.NoSender : _system.Provider.ResolveActorRef(header.Sender);
             target.Tell(message, sender);
             Interlocked.Increment(ref _received);
-            Interlocked.Add(ref _receivedBytes, header.Length + frame.Values.Skip(2).Sum(v => v is null ? 0L : (long)v.Length * v.DType.SizeInBytes()));
+            long bytes = header.Length;
+            for (int i = 2; i < frame.Values.Length; i++) bytes += frame.Values[i] is { } v ? (long)v.Length * v.DType.SizeInBytes() : 0;
+            Interlocked.Add(ref _receivedBytes, bytes);
         }
         catch (Exception e)
         {
