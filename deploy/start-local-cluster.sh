@@ -6,6 +6,7 @@
 #
 # Environment: PORT (the coordinator's, default 4053; the other nodes take free ports),
 # COORDINATORS (1), WORKERS (2), PS (2), SECRET (the cluster's secret, default none),
+# COORDINATOR_ROLE (coordinator; coordinator,worker makes the first coordinator a worker too, beside WORKERS),
 # NODE_TIMEOUT (seconds: each node runs under `timeout -s KILL`, for tests; default none),
 # ACTORGRAPH_DLL (the actorgraph.dll to run; default the Release build, built when missing).
 # Stop it with deploy/stop-local-cluster.sh [DIR]. Use it with --cluster "$(cat DIR/address)".
@@ -44,15 +45,17 @@ wait_up() {
   return 1
 }
 
-start coordinator-0 --role coordinator --port "$port"
+start coordinator-0 --role "${COORDINATOR_ROLE:-coordinator}" --port "$port"
+serving=$workers
+case "${COORDINATOR_ROLE:-}" in *worker*) serving=$((workers + 1));; esac
 wait_up coordinator-0
 for i in $(seq 1 $((coordinators - 1))); do start "coordinator-$i" --role coordinator --seed "$seed"; done
 for i in $(seq 0 $((workers - 1))); do start "worker-$i" --role worker --seed "$seed"; done
 for i in $(seq 0 $((ps - 1))); do start "ps-$i" --role ps --seed "$seed"; done
 for f in "$dir"/*.pid; do wait_up "$(basename "$f" .pid)"; done
 echo "$seed" >"$dir/address"
-if ! dotnet "$dll" cluster status --cluster "$seed" --workers "$workers" --ps "$ps" --timeout 60 >"$dir/status.txt" 2>&1; then
-  echo "start-local-cluster: the cluster did not come to $workers worker(s) and $ps ps:" >&2
+if ! dotnet "$dll" cluster status --cluster "$seed" --workers "$serving" --ps "$ps" --timeout 60 >"$dir/status.txt" 2>&1; then
+  echo "start-local-cluster: the cluster did not come to $serving worker(s) and $ps ps:" >&2
   cat "$dir/status.txt" >&2
   exit 1
 fi

@@ -37,7 +37,7 @@ public static class MlpBench
             {
                 // Processes on loopback: 2 workers and 1 ps by default, beside local mode of this run.
                 int clusterWorkers = options.Int("cluster-workers", 2), clusterPs = options.Int("cluster-ps", 1);
-                cluster = LoopbackCluster.Start(clusterWorkers, clusterPs);
+                cluster = LoopbackCluster.Start(clusterWorkers, clusterPs, coordinatorWorks: options.Has("coordinator-worker"));
                 configs.Add(([("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
                     new SessionOptions { Cluster = cluster.Address }));
                 if (!clusterOnly)

@@ -14,16 +14,18 @@ public sealed class LoopbackCluster : IDisposable
 
     private LoopbackCluster(string address) => Address = address;
 
-    public static LoopbackCluster Start(int workers, int ps)
+    // coordinatorWorks: the coordinator's node is also the first worker (--role coordinator,worker),
+    // as TF1's master runs inside worker 0; else it is a node of its own.
+    public static LoopbackCluster Start(int workers, int ps, bool coordinatorWorks = false)
     {
         var dll = FindHost();
         int port = FreePort();
         var cluster = new LoopbackCluster($"akka.tcp://actorgraph@127.0.0.1:{port}");
         try
         {
-            cluster.Launch(dll, "node", "--role", "coordinator", "--port", port.ToString());
+            cluster.Launch(dll, "node", "--role", coordinatorWorks ? "coordinator,worker" : "coordinator", "--port", port.ToString());
             WaitFor(dll, "cluster", "status", "--cluster", cluster.Address, "--timeout", "60");
-            for (int i = 0; i < workers; i++) cluster.Launch(dll, "node", "--role", "worker", "--seed", cluster.Address);
+            for (int i = coordinatorWorks ? 1 : 0; i < workers; i++) cluster.Launch(dll, "node", "--role", "worker", "--seed", cluster.Address);
             for (int i = 0; i < ps; i++) cluster.Launch(dll, "node", "--role", "ps", "--seed", cluster.Address);
             WaitFor(dll, "cluster", "status", "--cluster", cluster.Address, "--workers", workers.ToString(), "--ps", ps.ToString(), "--timeout", "90");
             return cluster;

@@ -41,6 +41,28 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_step_with_nothing_pinning_it_goes_to_the_worker_listed_first()
+    {
+        // The coordinator lists the worker in its own process first: a step whose feeds and variables
+        // favour no worker should run there whole, whatever its task number.
+        var g = new Graph();
+        using (g.AsDefault())
+        {
+            var x = TF.Placeholder(DType.Float32, [-1, 4], name: "x");
+            var w = TF.GetVariable("w", [4, 2], initializer: TF.ZerosInitializer());
+            TF.Multiply(TF.MatMul(x, w), TF.Constant(2f), name: "y");
+        }
+        var placement = new VariablePlacement(2);
+        placement.Add(g.Operations);
+        foreach (var (tasks, expected) in new[] { (new[] { 0, 1, 2 }, 0), (new[] { 2, 0, 1 }, 2), (new[] { 1, 0, 2 }, 1) })
+        {
+            var plan = Planner.Build(1, g, ["y:0"], ["x:0"], placement, tasks, Workers, Shards, requireFeeds: true);
+            Assert.Null(plan.Error);
+            Assert.Equal([expected], plan.Shares.Select(s => s.Task));
+        }
+    }
+
+    [Fact]
     public void Ops_follow_their_inputs_and_cut_edges_get_a_send_and_a_receive_each()
     {
         var g = new Graph();

@@ -78,7 +78,7 @@ public static class ClusterConfig
     // Flags and environment variables of `actorgraph node`, above every file.
     public static Config Overrides(NodeSettings s)
     {
-        var lines = new List<string> { $"akka.cluster.roles = [{Quote(s.Role)}]" };
+        var lines = new List<string> { $"akka.cluster.roles = [{string.Join(", ", s.Roles.Select(Quote))}]" };
         if (s.Host is { } host) lines.Add($"akka.remote.dot-netty.tcp.hostname = {Quote(host)}");
         if (s.PublicHost is { } publicHost) lines.Add($"akka.remote.dot-netty.tcp.public-hostname = {Quote(publicHost)}");
         if (s.Port is { } port) lines.Add($"akka.remote.dot-netty.tcp.port = {port}");
@@ -109,7 +109,7 @@ public static class ClusterConfig
     public static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }
 
-// What `actorgraph node` was told: a role, where to listen, whom to join.
+// What `actorgraph node` was told: its role (or roles, comma-separated), where to listen, whom to join.
 public sealed record NodeSettings(
     string Role,
     string? Host = null,
@@ -122,4 +122,5 @@ public sealed record NodeSettings(
     RemotingTls? Tls = null)
 {
     public IReadOnlyList<string> Seeds => SeedList ?? [];
+    public IReadOnlyList<string> Roles => NodeRoles.Parse(Role);
 }

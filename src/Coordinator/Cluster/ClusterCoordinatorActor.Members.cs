@@ -47,13 +47,18 @@ public sealed partial class ClusterCoordinatorActor
         Receive<ShardsHosted>(Handle);
     }
 
+    // The node of the message's sender: this node's own actors have a local address (no host or port).
+    private Address SenderNode() => Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
+
     private int LiveWorkers => _workerTasks.Count(Serves);
 
     private bool Serves(Address? node) => node is not null && _admitted.ContainsKey(node) && !_unreachable.Contains(node);
 
     private void Consider(Member member)
     {
-        if (member.Address.Equals(_cluster.SelfAddress))
+        // The singleton's own node needs no proof, unless it also serves as a worker or ps: then its node
+        // actor's answer names that actor, as any other node's does.
+        if (member.Address.Equals(_cluster.SelfAddress) && !member.HasRole(NodeRoles.Worker) && !member.HasRole(NodeRoles.ParameterServer))
         {
             Admit(member, "");
             return;
@@ -66,7 +71,7 @@ public sealed partial class ClusterCoordinatorActor
 
     private void Handle(NodeProved m)
     {
-        var address = Sender.Path.Address;
+        var address = SenderNode();
         if (!_proving.TryGetValue(address, out var proving) || !proving.Nonce.AsSpan().SequenceEqual(m.Nonce)) return;
         if (!_secret.Verify(NodeActor.NodePurpose(address.ToString()), m.Nonce, m.Proof))
         {
@@ -141,7 +146,7 @@ public sealed partial class ClusterCoordinatorActor
 
     private void Handle(ShardsHosted m)
     {
-        var address = Sender.Path.Address;
+        var address = SenderNode();
         if (!_psHosts.ContainsKey(address)) return;
         _pendingHosts.Remove(address);
         for (int i = 0; i < m.Tasks.Length; i++)

@@ -31,8 +31,7 @@ public sealed class ClusterNode
     // With `logging`, Akka's log events go there at the levels it enables, whatever the files say.
     public static async Task<ClusterNode> StartAsync(NodeSettings settings, Config? files = null, TimeSpan? joinTimeout = null, ILoggerFactory? logging = null)
     {
-        if (!NodeRoles.All.Contains(settings.Role))
-            throw new ArgumentException($"Unknown role '{settings.Role}': a node is a {string.Join(", ", NodeRoles.All)}.");
+        var roles = settings.Roles;
         var config = ClusterConfig.Overrides(settings).WithFallback(files ?? Config.Empty).WithFallback(ClusterConfig.Node);
         // A node may receive messages of assemblies it has not used yet.
         MessageTypes.Register(typeof(ClusterNode).Assembly);
@@ -41,14 +40,12 @@ public sealed class ClusterNode
         {
             var secret = new ClusterSecret(config.GetString("actorgraph.secret", ""));
             string channelHost = StartChannel(system, config, secret);
-            var roleActor = settings.Role switch
-            {
-                NodeRoles.Worker => system.ActorOf(WorkerActor.Props(-1), NodeRoles.WorkerActor),
-                NodeRoles.ParameterServer => system.ActorOf(ShardHostActor.Props(ShardProps(system, settings)), NodeRoles.ShardHostActor),
-                _ => null,
-            };
+            var roleActor =
+                roles.Contains(NodeRoles.Worker) ? system.ActorOf(WorkerActor.Props(-1), NodeRoles.WorkerActor) :
+                roles.Contains(NodeRoles.ParameterServer) ? system.ActorOf(ShardHostActor.Props(ShardProps(system, settings)), NodeRoles.ShardHostActor) :
+                null;
             system.ActorOf(NodeActor.Props(secret, roleActor, channelHost), NodeActor.Name);
-            if (settings.Role == NodeRoles.Coordinator)
+            if (roles.Contains(NodeRoles.Coordinator))
                 system.ActorOf(ClusterSingletonManager.Props(ClusterCoordinatorActor.Props(secret), PoisonPill.Instance,
                     ClusterSingletonManagerSettings.Create(system).WithRole(NodeRoles.Coordinator)), NodeRoles.SingletonManager);
             system.ActorOf(ClusterSingletonProxy.Props($"/user/{NodeRoles.SingletonManager}",

@@ -4,7 +4,8 @@ namespace ActorGraph.Coordinator;
 
 // Where each op of a plan runs. Device scopes first; an update goes with its variable's ps task
 // (it becomes an update message to it) but runs beside its inputs; other ops go with the worker
-// most of their inputs are on, else to the least loaded worker. Variables are read where used.
+// most of their inputs are on, else to the least loaded worker; ties go to the worker listed first in
+// liveTasks (the coordinator lists the one in its own process first). Variables are read where used.
 // Stages cut a worker's ops wherever a value comes back from another worker, so that every stage
 // can run whole once its inputs are in, and no two workers wait on each other.
 internal sealed class Placement
@@ -23,7 +24,7 @@ internal sealed class Placement
         VariablePlacement variables, IReadOnlyList<int> liveTasks)
     {
         var p = new Placement();
-        var load = liveTasks.ToDictionary(t => t, _ => 0);
+        var load = new Load(liveTasks);
         foreach (var op in order)
         {
             if (op.Def.IsVariable)
@@ -31,10 +32,10 @@ internal sealed class Placement
                 p.Devices[op.Name] = PsDevice(variables.ShardOf(op));
                 p.Error ??= variables.ErrorOf(op);
                 if (!fetchedVariables.Contains(op)) continue;
-                p.Assign(op, LeastLoaded(load), load);
+                p.Assign(op, load.LeastLoaded(), load);
                 continue;
             }
-            int task = DeviceTask(op, load) ?? Colocated(op, fed, p, load) ?? LeastLoaded(load);
+            int task = DeviceTask(op, load) ?? Colocated(op, fed, p, load) ?? load.LeastLoaded();
             p.Assign(op, task, load);
             p.Devices[op.Name] = op.Def.Traits.HasFlag(OpTraits.WritesVariable) ? p.UpdateDevice(op, variables) : WorkerDevice(task);
         }
@@ -100,10 +101,10 @@ internal sealed class Placement
     public static string WorkerDevice(int task) => $"/job:worker/task:{task}";
     public static string PsDevice(int shard) => $"/job:ps/task:{shard}";
 
-    private void Assign(Operation op, int task, Dictionary<int, int> load)
+    private void Assign(Operation op, int task, Load load)
     {
         _task[op] = task;
-        load[task]++;
+        load.Add(task);
     }
 
     private string UpdateDevice(Operation op, VariablePlacement variables)
@@ -121,13 +122,13 @@ internal sealed class Placement
         return PsDevice(shard);
     }
 
-    private static int? DeviceTask(Operation op, Dictionary<int, int> load) =>
-        DeviceSpec.TryParse(op.Device, out var job, out int task) && job == "worker" && load.ContainsKey(task) ? task : null;
+    private static int? DeviceTask(Operation op, Load load) =>
+        DeviceSpec.TryParse(op.Device, out var job, out int task) && job == "worker" && load.Serves(task) ? task : null;
 
     // The worker holding most of the op's inputs (data first, else control); ties to the less loaded.
     // Inputs made from nothing (constants) that no device scope placed vote only when nothing else does:
     // else a constant placed for balance pulls a chain of heavy ops to its worker, and their tensors across workers.
-    private static int? Colocated(Operation op, ISet<Tensor> fed, Placement p, Dictionary<int, int> load)
+    private static int? Colocated(Operation op, ISet<Tensor> fed, Placement p, Load load)
     {
         var votes = new Dictionary<int, int>();
         var inputs = op.InputArray;
@@ -140,13 +141,31 @@ internal sealed class Placement
             foreach (var c in op.ControlInputArray)
                 if (p._task.TryGetValue(c, out int t)) votes[t] = votes.GetValueOrDefault(t) + 1;
         if (votes.Count == 0) return null;
-        return votes.OrderByDescending(v => v.Value).ThenBy(v => load[v.Key]).ThenBy(v => v.Key).First().Key;
+        return votes.OrderByDescending(v => v.Value).ThenBy(v => load.Of(v.Key)).ThenBy(v => load.Rank(v.Key)).First().Key;
     }
 
     private static bool IsBalancedSource(Operation op) =>
         op.InputArray.Length == 0 && op.ControlInputArray.Length == 0 && string.IsNullOrEmpty(op.Device);
 
-    private static int LeastLoaded(Dictionary<int, int> load) => load.OrderBy(l => l.Value).ThenBy(l => l.Key).First().Key;
+    // Ops placed per live task; a tie goes to the task listed first.
+    private sealed class Load(IReadOnlyList<int> tasks)
+    {
+        private readonly Dictionary<int, int> _ops = tasks.ToDictionary(t => t, _ => 0);
+        private readonly Dictionary<int, int> _rank = tasks.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i);
+
+        public bool Serves(int task) => _ops.ContainsKey(task);
+        public int Of(int task) => _ops[task];
+        public void Add(int task) => _ops[task]++;
+        public int Rank(int task) => _rank[task];
+
+        public int LeastLoaded()
+        {
+            int best = tasks[0];
+            foreach (int task in tasks)
+                if (_ops[task] < _ops[best]) best = task;
+            return best;
+        }
+    }
 
     private int StageFor(Operation op, int task, ISet<Tensor> fed)
     {

@@ -9,13 +9,23 @@ namespace ActorGraph.Host.Commands;
 
 // `actorgraph node --role …`: one node of a cluster, until SIGTERM or SIGINT (then it leaves the
 // cluster cleanly) or until the cluster removes it. Settings: flags, else ACTORGRAPH_* environment
-// variables, else deploy/<role>.hocon over deploy/node.hocon (beside the binary), else built-in.
+// variables, else deploy/<role>.hocon (each role's, in the order given) over deploy/node.hocon (beside
+// the binary), else built-in.
 internal static class NodeCommand
 {
     public static Command Create()
     {
-        var role = new Option<string?>("--role") { Description = "coordinator, worker or ps (env ACTORGRAPH_ROLE)", DefaultValueFactory = _ => Env("ROLE") };
-        role.AcceptOnlyFromAmong(NodeRoles.All);
+        var role = new Option<string?>("--role")
+        {
+            Description = "coordinator, worker or ps; or coordinator,worker for a coordinator that runs steps on a worker in its own process (env ACTORGRAPH_ROLE)",
+            DefaultValueFactory = _ => Env("ROLE"),
+        };
+        role.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is not { } roles) return;
+            try { NodeRoles.Parse(roles); }
+            catch (ArgumentException e) { result.AddError($"--role: {e.Message}"); }
+        });
         var host = new Option<string?>("--host") { Description = "Address to listen on (env ACTORGRAPH_HOST; default 127.0.0.1)", DefaultValueFactory = _ => Env("HOST") };
         var publicHost = new Option<string?>("--public-host") { Description = "Name other nodes reach this one by, when --host is 0.0.0.0 (env ACTORGRAPH_PUBLIC_HOST)", DefaultValueFactory = _ => Env("PUBLIC_HOST"), HelpName = "HOST" };
         var port = new Option<int?>("--port") { Description = "Port to listen on (env ACTORGRAPH_PORT; default: any free port)", DefaultValueFactory = _ => Env("PORT") is { } p ? int.Parse(p) : null, HelpName = "N" };
@@ -44,19 +54,19 @@ internal static class NodeCommand
                 parsed.GetValue(system)!, parsed.GetValue(publicHost), RemotingTls.From(parsed.GetValue(tlsCert), parsed.GetValue(tlsPassword)));
             // A node shows Akka's warnings and errors (a peer unreachable, a node downed); --verbose its INFO lines too.
             using var logging = CommonOptions.Logging(parsed);
-            return Run(settings, Files(settings.Role, parsed.GetValue(config)), logging);
+            return Run(settings, Files(settings.Roles, parsed.GetValue(config)), logging);
         });
         return command;
     }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable("ACTORGRAPH_" + name) is { Length: > 0 } v ? v : null;
 
-    // deploy/node.hocon, deploy/<role>.hocon and --config, each over the one before.
-    private static Config Files(string role, string? extra)
+    // deploy/node.hocon, deploy/<role>.hocon of each role and --config, each over the one before.
+    private static Config Files(IReadOnlyList<string> roles, string? extra)
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "deploy");
         var config = Config.Empty;
-        foreach (var file in new[] { Path.Combine(folder, "node.hocon"), Path.Combine(folder, role + ".hocon") })
+        foreach (var file in roles.Select(r => r + ".hocon").Prepend("node.hocon").Select(f => Path.Combine(folder, f)))
             if (File.Exists(file)) config = ConfigurationFactory.ParseString(File.ReadAllText(file)).WithFallback(config);
         if (extra is not null)
         {

@@ -10,7 +10,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
 {
     private readonly List<ClusterNode> _nodes = [];
 
-    public string Seed { get; private set; } = "";
+    public string Seed { get; set; } = "";
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
 
     // tls: every node speaks TLS with this certificate (LoopbackCluster.Tls), and so must whoever asks it.
