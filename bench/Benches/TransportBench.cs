@@ -8,7 +8,8 @@ namespace ActorGraph.Bench.Benches;
 
 // Bulk tensors between two processes on loopback: MiB/s one at a time and pipelined, bytes allocated per
 // message on both ends, and a 64-byte round trip, for Akka.Remote (the baseline) and the tensor channel,
-// receiving into fresh arrays (channel) or into a TensorPool's buffers given back after use (channel-pooled).
+// receiving into fresh arrays (channel) or into a TensorPool's buffers given back after use (channel-pooled),
+// and with the bytes through a shared-memory lane beside the socket (channel-lane, SharedLane).
 public static class TransportBench
 {
     public static void Run(Options options, Report report)
@@ -31,7 +32,7 @@ public static class TransportBench
     {
         int[] sizes = options.Ints("sizes-mib", 1, 16);
         int[] windows = options.Ints("in-flight", 1, 4);
-        var only = options.String("only", "akka-remote,channel,channel-pooled").Split(',');
+        var only = options.String("only", "akka-remote,channel,channel-pooled,channel-lane").Split(',');
         int warmup = options.Int("warmup", 1), trials = options.Int("trials", 5), pings = options.Int("pings", 1000);
         double minTrial = options.Double("min-trial-ms", 300) / 1000;
         int? socketBuffer = options.Has("socket-buffer") ? options.Int("socket-buffer", 0) : null;
@@ -48,6 +49,9 @@ public static class TransportBench
         var channelOptions = ChannelOptions("bench-client", secret, socketBuffer);
         if (only.Contains("channel")) links.Add(await ChannelLink.ConnectAsync("channel", channelPort, channelOptions, inbox, Serve.NodeName));
         if (only.Contains("channel-pooled")) links.Add(await ChannelLink.ConnectAsync("channel-pooled", pooledPort, channelOptions, inbox, Serve.NodeName));
+        // A ring that holds the largest window (16 MiB × 4) whole, so no tensor falls back to the socket.
+        if (only.Contains("channel-lane"))
+            links.Add(await ChannelLink.ConnectAsync("channel-lane", channelPort, channelOptions with { SharedMemoryLaneBytes = 80 << 20 }, inbox, Serve.NodeName));
         Process[] helpers = [server.Process];
         try
         {

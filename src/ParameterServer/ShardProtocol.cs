@@ -44,7 +44,7 @@ public sealed record VariablesRead(
 public sealed record VariablesPushed(
     [property: Key(0)] string[] Names,
     [property: Key(1)] long[] Versions,
-    [property: Key(2)] NDArray[] Values) : IShardReply, IBulkMessage;
+    [property: Key(2)] NDArray[] Values) : IShardReply, IBestEffort;
 
 // The sender is done with the arrays lent to it for this step. No reply.
 [MessagePackObject]

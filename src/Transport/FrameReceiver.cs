@@ -15,6 +15,8 @@ internal sealed class FrameReceiver(Socket socket, SocketReader reader, Peer pee
     private readonly byte[] _scratch = new byte[FrameHeader.Size + 4 + 4 * TensorEntry.MaxRank];
     private FrameHeader _frame;
     private long _frameStart;
+    private SharedLane? _lane;
+    private bool _laneOffered;
 
     public Peer Peer => peer;
 
@@ -41,6 +43,9 @@ internal sealed class FrameReceiver(Socket socket, SocketReader reader, Peer pee
                     case FrameKind.Batch:
                         sink.Received(peer, await ReadBatchAsync(ct).ConfigureAwait(false));
                         break;
+                    case FrameKind.LaneOffer:
+                        await AnswerLaneAsync(ct).ConfigureAwait(false);
+                        break;
                     default:
                         throw new ChannelProtocolException($"a sender may not send a {_frame.Kind} frame");
                 }
@@ -60,6 +65,34 @@ internal sealed class FrameReceiver(Socket socket, SocketReader reader, Peer pee
             }
             return Lost($"the connection from {peer} was lost: {TensorSender.Describe(e)}", e);
         }
+        finally
+        {
+            _lane?.Dispose();
+        }
+    }
+
+    // Opens the sender's shared-memory lane if this machine has it (same file, same token), and says so
+    // either way: a declined lane only means the tensors keep coming inline.
+    private async Task AnswerLaneAsync(CancellationToken ct)
+    {
+        if (_laneOffered) throw new ChannelProtocolException("a second lane offer");
+        _laneOffered = true;
+        var payload = new byte[_frame.PayloadLength];
+        await reader.ReadExactlyAsync(payload, ct).ConfigureAwait(false);
+        var (token, capacity, path) = SharedLane.ParseOffer(payload);
+        try
+        {
+            _lane = SharedLane.Open(path, token, capacity);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not ChannelProtocolException)
+        {
+            // Another machine's path, or a file this user may not open.
+        }
+        var answer = new byte[FrameHeader.Size + SharedLane.TokenSize];
+        new FrameHeader(FrameKind.LaneAnswer, 0, _lane is null ? 0 : 1, SharedLane.TokenSize).Write(answer);
+        token.CopyTo(answer, FrameHeader.Size);
+        for (int sent = 0; sent < answer.Length;)
+            sent += await socket.SendAsync(answer.AsMemory(sent), SocketFlags.None, ct).ConfigureAwait(false);
     }
 
     private static UnavailableException Lost(string why, Exception? cause) => new($"The tensor channel was lost: {why}.", cause);
@@ -96,16 +129,22 @@ internal sealed class FrameReceiver(Socket socket, SocketReader reader, Peer pee
     {
         if (left < TensorEntry.PrefixSize) throw new ChannelProtocolException("a tensor entry is cut short");
         await reader.ReadExactlyAsync(_scratch.AsMemory(0, TensorEntry.PrefixSize), ct).ConfigureAwait(false);
-        int rank = TensorEntry.ParsePrefix(_scratch, out var dtype);
+        int rank = TensorEntry.ParsePrefix(_scratch, out var dtype, out bool inLane);
         if (rank < 0) return (null, TensorEntry.PrefixSize);
-        long described = TensorEntry.PrefixSize + 4L * rank;
+        if (inLane && _lane is null) throw new ChannelProtocolException("a tensor entry names the shared-memory lane, but none was set up");
+        long described = TensorEntry.PrefixSize + 4L * rank + (inLane ? TensorEntry.LanePositionSize : 0);
         if (left < described) throw new ChannelProtocolException($"a rank-{rank} tensor's dims do not fit in the {left} bytes left");
-        await reader.ReadExactlyAsync(_scratch.AsMemory(0, 4 * rank), ct).ConfigureAwait(false);
-        var dims = TensorEntry.ParseDims(_scratch, rank, dtype, left - described, out long dataBytes);
+        await reader.ReadExactlyAsync(_scratch.AsMemory(0, (int)(described - TensorEntry.PrefixSize)), ct).ConfigureAwait(false);
+        var dims = TensorEntry.ParseDims(_scratch, rank, dtype, inLane ? _lane!.Capacity : left - described, out long dataBytes);
         var shape = Shape.Own(dims);
         var value = sink.Destination(peer, _frame.StepId, edge, dtype, shape);
         if (value is null || value.DType != dtype || !value.Shape.Equals(shape)) value = NDArray.Uninitialized(dtype, shape);
-        if (dataBytes > 0) await reader.ReadExactlyAsync(ArrayBytes.Of(value), ct).ConfigureAwait(false);
+        if (inLane)
+        {
+            _lane!.Read(BinaryPrimitives.ReadInt64LittleEndian(_scratch.AsSpan(4 * rank)), value.Bytes);
+            dataBytes = 0;   // none of them in the frame
+        }
+        else if (dataBytes > 0) await reader.ReadExactlyAsync(ArrayBytes.Of(value), ct).ConfigureAwait(false);
         if (dtype == DType.Bool && value.Bytes.IndexOfAnyExcept((byte)0, (byte)1) >= 0)
             throw new ChannelProtocolException("a bool element is neither 0 nor 1");
         return (value, described + dataBytes);

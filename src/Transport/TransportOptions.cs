@@ -29,6 +29,10 @@ public sealed record TransportOptions
     // SO_SNDBUF / SO_RCVBUF; null leaves Linux's autotuning, which measured as fast here (see bench/README.md).
     public int? SocketBufferBytes { get; init; }
 
+    // A sender offers a peer on this machine a ring of this many bytes in /dev/shm for its large tensors
+    // (SharedLane); 0: every byte goes through the socket.
+    public int SharedMemoryLaneBytes { get; init; }
+
     internal void Validate()
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Tensor frames carry raw little-endian element bytes.");
@@ -42,6 +46,8 @@ public sealed record TransportOptions
             throw new ArgumentException($"TransportOptions.MaxFrameBytes is {MaxFrameBytes}; give at least {Wire.FrameHeader.Size}.");
         if (HandshakeTimeout <= TimeSpan.Zero)
             throw new ArgumentException($"TransportOptions.HandshakeTimeout is {HandshakeTimeout}; give a positive time.");
+        if (SharedMemoryLaneBytes is < 0 or (> 0 and < TensorSender.LaneMinBytes))
+            throw new ArgumentException($"TransportOptions.SharedMemoryLaneBytes is {SharedMemoryLaneBytes}; give 0 (no lane) or at least {TensorSender.LaneMinBytes}.");
         if (SocketBufferBytes is <= 0)
             throw new ArgumentException($"TransportOptions.SocketBufferBytes is {SocketBufferBytes}; give a positive size or null.");
     }

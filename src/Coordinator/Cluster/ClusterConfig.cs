@@ -15,6 +15,8 @@ public static class ClusterConfig
     private const int BufferBytes = 8 << 20;
 
     public static Config Remoting { get; } = ConfigurationFactory.ParseString($$"""
+        # Large tensors to a process of the same machine go through a ring in /dev/shm of this size (0: off).
+        actorgraph.shared-memory-lane = 8MiB
         akka {
           loglevel = INFO
           stdout-loglevel = WARNING
@@ -86,6 +88,15 @@ public static class ClusterConfig
         if (s.Secret is { } secret) lines.Add($"actorgraph.secret = {Quote(secret)}");
         if (s.Store is { } store) lines.Add($"actorgraph.store = {Quote(store)}");
         return ConfigurationFactory.ParseString(string.Join("\n", lines));
+    }
+
+    // actorgraph.shared-memory-lane, for TransportOptions.SharedMemoryLaneBytes.
+    public static int SharedMemoryLaneBytes(Config config)
+    {
+        long bytes = config.GetByteSize("actorgraph.shared-memory-lane") ?? 0;
+        if (bytes != 0 && bytes < Transport.TensorSender.LaneMinBytes || bytes > 1L << 30)
+            throw new ArgumentException($"actorgraph.shared-memory-lane = {bytes} bytes: give 0 (off) or {Transport.TensorSender.LaneMinBytes} bytes to 1GiB.");
+        return (int)bytes;
     }
 
     public static Address ParseAddress(string address)

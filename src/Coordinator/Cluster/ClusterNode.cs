@@ -99,6 +99,7 @@ public sealed class ClusterNode
             SharedSecret = secret.ChannelKey(),
             NodeName = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString(),
             BindAddress = global::System.Net.IPAddress.Parse(bind == "localhost" ? "127.0.0.1" : bind),
+            SharedMemoryLaneBytes = ClusterConfig.SharedMemoryLaneBytes(config),
         };
         Channel.BulkChannel.Get(system).Start(options, listen: true);
         return advertised;

@@ -87,6 +87,7 @@ internal sealed partial class ClusterRuntime
         {
             ClusterName = contact.System, SharedSecret = secret.ChannelKey(), NodeName = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString(),
             BindAddress = host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host)[0],
+            SharedMemoryLaneBytes = ClusterConfig.SharedMemoryLaneBytes(config),
         };
         // A listener too, where remoting listens: the coordinator sends each step's answer (fetched values) on it.
         // Without one (it could not bind) the answers come by Akka.Remote, as before.

@@ -57,11 +57,22 @@ public sealed class BulkChannel : IExtension, ITensorSink
             return;
         }
         var type = message.GetType();
+        // A snapshot's large arrays may go beside the payload only through the shared-memory lane, copied
+        // there before this returns (TrySendCopied), and only for a message whose loss costs only time (it
+        // cannot be rebuilt for remoting if the channel then fails); else inside the payload.
+        if (snapshot && message is IBestEffort && channel.UsesSharedMemory && Send(channel, target, message, sender, snapshot, copiedNow: true)) return;
+        Send(channel, target, message, sender, snapshot, copiedNow: false);
+    }
+
+    // False only when copiedNow could not be had; nothing was sent then.
+    private bool Send(TensorSender channel, IActorRef target, IBulkMessage message, IActorRef sender, bool snapshot, bool copiedNow)
+    {
+        var type = message.GetType();
         var payload = new PayloadBuffer((message as ISerializedSizeHint)?.SerializedSizeHint ?? _lastSize.GetValueOrDefault(type));
         ValueTask sent;
         try
         {
-            var aside = message is IStableTensors && !snapshot ? new List<NDArray>() : null;
+            var aside = copiedNow || message is IStableTensors && !snapshot ? new List<NDArray>() : null;
             using (aside is null ? default : OutOfBandTensors.Collect(aside)) ActorGraphSerializer.Serialize(message, payload);
             // A step's messages of a type are mostly the same size: the next one's buffer is rented that large at once.
             _lastSize[type] = payload.Length;
@@ -69,16 +80,22 @@ public sealed class BulkChannel : IExtension, ITensorSink
             var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(),
                 sender.IsNobody() ? "" : sender.Path.ToSerializationFormatWithAddress(self), MessageTypes.ManifestOf(type), payload.Length));
             NDArray[] entries = [Pack(header), payload.ToTensor(), .. aside ?? []];
-            sent = channel.SendAsync(0, EntryEdges(entries.Length), entries);
+            if (!copiedNow) sent = channel.SendAsync(0, EntryEdges(entries.Length), entries);
+            else if (!channel.TrySendCopied(0, EntryEdges(entries.Length), entries, out sent))
+            {
+                payload.Return();
+                return false;
+            }
         }
         catch (Exception)
         {
             payload.Return();
             target.Tell(snapshot ? Snapshot(message) : message, sender);
-            return;
+            return true;
         }
         if (sent.IsCompletedSuccessfully) payload.Return();
-        else _ = Finish(sent, payload, target, message, sender, snapshot);
+        else _ = Finish(sent, payload, copiedNow ? null : target, message, sender, snapshot);
+        return true;
     }
 
     // A frame's entries are numbered 0 (header), 1 (payload), 2… (tensors beside it): the same few arrays every time.
@@ -97,7 +114,8 @@ public sealed class BulkChannel : IExtension, ITensorSink
 
     // A frame that could not be written goes by Akka.Remote after all. The payload's array goes back
     // to the pool once the socket has its bytes (or never will).
-    private static async Task Finish(ValueTask sent, PayloadBuffer payload, IActorRef target, IBulkMessage message, IActorRef sender, bool snapshot)
+    // target null: a best-effort message whose tensors went into the lane, dropped if the frame cannot follow.
+    private static async Task Finish(ValueTask sent, PayloadBuffer payload, IActorRef? target, IBulkMessage message, IActorRef sender, bool snapshot)
     {
         try
         {
@@ -106,7 +124,7 @@ public sealed class BulkChannel : IExtension, ITensorSink
         catch (Exception)
         {
             // A snapshot's arrays have changed since: its payload still holds them as they were.
-            target.Tell(snapshot ? ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payload.ToTensor(), payload.Length), MessageTypes.ManifestOf(message.GetType())) : message, sender);
+            target?.Tell(snapshot ? ActorGraphSerializer.Deserialize(PayloadBuffer.BytesOf(payload.ToTensor(), payload.Length), MessageTypes.ManifestOf(message.GetType())) : message, sender);
         }
         finally
         {
@@ -185,11 +203,12 @@ public sealed class BulkChannel : IExtension, ITensorSink
             if (message is not IBulkMessage) throw new InvalidDataException($"{header.Manifest} does not travel on the tensor channel.");
             var target = _system.Provider.ResolveActorRef(header.Target);
             var sender = header.Sender.Length == 0 ? ActorRefs.NoSender : _system.Provider.ResolveActorRef(header.Sender);
-            target.Tell(message, sender);
+            // Counted before the actor may act on it: whoever the step answers then sees it counted.
             Interlocked.Increment(ref _received);
             long bytes = header.Length;
             for (int i = 2; i < frame.Values.Length; i++) bytes += frame.Values[i] is { } v ? (long)v.Length * v.DType.SizeInBytes() : 0;
             Interlocked.Add(ref _receivedBytes, bytes);
+            target.Tell(message, sender);
         }
         catch (Exception e)
         {

@@ -12,6 +12,10 @@ public interface IBulkMessage : IActorGraphMessage;
 // after Tell returns, instead of copying them into the payload (OutOfBandTensors).
 public interface IStableTensors : IBulkMessage;
 
+// A bulk message whose loss costs only time (the receiver asks again for what it lacks): if the channel fails
+// after its tensors went into the shared-memory lane, it is dropped rather than resent through remoting.
+public interface IBestEffort : IBulkMessage;
+
 // What a frame's first entry says about its second: whom it is for, from whom, and its type.
 [MessagePackObject]
 public sealed record BulkHeader(
