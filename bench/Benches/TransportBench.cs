@@ -9,7 +9,7 @@ namespace ActorGraph.Bench.Benches;
 // Bulk tensors between two processes on loopback: MiB/s one at a time and pipelined, bytes allocated per
 // message on both ends, and a 64-byte round trip, for Akka.Remote (the baseline) and the tensor channel,
 // receiving into fresh arrays (channel) or into a TensorPool's buffers given back after use (channel-pooled),
-// and with the bytes through a shared-memory lane beside the socket (channel-lane, SharedLane).
+// and with the bytes through a shared-memory lane beside the socket into the same pooled buffers (channel-lane, SharedLane).
 public static class TransportBench
 {
     public static void Run(Options options, Report report)
@@ -51,7 +51,7 @@ public static class TransportBench
         if (only.Contains("channel-pooled")) links.Add(await ChannelLink.ConnectAsync("channel-pooled", pooledPort, channelOptions, inbox, Serve.NodeName));
         // A ring that holds the largest window (16 MiB × 4) whole, so no tensor falls back to the socket.
         if (only.Contains("channel-lane"))
-            links.Add(await ChannelLink.ConnectAsync("channel-lane", channelPort, channelOptions with { SharedMemoryLaneBytes = 80 << 20 }, inbox, Serve.NodeName));
+            links.Add(await ChannelLink.ConnectAsync("channel-lane", pooledPort, channelOptions with { SharedMemoryLaneBytes = 80 << 20 }, inbox, Serve.NodeName));
         Process[] helpers = [server.Process];
         try
         {

@@ -14,7 +14,7 @@ namespace ActorGraph.Transport;
 public sealed class TensorSender : IAsyncDisposable
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
-    // Below this the socket costs about what two copies do; above it the lane is ~4× faster (bench/README.md).
+    // Below this a tensor rides in the frame's own bytes; the same as OutOfBandTensors.MinBytes.
     public const int LaneMinBytes = 64 * 1024;
 
     private readonly Socket _socket;
