@@ -36,12 +36,16 @@ public static class MlpBench
             if (mode == "cluster")
             {
                 // Processes on loopback: 2 workers and 1 ps by default, beside local mode of this run.
+                // --coordinator worker (default): the coordinator runs inside the first worker's process, as TF1's
+                // master runs inside worker 0; --coordinator node: a node of its own (one process more).
                 int clusterWorkers = options.Int("cluster-workers", 2), clusterPs = options.Int("cluster-ps", 1);
-                cluster = LoopbackCluster.Start(clusterWorkers, clusterPs, coordinatorWorks: options.Has("coordinator-worker"));
-                configs.Add(([("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
+                string coordinator = options.String("coordinator", "worker");
+                if (coordinator is not ("worker" or "node")) throw new ArgumentException($"mlp: --coordinator {coordinator} is not known; use worker or node.");
+                cluster = LoopbackCluster.Start(clusterWorkers, clusterPs, coordinatorWorks: coordinator == "worker");
+                configs.Add(([("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs), ("coordinator", coordinator)],
                     new SessionOptions { Cluster = cluster.Address }));
                 if (!clusterOnly)
-                    configs.Add(([("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs)],
+                    configs.Add(([("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs), ("coordinator", coordinator)],
                         new SessionOptions { Cluster = cluster.Address, DataParallel = new DataParallelism() }));
             }
             foreach (var c in configs) loops.Add(new MlpLoop(c.Options, batch, steps));

@@ -26,7 +26,7 @@ public sealed class TensorSender : IAsyncDisposable
     private UnavailableException? _fault;
     private int _disposed;
     private SharedLane? _offered;           // offered, not answered yet
-    private bool _offeredLane;
+    private volatile bool _offeredLane;
     private volatile SharedLane? _lane;     // open at both ends
     private long _laneBytes;
 
@@ -61,18 +61,9 @@ public sealed class TensorSender : IAsyncDisposable
             await socket.ConnectAsync(listener, timeout.Token).ConfigureAwait(false);
             var handshake = await Handshake.ConnectAsync(socket, reader, options, timeout.Token).ConfigureAwait(false);
             var sender = new TensorSender(socket, reader, handshake);
-            if (options.SharedMemoryLaneBytes > 0 && OnThisMachine(socket))
-            {
-                try
-                {
-                    await sender.OfferLaneAsync(options.SharedMemoryLaneBytes, timeout.Token).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await sender.DisposeAsync().ConfigureAwait(false);
-                    throw;
-                }
-            }
+            // Offered beside the first frames, not before them: making the ring takes milliseconds, and the
+            // channel is usable without it.
+            if (options.SharedMemoryLaneBytes > 0 && OnThisMachine(socket)) _ = Task.Run(() => sender.OfferLaneAsync(options.SharedMemoryLaneBytes));
             return sender;
         }
         catch (Exception e)
@@ -92,17 +83,28 @@ public sealed class TensorSender : IAsyncDisposable
         socket.RemoteEndPoint is IPEndPoint remote && socket.LocalEndPoint is IPEndPoint local
         && (IPAddress.IsLoopback(remote.Address) || remote.Address.Equals(local.Address));
 
-    // The first frame on the channel; tensors go inline until the peer answers (WatchAsync).
-    private async ValueTask OfferLaneAsync(int bytes, CancellationToken ct)
+    // Tensors go inline until the peer answers (WatchAsync). A channel closed meanwhile drops the ring (Close).
+    private async Task OfferLaneAsync(int bytes)
     {
         if (SharedLane.Create(bytes, out _) is not { } lane) return;
-        _offered = lane;
         _offeredLane = true;
+        _offered = lane;
+        if (_fault is not null && Interlocked.Exchange(ref _offered, null) is { } closed)
+        {
+            closed.Unlink();
+            closed.Dispose();
+            return;
+        }
         var offer = lane.Offer();
-        await _turn.WaitAsync(ct).ConfigureAwait(false);
+        // A channel that closes keeps its turn: then the offer is moot.
+        if (!await _turn.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false)) return;
         try
         {
-            await _writer.WriteRawAsync(new FrameHeader(FrameKind.LaneOffer, 0, 0, offer.Length), offer, ct).ConfigureAwait(false);
+            if (_fault is null) await _writer.WriteRawAsync(new FrameHeader(FrameKind.LaneOffer, 0, 0, offer.Length), offer, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        {
+            Close($"offering {Peer} a shared-memory lane failed: {e.Message}", e);
         }
         finally
         {

@@ -59,7 +59,7 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
     private object Ask(Func<(int From, OperationDef[] Extend), object> request)
     {
         var connection = Connect();
-        Task<object>? answer = null;
+        PendingReply? answer = null;
         int version = _graph.Version;
         if (version != Volatile.Read(ref connection.SentVersion))
             lock (connection.SendLock)
@@ -80,15 +80,18 @@ internal sealed partial class ClusterRuntime : ISessionRuntime
         return Await(connection, Request(connection.Session, request));
     }
 
-    private object Await(Connection connection, Task<object> answer)
+    private object Await(Connection connection, PendingReply answer)
     {
-        var first = Task.WhenAny(answer, connection.Lost);
-        if (!first.Wait(_replyTimeout))
-            throw new DeadlineExceededException($"The cluster's coordinator did not answer within {_replyTimeout.TotalSeconds:0} s.");
-        if (first.Result != answer)
+        using (connection.LostToken.Register(static reply => ((PendingReply)reply!).Fail(), answer))
+            if (!answer.Answer.Wait(_replyTimeout))
+            {
+                answer.Complete(null);
+                throw new DeadlineExceededException($"The cluster's coordinator did not answer within {_replyTimeout.TotalSeconds:0} s.");
+            }
+        if (answer.Lost)
             throw new UnavailableException($"The cluster's coordinator ({connection.Node}) went away during the step: its node left " +
                 "the cluster or cannot be reached. The next Run opens a session on the coordinator that takes over.");
-        return answer.Result;
+        return answer.Answer.Result;
     }
 
     private void Print(string? text) => CoordinatorAnswers.Print(_print, text);

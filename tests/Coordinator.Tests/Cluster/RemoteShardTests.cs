@@ -21,6 +21,11 @@ public class RemoteShardTests
         var options = new SessionOptions { Cluster = cluster.Seed, StepTimeout = TimeSpan.FromSeconds(20) };
         using var reader = new Session(g, options);
         reader.Run(TF.GlobalVariablesInitializer());
+        // Copies are held only by readers the shard reaches on the channel: it connects on first use, so that
+        // the first read may go by remoting, unheld. Connected first, the test sees the steady state.
+        var worker = cluster.Nodes.Single(n => n.Settings.Role == ActorGraph.Coordinator.Cluster.NodeRoles.Worker);
+        foreach (var ps in cluster.Nodes.Where(n => n.Settings.Role == ActorGraph.Coordinator.Cluster.NodeRoles.ParameterServer))
+            Assert.True(BulkChannel.Get(ps.System).Connect(worker.Address, TimeSpan.FromSeconds(10)), "the ps could not open its channel to the worker");
 
         Assert.Equal(512f * 512f, reader.Run(total).ToScalar<float>());
         long first = ReceivedByWorkers(cluster);
