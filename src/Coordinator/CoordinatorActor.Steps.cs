@@ -44,7 +44,10 @@ public sealed partial class CoordinatorActor
             return;
         }
         var involved = Array.ConvertAll(plan.Shares, s => (s.Task, _workers[s.Task]));
-        _gatherer.Tell(new GatherStep(new StepGathering(stepId, client, involved, plan.FetchCount, _stepTimeout)));
+        // A client on another node may hear from the shards themselves that the updates are applied, and from
+        // the gatherer as soon as the workers answered: the step's way back is then one hop.
+        string? answerTo = _cluster is not null && client is not IInternalActorRef { IsLocal: true } ? client.Path.ToSerializationFormat() : null;
+        _gatherer.Tell(new GatherStep(new StepGathering(stepId, client, involved, plan.FetchCount, _stepTimeout, clientAcked: answerTo is not null)));
         // Reads first: the shards' answers (serialized variables) are the longer way to the workers, and
         // start while the feeds are serialized into RunPartition. The shard answers the worker directly.
         foreach (var share in plan.Shares)
@@ -56,7 +59,7 @@ public sealed partial class CoordinatorActor
             if (_registered.Add((plan.Id, share.Task))) _bulk.Tell(worker, share.Registration, Self);
             var feeds = new NDArray[share.FeedIndices.Length];
             for (int i = 0; i < feeds.Length; i++) feeds[i] = m.FeedValues[share.FeedIndices[i]];
-            _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds), _gatherer);
+            _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds, AnswerTo: answerTo), _gatherer);
         }
     }
 

@@ -27,13 +27,16 @@ public sealed record ExplainStep(
     [property: Key(3)] string[] Feeds) : ICoordinatorCommand;
 
 // One value per fetch; null for an operation, and for a fetch the client fed (it answers those itself).
-// Warning: what the session should say about the step (a data-parallel replica left out).
+// Warning: what the session should say about the step (a data-parallel replica left out). ShardAcks: the
+// step is done once as many UpdatesApplied have reached the client from its shards, unless a StepFailed
+// comes first (the gatherer answered before the shards applied the updates: ApplyUpdates.AckAlso).
 [MessagePackObject]
 public sealed record StepSucceeded(
     [property: Key(0)] long StepId,
     [property: Key(1)] NDArray?[] Values,
     [property: Key(2)] string? Printed,
-    [property: Key(3)] string? Warning = null) : ICoordinatorReply, Channel.IStableTensors;
+    [property: Key(3)] string? Warning = null,
+    [property: Key(4)] int ShardAcks = 0) : ICoordinatorReply, Channel.IStableTensors;
 
 // ErrorCode is a TensorFlow status name (ErrorCodes); Printed holds the Print lines that ran before the failure.
 [MessagePackObject]

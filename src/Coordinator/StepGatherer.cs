@@ -80,7 +80,12 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
 
     private void Answer(long stepId, Func<StepGathering, ICoordinatorReply?> reply, bool abort)
     {
-        if (_steps.TryGetValue(stepId, out var step) && reply(step) is { } answer) Finish(step, answer, abort);
+        if (!_steps.TryGetValue(stepId, out var step)) return;
+        var answer = reply(step);
+        // Answered before the shards' acknowledgements (the client counts them itself): kept until they are in.
+        if (answer is StepSucceeded { ShardAcks: > 0 } early) Tell(step, early);
+        else if (answer is not null) Finish(step, answer, abort);
+        else if (step.Answered && step.Complete) Finish(step, null, abort: false);
     }
 
     private void SweepDeadlines()
@@ -90,14 +95,20 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
         foreach (var step in _steps.Values.Where(s => s.IsOverdue(now)).ToArray()) Finish(step, step.Overdue(), abort: true);
     }
 
-    private void Finish(StepGathering step, ICoordinatorReply reply, bool abort)
+    // reply null: the client has its answer already (StepGathering.Answered).
+    private void Finish(StepGathering step, ICoordinatorReply? reply, bool abort)
     {
         _steps.Remove(step.StepId);
         if (abort)
             foreach (var (_, worker) in step.Workers) worker.Tell(new AbortStep(step.StepId));
         else
             foreach (var worker in step.AwaitingEnd ?? []) worker.Tell(new EndStep(step.StepId));
-        // Fetched values go to a client with a tensor channel on it, like the feeds came.
+        if (reply is not null) Tell(step, reply);
+    }
+
+    // Fetched values go to a client with a tensor channel on it, like the feeds came.
+    private void Tell(StepGathering step, ICoordinatorReply reply)
+    {
         if (reply is Channel.IBulkMessage bulk) _bulk.Tell(step.Client, bulk, Self);
         else step.Client.Tell(reply);
     }

@@ -13,12 +13,16 @@ internal sealed class StepGathering
     // Shards' UpdatesApplied still to come for workers that answered before them (PartitionSucceeded.ShardAcks);
     // below zero while acknowledgements overtake their worker's answer.
     private int _acks;
+    // All of the step's shard acknowledgements, which a client told by the shards too counts itself (ClientAcked).
+    private int _acksTotal;
     private List<string>? _printed;
 
-    public StepGathering(long stepId, IActorRef client, (int Task, IActorRef Worker)[] workers, int fetchCount, TimeSpan timeout)
+    // clientAcked: the shards tell the client as well (RunPartition.AnswerTo), so it may be answered before them.
+    public StepGathering(long stepId, IActorRef client, (int Task, IActorRef Worker)[] workers, int fetchCount, TimeSpan timeout, bool clientAcked = false)
     {
         StepId = stepId;
         Client = client;
+        ClientAcked = clientAcked;
         Workers = workers;
         Timeout = timeout;
         _values = new NDArray?[fetchCount];
@@ -30,6 +34,11 @@ internal sealed class StepGathering
     public (int Task, IActorRef Worker)[] Workers { get; }
     public TimeSpan Timeout { get; }
     public int FetchCount => _values.Length;
+    public bool ClientAcked { get; }
+    // The client has its StepSucceeded; the gathering goes on for the acknowledgements, or a failure to tell it.
+    public bool Answered { get; private set; }
+    // Every worker answered and every shard acknowledged: nothing more to wait for.
+    public bool Complete => _pending.Count == 0 && _acks == 0;
     public long StartedAt { get; } = Environment.TickCount64;
     public bool IsOverdue(long now) => now - StartedAt >= (long)Timeout.TotalMilliseconds;
     public bool Waits(IActorRef worker) => _pending.ContainsKey(worker);
@@ -45,6 +54,7 @@ internal sealed class StepGathering
         for (int i = 0; i < m.FetchIndices.Length; i++) _values[m.FetchIndices[i]] = m.Values[i];
         Keep(m.Printed);
         _acks += m.ShardAcks;
+        _acksTotal += m.ShardAcks;
         return Done();
     }
 
@@ -54,7 +64,13 @@ internal sealed class StepGathering
         return Done();
     }
 
-    private StepSucceeded? Done() => _pending.Count == 0 && _acks == 0 ? new StepSucceeded(StepId, _values, Printed()) : null;
+    // Once: when all is in, or, for a client the shards tell too, when every worker answered.
+    private StepSucceeded? Done()
+    {
+        if (Answered || _pending.Count > 0 || (_acks != 0 && !ClientAcked)) return null;
+        Answered = _acks != 0;
+        return new StepSucceeded(StepId, _values, Printed(), ShardAcks: _acks == 0 ? 0 : _acksTotal);
+    }
 
     public StepFailed ShardFailed(ShardRequestFailed m) => Failure(m.ErrorCode, m.Message);
 

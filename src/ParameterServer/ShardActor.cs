@@ -85,12 +85,14 @@ public sealed partial class ShardActor : ReceivePersistentActor
         else Apply(command, [(Sender, command.Wanted)]);
     }
 
-    // The step's gatherer hears first, whatever the outcome: the sender has answered it already.
+    // The step's gatherer hears first, whatever the outcome: the sender has answered it already. A client the
+    // gatherer answered already (AckAlso) hears of success only: a failure reaches it from the gatherer.
     private void ApplyAcknowledged(ApplyUpdates command, IActorRef gatherer)
     {
         try
         {
-            Apply(command, [(gatherer, []), (Sender, command.Wanted)]);
+            var client = command.AckAlso is { } path ? ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path) : null;
+            Apply(command, client is null ? [(gatherer, []), (Sender, command.Wanted)] : [(client, []), (gatherer, []), (Sender, command.Wanted)]);
         }
         catch (Exception e)
         {

@@ -56,7 +56,8 @@ public sealed record ReleaseReads([property: Key(0)] long StepId) : IShardComman
 // Replicas > 1: one of the replicas of a synchronous data-parallel step (Weight: its share of the
 // batch); the shard applies the replicas' weighted average once all are in (or CloseReplicas says so),
 // and answers each replica with the values it wants. AckTo: the path of the step's gatherer, which gets an
-// UpdatesApplied (or the ShardRequestFailed) too, before the sender does.
+// UpdatesApplied (or the ShardRequestFailed) too, before the sender does; AckAlso: the client waiting for the
+// step, which the gatherer answered already and which gets the UpdatesApplied as well (never a failure).
 [MessagePackObject]
 public sealed record ApplyUpdates(
     [property: Key(0)] long StepId,
@@ -64,7 +65,8 @@ public sealed record ApplyUpdates(
     [property: Key(2)] int[]? Wanted = null,
     [property: Key(3)] int Replicas = 0,
     [property: Key(4)] double Weight = 1,
-    [property: Key(5)] string? AckTo = null) : IShardCommand, IStableTensors;
+    [property: Key(5)] string? AckTo = null,
+    [property: Key(6)] string? AckAlso = null) : IShardCommand, IStableTensors;
 
 // The step's slow replicas are left out: apply the average of the updates that have arrived
 // (Apply), or drop them all (the step failed).

@@ -158,7 +158,8 @@ public sealed partial class WorkerActor
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 } updates)
             {
-                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), wanted[shard], step.Replicas, step.Weight, ackTo), Self);
+                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), wanted[shard], step.Replicas, step.Weight, ackTo,
+                    ackTo is null ? null : step.AnswerTo), Self);
                 step.UpdatesPending++;
             }
             else if (step.Lenders.Contains(program.Shards[shard])) program.Shards[shard].Tell(new ReleaseReads(step.StepId));
@@ -172,10 +173,12 @@ public sealed partial class WorkerActor
     // applied, and this worker answers as soon as it sent them: for a step of one replica whose update outputs
     // nobody fetched, with every shard on another node (their UpdatesApplied still come here, and the step keeps
     // its kernels' buffers, the updates' operands, until they do). Not a replica of a data-parallel step (a share of
-    // the batch, sync or async): its gatherer counts the updates in flight by the replicas' answers.
+    // the batch, sync or async): its gatherer counts the updates in flight by the replicas' answers. With a client
+    // on another node (RunPartition.AnswerTo) the shards tell it too, and the gatherer answers it without waiting
+    // for them: then the way back is shorter even when the gatherer is in this process.
     private bool ShardsMayAnswerGatherer(WorkerStep step, int[]?[] wanted)
     {
-        if (step.Replicas > 1 || step.Weight != 1 || IsInProcess(step.ReplyTo)) return false;
+        if (step.Replicas > 1 || step.Weight != 1 || (step.AnswerTo is null && IsInProcess(step.ReplyTo))) return false;
         for (int shard = 0; shard < wanted.Length; shard++)
             if (wanted[shard] is { } w && (w.Length > 0 || !_bulk.SerializesNow(step.Program!.Shards[shard]))) return false;
         return true;

@@ -48,14 +48,16 @@ public sealed record PartitionStage(
 // Feeds in the order of the partition's feed slots. The coordinator asks each shard to push
 // this step's reads to the worker (ReadVariables with the worker as sender) at the same time.
 // Replicas > 1: one replica of a synchronous data-parallel step, whose slice is Weight of the batch:
-// its updates carry both, for the shards to average.
+// its updates carry both, for the shards to average. AnswerTo: the path of the client waiting for the step
+// (a session on another node), which shards may then tell themselves that its updates are applied.
 [MessagePackObject]
 public sealed record RunPartition(
     [property: Key(0)] long StepId,
     [property: Key(1)] long PlanId,
     [property: Key(2)] NDArray[] Feeds,
     [property: Key(3)] int Replicas = 0,
-    [property: Key(4)] double Weight = 1) : IWorkerCommand, IStableTensors;
+    [property: Key(4)] double Weight = 1,
+    [property: Key(5)] string? AnswerTo = null) : IWorkerCommand, IStableTensors;
 
 // A simulated fault: the worker stops answering for this long (a slow machine, a long GC pause).
 [MessagePackObject]

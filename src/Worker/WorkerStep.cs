@@ -15,6 +15,7 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     public NDArray[] Feeds { get; private set; } = [];
     public int Replicas { get; private set; }
     public double Weight { get; private set; } = 1;
+    public string? AnswerTo { get; private set; }
 
     // Messages that came before RunPartition, replayed once the program is known.
     public List<(IActorRef Shard, VariablesRead Read)> EarlyReads { get; } = [];
@@ -50,6 +51,7 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         Feeds = run.Feeds;
         Replicas = run.Replicas;
         Weight = run.Weight;
+        AnswerTo = run.AnswerTo;
         Values = new NDArray?[program.Registration.Variables.Length];
         ReadsPending = program.ReadShardCount;
         int stages = program.Stages.Length;
