@@ -129,11 +129,17 @@ public sealed class TensorSender : IAsyncDisposable
     public bool TrySendCopied(long stepId, IReadOnlyList<int> edges, IReadOnlyList<NDArray?> values, out ValueTask sent)
     {
         sent = default;
-        if (_disposed != 0 || _fault is not null || _lane is not { } lane || edges.Count != values.Count) return false;
+        if (_disposed != 0 || _fault is not null || _lane is null || edges.Count != values.Count) return false;
         if (FrameWriter.FrameSize(true, values) > PeerMaxFrameBytes || !_turn.Wait(0)) return false;
         long[]? positions;
         try
         {
+            // Read again under the turn: a closed channel drops its ring under it (DropLaneAsync).
+            if (_fault is not null || _lane is not { } lane)
+            {
+                _turn.Release();
+                return false;
+            }
             var mark = lane.Mark();
             positions = PlanLane(lane, values, all: true);
             if (positions is null)
@@ -162,7 +168,8 @@ public sealed class TensorSender : IAsyncDisposable
             throw new InvalidArgumentException($"A frame of {size} bytes (step {stepId}) exceeds {Peer}'s maximum of {PeerMaxFrameBytes} bytes; send its tensors in smaller batches.");
         ThrowIfClosed();
         await _turn.WaitAsync(ct).ConfigureAwait(false);
-        await WriteTurnHeldAsync(kind, stepId, key, edges, values, _lane is { } lane ? PlanLane(lane, values, all: false) : null, laneFilled: false, ct).ConfigureAwait(false);
+        var lane = _fault is null ? _lane : null;
+        await WriteTurnHeldAsync(kind, stepId, key, edges, values, lane is null ? null : PlanLane(lane, values, all: false), laneFilled: false, ct).ConfigureAwait(false);
     }
 
     // Writes a frame while holding the turn, and gives the turn back. positions: where PlanLane put its large tensors.
@@ -278,6 +285,22 @@ public sealed class TensorSender : IAsyncDisposable
         // Pending reads and writes fail at once instead of hanging on a dead peer.
         try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
         _socket.Dispose();
+        if (_lane is not null) _ = DropLaneAsync();
+    }
+
+    // A closed channel's ring is unmapped (its memory freed) once no frame can be copying into it: under the
+    // turn, which every use of the ring holds. A DisposeAsync that keeps the turn drops the ring itself.
+    private async Task DropLaneAsync()
+    {
+        if (!await _turn.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false)) return;
+        try
+        {
+            Interlocked.Exchange(ref _lane, null)?.Dispose();
+        }
+        finally
+        {
+            _turn.Release();
+        }
     }
 
     private void ThrowIfClosed()
@@ -319,7 +342,7 @@ public sealed class TensorSender : IAsyncDisposable
             {
                 _writer.Dispose();
                 // Unmapped only when no frame can be copying into it any more.
-                _lane?.Dispose();
+                Interlocked.Exchange(ref _lane, null)?.Dispose();
             }
         }
     }

@@ -83,6 +83,20 @@ public class SharedLaneTests
     }
 
     [Fact]
+    public async Task A_sender_whose_peer_vanished_frees_its_ring()
+    {
+        var pair = await Pair.OpenAsync(sender: WithLane());
+        await WaitForLane(pair.Sender);
+        await pair.Sender.SendAsync(1, 1, Tensors.Floats(100_000)).Within();
+        await pair.Listener.DisposeAsync();   // the peer is gone, as a killed process's would be
+        await pair.Sender.Closed.Within();
+        for (var deadline = DateTime.UtcNow + Loopback.Wait; pair.Sender.UsesSharedMemory; await Task.Delay(5))
+            Assert.True(DateTime.UtcNow < deadline, "the closed channel kept its ring mapped");
+        await Assert.ThrowsAsync<UnavailableException>(() => pair.Sender.SendAsync(2, 1, Tensors.Floats(100_000)).Within());
+        await pair.Sender.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Without_a_lane_option_every_byte_goes_through_the_socket()
     {
         await using var pair = await Pair.OpenAsync();
