@@ -67,6 +67,10 @@ public sealed partial class CoordinatorActor : ReceiveActor
         _gatherer = Context.ActorOf(StepGatherer.Props(_stepTimeout).WithDispatcher(Context.Props.Dispatcher), "steps");
     }
 
+    // A session that ends (closed, or its client gone) leaves nothing on the workers: the compiled partitions
+    // of its plans, with their kernels' buffers, would otherwise live as long as the worker does.
+    protected override void PostStop() => ForgetPlans();
+
     private void Handle(ExplainStep m)
     {
         try

@@ -45,6 +45,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
                 _programs.Remove(plan);
                 _brokenPrograms.Remove(plan);
             }
+            _held.Retain(ReadByPrograms());
         });
         Receive<EndStep>(Handle);
         Receive<StallWorker>(m => Thread.Sleep(m.Milliseconds));
@@ -204,6 +205,16 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         if (_aborted.Contains(m.StepId)) return;
         var step = StepFor(m.StepId);
         Fail(step, m.ErrorCode, m.Message);
+    }
+
+    // Every (shard, variable) a registered partition reads.
+    private HashSet<(IActorRef, string)> ReadByPrograms()
+    {
+        var read = new HashSet<(IActorRef, string)>();
+        foreach (var program in _programs.Values)
+            for (int shard = 0; shard < program.Shards.Length; shard++)
+                foreach (int i in program.Registration.Reads[shard]) read.Add((program.Shards[shard], program.Registration.Variables[i]));
+        return read;
     }
 
     private WorkerStep StepFor(long stepId)

@@ -48,6 +48,21 @@ public class CoordinatorActorTests : TestKit
     }
 
     [Fact]
+    public void A_coordinator_that_stops_tells_its_workers_to_forget_its_partitions()
+    {
+        var (coordinator, workers) = Start(1);
+        using (_graph.AsDefault()) _ = TF.Constant(2) + TF.Constant(3);
+        _client.Send(coordinator, Step("add:0"));
+        var register = workers[0].ExpectMsg<RegisterPartition>(TestConfig.Wait);
+        var run = workers[0].ExpectMsg<RunPartition>(TestConfig.Wait);
+        workers[0].Reply(new PartitionSucceeded(run.StepId, [0], [5], null));
+        _client.ExpectMsg<StepSucceeded>(TestConfig.Wait);
+        Sys.Stop(coordinator);   // the session closed
+        var forget = workers[0].FishForMessage<ForgetPartitions>(_ => true, TestConfig.Wait);
+        Assert.Equal([register.PlanId], forget.PlanIds);
+    }
+
+    [Fact]
     public void Coordinator_fails_the_step_with_deadline_exceeded_naming_the_worker_that_never_answers()
     {
         var (coordinator, workers) = Start(2, StepTimeout);

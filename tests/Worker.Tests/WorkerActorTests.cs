@@ -223,6 +223,23 @@ public class WorkerActorTests : TestKit
         Assert.Equal(0f, LossOnceUpdatesApplied(23));
     }
 
+    [Fact]
+    public void Copies_no_partition_reads_any_more_are_dropped_and_read_again_in_full()
+    {
+        _worker.Tell(SeedPartition());
+        _shard.Send(_worker, new VariablesPushed(["m", "b"], [11, 12], [2f, 0f]));
+        // The session of plan 1 ended; plan 2 (another session's) reads the same variables later.
+        _worker.Tell(new ForgetPartitions([1]));
+        _worker.Tell(SeedPartition(planId: 2));
+        _gatherer.Send(_worker, new RunPartition(26, 2, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(26, [null, null], Versions: [11, 12]));
+        var again = _shard.ExpectMsg<ReadVariables>(Wait);
+        Assert.Equal(["m", "b"], again.Names);
+        Assert.True(again.Fresh);
+        _shard.Reply(new VariablesRead(26, [2f, 0f], Versions: [11, 12]));
+        Assert.Equal(1f, LossOnceUpdatesApplied(26));
+    }
+
     // The seed partition's step ends: its updates go to the shard, which applies them; the loss comes back.
     private float LossOnceUpdatesApplied(long step)
     {
