@@ -132,14 +132,15 @@ public sealed class TensorSender : IAsyncDisposable
         if (_disposed != 0 || _fault is not null || _lane is null || edges.Count != values.Count) return false;
         if (FrameWriter.FrameSize(true, values) > PeerMaxFrameBytes || !_turn.Wait(0)) return false;
         long[]? positions;
+        // Read again under the turn: a closed channel drops its ring under it (DropLaneAsync).
+        var lane = _fault is null ? _lane : null;
+        if (lane is null)
+        {
+            _turn.Release();
+            return false;
+        }
         try
         {
-            // Read again under the turn: a closed channel drops its ring under it (DropLaneAsync).
-            if (_fault is not null || _lane is not { } lane)
-            {
-                _turn.Release();
-                return false;
-            }
             var mark = lane.Mark();
             positions = PlanLane(lane, values, all: true);
             if (positions is null)
@@ -156,7 +157,7 @@ public sealed class TensorSender : IAsyncDisposable
             _turn.Release();
             throw;
         }
-        sent = WriteTurnHeldAsync(FrameKind.Batch, stepId, edges.Count, edges, values, positions, laneFilled: true, default);
+        sent = WriteTurnHeldAsync(FrameKind.Batch, stepId, edges.Count, edges, values, lane, positions, laneFilled: true, default);
         return true;
     }
 
@@ -169,19 +170,20 @@ public sealed class TensorSender : IAsyncDisposable
         ThrowIfClosed();
         await _turn.WaitAsync(ct).ConfigureAwait(false);
         var lane = _fault is null ? _lane : null;
-        await WriteTurnHeldAsync(kind, stepId, key, edges, values, lane is null ? null : PlanLane(lane, values, all: false), laneFilled: false, ct).ConfigureAwait(false);
+        var positions = lane is null ? null : PlanLane(lane, values, all: false);
+        await WriteTurnHeldAsync(kind, stepId, key, edges, values, positions is null ? null : lane, positions, laneFilled: false, ct).ConfigureAwait(false);
     }
 
-    // Writes a frame while holding the turn, and gives the turn back. positions: where PlanLane put its large tensors.
+    // Writes a frame while holding the turn, and gives the turn back. positions: where PlanLane put its large tensors in lane.
     private async ValueTask WriteTurnHeldAsync(FrameKind kind, long stepId, int key, IReadOnlyList<int>? edges, IReadOnlyList<NDArray?> values,
-        long[]? positions, bool laneFilled, CancellationToken ct)
+        SharedLane? lane, long[]? positions, bool laneFilled, CancellationToken ct)
     {
         try
         {
             ThrowIfClosed();
             long size = FrameWriter.FrameSize(edges is not null, values, positions);
             await _writer.WriteAsync(new FrameHeader(kind, stepId, key, (int)(size - FrameHeader.Size)), edges, values, ct,
-                positions is null ? null : _lane, positions, laneFilled).ConfigureAwait(false);
+                lane, positions, laneFilled).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not UnavailableException)
         {
@@ -253,8 +255,14 @@ public sealed class TensorSender : IAsyncDisposable
                         if (_offered is not { } pending || !payload.AsSpan().SequenceEqual(pending.Token)
                             || Interlocked.CompareExchange(ref _offered, null, pending) != pending) break;
                         pending.Unlink();
-                        if (header.Key == 1) _lane = pending;
-                        else pending.Dispose();
+                        if (header.Key != 1)
+                        {
+                            pending.Dispose();
+                            break;
+                        }
+                        _lane = pending;
+                        // Closed between the two lines above: Close found no ring to drop.
+                        if (_fault is not null) _ = DropLaneAsync();
                         break;
                     default:
                         throw new ChannelProtocolException($"a listener sent a {header.Kind} frame unasked");
