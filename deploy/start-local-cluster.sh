@@ -59,4 +59,4 @@ if ! dotnet "$dll" cluster status --cluster "$seed" --workers "$serving" --ps "$
   cat "$dir/status.txt" >&2
   exit 1
 fi
-echo "cluster up at $seed: $coordinators coordinator(s), $workers worker(s), $ps ps (logs and pids in $dir)"
+echo "cluster up at $seed: $coordinators coordinator(s), $serving worker(s), $ps ps (logs and pids in $dir)"

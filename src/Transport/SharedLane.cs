@@ -50,15 +50,11 @@ internal sealed unsafe class SharedLane : IDisposable
         _base = pointer + _view.PointerOffset;
     }
 
-    // The sender's side: a new segment, or null (with why) where shared memory cannot be had.
-    public static SharedLane? Create(long capacity, out string why)
+    // The sender's side: a new segment, or null where shared memory cannot be had (no /dev/shm, or too
+    // little room in it, as in a container's default 64 MiB): the channel then goes without.
+    public static SharedLane? Create(long capacity)
     {
-        why = "";
-        if (!OperatingSystem.IsLinux() || !Directory.Exists(Folder))
-        {
-            why = $"{Folder} is not there";
-            return null;
-        }
+        if (!OperatingSystem.IsLinux() || !Directory.Exists(Folder)) return null;
         SweepOrphans();
         string path = $"{Folder}/{Prefix}{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}";
         FileStream? stream = null;
@@ -83,7 +79,6 @@ internal sealed unsafe class SharedLane : IDisposable
         {
             stream?.Dispose();
             TryDelete(path);
-            why = e.Message;
             return null;
         }
     }

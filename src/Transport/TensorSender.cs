@@ -86,7 +86,7 @@ public sealed class TensorSender : IAsyncDisposable
     // Tensors go inline until the peer answers (WatchAsync). A channel closed meanwhile drops the ring (Close).
     private async Task OfferLaneAsync(int bytes)
     {
-        if (SharedLane.Create(bytes, out _) is not { } lane) return;
+        if (SharedLane.Create(bytes) is not { } lane) return;
         _offeredLane = true;
         _offered = lane;
         if (_fault is not null && Interlocked.Exchange(ref _offered, null) is { } closed)
