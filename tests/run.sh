@@ -14,6 +14,11 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; } \
     || echo "tests/run.sh: could not install ${need[*]}"
 fi
+# The shared-memory lane's tests need /dev/shm (a tmpfs on any usual Linux, 64 MiB even in a default Docker
+# container): mount one where it is missing and we may.
+if [ ! -d /dev/shm ] && [ "$(id -u)" = 0 ]; then
+  { mkdir -p /dev/shm && mount -t tmpfs -o size=256m tmpfs /dev/shm; } || echo "tests/run.sh: no /dev/shm and could not mount one; the shared-memory lane tests will fail"
+fi
 dotnet build ActorGraph.sln -c Release
 # One test project at a time (-m:1): on two cores, the persistence and kill tests running beside the
 # actor tests starved their step timeouts; in turn, each suite has the machine to itself.
