@@ -81,9 +81,11 @@ public sealed partial class ShardActor : ReceivePersistentActor
     private void Handle(ApplyUpdates command)
     {
         if (command.Replicas > 1) Gather(command);
-        else if (command.AckTo is { } path) ApplyAcknowledged(command, ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path));
+        else if (command.AckTo is { } path) ApplyAcknowledged(command, Resolve(path));
         else Apply(command, [(Sender, command.Wanted)]);
     }
+
+    private IActorRef Resolve(string path) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
 
     // The step's gatherer hears first, whatever the outcome: the sender has answered it already. A client the
     // gatherer answered already (AckAlso) hears of success only: a failure reaches it from the gatherer.
@@ -91,7 +93,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
     {
         try
         {
-            var client = command.AckAlso is { } path ? ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path) : null;
+            var client = command.AckAlso is { } path ? Resolve(path) : null;
             Apply(command, client is null ? [(gatherer, []), (Sender, command.Wanted)] : [(client, []), (gatherer, []), (Sender, command.Wanted)]);
         }
         catch (Exception e)

@@ -17,8 +17,8 @@ public interface IShardNotice : IActorGraphMessage;
 
 // Reads for one step, batched; a null value = uninitialized (after a restart: refused with FailedPrecondition instead).
 // Lend: the shard may answer with its live arrays rather than copies (a large variable's copy costs more than its use).
-[MessagePackObject]
 // Fresh: every value in full, also those the reader holds already (HeldCopies): a reader that lost its copies asks so.
+[MessagePackObject]
 public sealed record ReadVariables(
     [property: Key(0)] long StepId,
     [property: Key(1)] string[] Names,
@@ -28,10 +28,9 @@ public sealed record ReadVariables(
 // Lent: some values are the shard's live arrays, which it leaves untouched (later updates write copies) until the
 // reader is done with them: it says so with ReleaseReads, or with an ApplyUpdates of the same step.
 // The reader must not write them, and copies them before they leave its step.
-[MessagePackObject]
-//
 // Versions (to a reader on another node): the version of each value; a null value with a version is one the
 // reader holds already (it came in an earlier read or a VariablesPushed), a null value with version 0 is uninitialized.
+[MessagePackObject]
 public sealed record VariablesRead(
     [property: Key(0)] long StepId,
     [property: Key(1)] NDArray?[] Values,

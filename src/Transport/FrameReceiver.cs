@@ -84,7 +84,11 @@ internal sealed class FrameReceiver(Socket socket, SocketReader reader, Peer pee
         {
             _lane = SharedLane.Open(path, token, capacity);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not ChannelProtocolException)
+        catch (ChannelProtocolException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Another machine's path, or a file this user may not open.
         }

@@ -14,8 +14,9 @@ namespace ActorGraph.Transport;
 public sealed class TensorSender : IAsyncDisposable
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
-    // Below this a tensor rides in the frame's own bytes; the same as OutOfBandTensors.MinBytes.
-    public const int LaneMinBytes = 64 * 1024;
+    // Below this a tensor rides in the frame's own bytes. The same threshold as the tensors a message carries
+    // beside its payload: TrySendCopied must find every one of those big enough for the lane.
+    public const int LaneMinBytes = ActorGraph.Wire.OutOfBandTensors.MinBytes;
 
     private readonly Socket _socket;
     private readonly SocketReader _reader;

@@ -56,7 +56,6 @@ public sealed class BulkChannel : IExtension, ITensorSink
             target.Tell(snapshot ? Snapshot(message) : message, sender);
             return;
         }
-        var type = message.GetType();
         // A snapshot's large arrays may go beside the payload only through the shared-memory lane, copied
         // there before this returns (TrySendCopied), and only for a message whose loss costs only time (it
         // cannot be rebuilt for remoting if the channel then fails); else inside the payload.

@@ -8,7 +8,7 @@ public enum FrameKind : byte
     Batch = 2,    // key = the entry count; payload = that many (edge, tensor entry) pairs
     Goodbye = 3,  // the sender closes cleanly; no payload
     Refused = 4,  // receiver to sender, before it closes: UTF-8 reason
-    LaneOffer = 5,   // sender to receiver, once, first: a shared-memory lane (token | i64 capacity | UTF-8 path)
+    LaneOffer = 5,   // sender to receiver, once, beside the first frames: a shared-memory lane (token | i64 capacity | UTF-8 path)
     LaneAnswer = 6,  // receiver to sender: key 1 = the lane is open, 0 = declined; payload = the offer's token
 }
 
@@ -20,7 +20,8 @@ public readonly record struct FrameHeader(FrameKind Kind, long StepId, int Key, 
     public const uint Magic = 0x31544741; // "AGT1" as bytes
     public const byte Version = 1;
     public const int MaxRefusalBytes = 1024;
-    public const int MaxLaneOfferBytes = 16 + 8 + 255;
+    private const int LaneOfferFixedBytes = SharedLane.TokenSize + 8;
+    public const int MaxLaneOfferBytes = LaneOfferFixedBytes + 255;
 
     public void Write(Span<byte> destination)
     {
@@ -53,9 +54,9 @@ public readonly record struct FrameHeader(FrameKind Kind, long StepId, int Key, 
                 throw new ChannelProtocolException("a Goodbye frame carries no key or payload");
             case FrameKind.Refused when header.PayloadLength > MaxRefusalBytes:
                 throw new ChannelProtocolException($"a refusal of {header.PayloadLength} bytes (at most {MaxRefusalBytes})");
-            case FrameKind.LaneOffer when header.Key != 0 || header.PayloadLength is <= 24 or > MaxLaneOfferBytes:
+            case FrameKind.LaneOffer when header.Key != 0 || header.PayloadLength <= LaneOfferFixedBytes || header.PayloadLength > MaxLaneOfferBytes:
                 throw new ChannelProtocolException($"a lane offer of {header.PayloadLength} bytes with key {header.Key}");
-            case FrameKind.LaneAnswer when header.Key is not (0 or 1) || header.PayloadLength != 16:
+            case FrameKind.LaneAnswer when header.Key is not (0 or 1) || header.PayloadLength != SharedLane.TokenSize:
                 throw new ChannelProtocolException($"a lane answer of {header.PayloadLength} bytes with key {header.Key}");
             case FrameKind.Batch when header.Key < 0 || header.Key > header.PayloadLength / TensorEntry.MinBatchEntryBytes:
                 throw new ChannelProtocolException($"a batch of {header.Key} entries cannot fit in {header.PayloadLength} bytes");
