@@ -1,4 +1,5 @@
 using ActorGraph.Channel;
+using ActorGraph.Execution;
 using ActorGraph.Messaging;
 using ActorGraph.Transport;
 using Akka.Actor;
@@ -39,6 +40,29 @@ public sealed class BulkChannelTests() : TestKit(ActorConfig)
         Assert.Equal(7, target.ExpectMsg<ReadVariables>(Wait).StepId);
         Assert.Equal(sender.Ref, target.LastSender);
         sender.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_tensor_beside_a_payload_is_received_into_an_array_the_shard_gave_back()
+    {
+        var channel = BulkChannel.Get(Sys);
+        var shape = new Shape(256, 256);
+        var received = channel.Destination(From, 1, 2, DType.Float32, shape)!;
+        channel.Recycle([new WireUpdate(UpdateKind.AssignAdd, "w", [], [received])]);
+
+        Assert.Same(received.RawArray, channel.Destination(From, 2, 2, DType.Float32, shape)!.RawArray);
+    }
+
+    [Fact]
+    public void An_array_the_channel_did_not_give_out_is_never_received_into()
+    {
+        // A kernel's buffer, say, that its worker writes again next step.
+        var channel = BulkChannel.Get(Sys);
+        var shape = new Shape(128, 512);
+        var foreign = NDArray.Zeros(DType.Float32, shape);
+        channel.Recycle([new WireUpdate(UpdateKind.AssignAdd, "w", [], [foreign])]);
+
+        Assert.NotSame(foreign.RawArray, channel.Destination(From, 1, 2, DType.Float32, shape)!.RawArray);
     }
 
     // As BulkChannel.Tell writes it: the header, then the payload, each as int32 words.

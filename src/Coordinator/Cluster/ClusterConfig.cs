@@ -62,7 +62,7 @@ public static class ClusterConfig
           }
         }
         actorgraph.secret = ""
-        """).WithFallback(Remoting);
+        """).WithFallback(InlineDispatcher.Hocon).WithFallback(Remoting);
 
     // A session's client: remoting only (it is not a cluster member), and a watch of its session's
     // coordinator that notices a vanished node within seconds.

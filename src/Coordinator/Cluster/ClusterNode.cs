@@ -41,7 +41,7 @@ public sealed class ClusterNode
             var secret = new ClusterSecret(config.GetString("actorgraph.secret", ""));
             string channelHost = StartChannel(system, config, secret);
             var roleActor =
-                roles.Contains(NodeRoles.Worker) ? system.ActorOf(WorkerActor.Props(-1), NodeRoles.WorkerActor) :
+                roles.Contains(NodeRoles.Worker) ? system.ActorOf(WorkerActor.Props(-1).WithDispatcher(InlineDispatcher.OnChannelPath), NodeRoles.WorkerActor) :
                 roles.Contains(NodeRoles.ParameterServer) ? system.ActorOf(ShardHostActor.Props(ShardProps(system, settings)), NodeRoles.ShardHostActor) :
                 null;
             system.ActorOf(NodeActor.Props(secret, roleActor, channelHost), NodeActor.Name);
