@@ -173,7 +173,7 @@ public sealed class BulkChannel : IExtension, ITensorSink
     }
 
     // True while this thread hands a received message to its actor: the thread is one connection's receive loop,
-    // which waits for nothing else meanwhile, so an actor may run on it (a node's InlineDispatcher.OnChannel).
+    // which waits for nothing else meanwhile, so an actor may run on it (a node's InlineDispatcher.OnChannelPath).
     [ThreadStatic] private static bool t_delivering;
     public static bool IsDelivering => t_delivering;
 
@@ -255,8 +255,8 @@ public sealed class BulkChannel : IExtension, ITensorSink
     // The tensors beside received messages, returned by whoever held them last (a shard, once it applied a remote
     // worker's gradients): the next ones are received into them. A reused array is warm in the cache, where a fresh
     // ~1 MB one each step is new memory the copy out of the lane has to fault in (the ps's profile: ~5% of its CPU
-    // in page faults, its copies ~4.6 GB/s). Only arrays this channel gave out are taken (NDArray.Owner says so), so
-    // a caller may hand over anything; the caller must hold the only reference.
+    // in page faults, its copies ~4.6 GB/s). Only arrays this channel gave out are taken (NDArray.Owner says so), others
+    // are left alone; of those it gave out, the caller must hold the only reference.
     public void Recycle(IEnumerable<ParameterServer.WireUpdate>? updates)
     {
         if (updates is null) return;
