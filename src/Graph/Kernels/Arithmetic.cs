@@ -72,6 +72,37 @@ public readonly struct ReluOperator : IUnaryOperator
     public static void Span<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, INumber<T> => TensorPrimitives.Max(x, T.Zero, d);
 }
 
+// TensorFlow's ReluGrad(gradients, features): the gradient where the Relu's output is positive, else 0 (0, not
+// gradient × 0: a NaN or infinite gradient where the unit is off stays off). One pass instead of the three of
+// gradient × Cast(output > 0), which took ~3% of an MLP step's CPU.
+public readonly struct ReluGradOperator : IBinaryOperator
+{
+    public static T Scalar<T>(T gradient, T output) where T : unmanaged, INumber<T> => output > T.Zero ? gradient : T.Zero;
+
+    public static void Span<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> output, Span<T> d) where T : unmanaged, INumber<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var on = Vector.GreaterThan(new Vector<T>(output[i..]), Vector<T>.Zero);
+                Vector.ConditionalSelect(on, new Vector<T>(gradient[i..]), Vector<T>.Zero).CopyTo(d[i..]);
+            }
+        for (; i < d.Length; i++) d[i] = Scalar(gradient[i], output[i]);
+    }
+
+    public static void SpanScalar<T>(ReadOnlySpan<T> gradient, T output, Span<T> d) where T : unmanaged, INumber<T>
+    {
+        if (output > T.Zero) gradient.CopyTo(d);
+        else d.Clear();
+    }
+
+    public static void ScalarSpan<T>(T gradient, ReadOnlySpan<T> output, Span<T> d) where T : unmanaged, INumber<T>
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = Scalar(gradient, output[i]);
+    }
+}
+
 // NaN wins, in the scalar and the span form alike.
 public readonly struct MaximumOperator : IBinaryOperator
 {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using ActorGraph.Autodiff;
 using ActorGraph.Kernels;
 
 namespace ActorGraph.Ops;
@@ -11,7 +12,13 @@ internal static class NeuralNet
         new()
         {
             Type = "Relu", Infer = Infer.NumericUnary, Kernel = ElementwiseLoops.Unary<ReluOperator>,
-            Gradient = g => [g.Grad * TF.Cast(TF.Greater(g.Output(), TF.ScalarLike(g.Output(), 0)), g.Grad.DType)],
+            Gradient = g => [TF.Op("ReluGrad", [g.Grad, g.Output()])],
+        },
+        new()
+        {
+            // (gradients, features = the Relu's output), as TensorFlow's: gradients where features > 0, else 0.
+            Type = "ReluGrad", Infer = Infer.NumericBinary, Kernel = ElementwiseLoops.Binary<ReluGradOperator>,
+            Gradient = g => [GradUtil.SumToShapeOf(TF.Op("ReluGrad", [g.Grad, g.Input(1)]), g.Input(0)), TF.ZerosLike(g.Input(1))],
         },
         new()
         {

@@ -146,6 +146,30 @@ public class OpBehaviorTests
         }
     }
 
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    [InlineData(DType.Int32)]
+    public void Relu_gradient_of_a_large_array_passes_the_gradient_where_the_output_is_positive_and_zero_elsewhere(DType dtype)
+    {
+        // 1,000 elements: whole vectors of every width, then a tail; a NaN or infinite gradient where the unit is off gives 0.
+        Fresh(out var scope);
+        using (scope)
+        {
+            var rng = new Random(5);
+            var inputs = Enumerable.Range(0, 1000).Select(i => i % 7 == 0 ? 0 : Math.Round(rng.NextDouble() * 8 - 4, 1)).ToArray();
+            var upstream = Enumerable.Range(0, 1000).Select(i => i % 11 == 0 && dtype != DType.Int32 ? double.NaN : i % 13 == 0 && dtype != DType.Int32 ? double.PositiveInfinity : i - 500.0).ToArray();
+            var x = TF.Cast(TF.Constant(inputs), dtype);
+            var dy = TF.Cast(TF.Constant(upstream), dtype);
+            // The op Relu's gradient is (integer tensors have no gradient in TensorFlow, but the kernel takes them).
+            var dx = TF.Op("ReluGrad", [dy, TF.Relu(x)]);
+            if (dtype != DType.Int32) Assert.Equal("ReluGrad", TF.Gradients(TF.ReduceSum(TF.Relu(x)), [x])[0]!.Op.Type);
+            // Cast to int32 truncates: 0.4 is off there.
+            var expected = inputs.Select((v, i) => (dtype == DType.Int32 ? Math.Truncate(v) : v) > 0 ? upstream[i] : 0).ToArray();
+            Assert.Equal(expected, Run(TF.Cast(dx, DType.Float64)).ToArray<double>());
+        }
+    }
+
     [Fact]
     public void ReduceMean_gradient_divides_by_the_count_known_only_at_run_time()
     {

@@ -50,6 +50,7 @@ public static class OpCases
             cases.Add(Binary("Pow", (a, b) => TF.Pow(a, b), Math.Pow, x, y) with { Values = (rng, i, s) => OpCase.Uniform(i == 0 ? 0.5 : -2, 2)(rng, i, s) });
             cases.Add(Binary("Maximum", (a, b) => TF.Maximum(a, b), Math.Max, x, y, ints: true));
             cases.Add(Binary("Minimum", (a, b) => TF.Minimum(a, b), Math.Min, x, y, ints: true));
+            cases.Add(Binary("ReluGrad", (g, o) => TF.Op("ReluGrad", [g, o]), (g, o) => o > 0 ? g : 0, x, y, ints: true));
             cases.Add(Comparison("Equal", (a, b) => TF.Equal(a, b), (a, b) => a == b, x, y));
             cases.Add(Comparison("NotEqual", (a, b) => TF.NotEqual(a, b), (a, b) => a != b, x, y));
             cases.Add(Comparison("Less", (a, b) => TF.Less(a, b), (a, b) => a < b, x, y));
