@@ -2,6 +2,7 @@ using ActorGraph.Channel;
 using ActorGraph.Execution;
 using ActorGraph.Messaging;
 using ActorGraph.Transport;
+using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Xunit;
@@ -70,12 +71,5 @@ public sealed class BulkChannelTests() : TestKit(ActorConfig)
     {
         var header = ActorGraphSerializer.Serialize(new BulkHeader(target.Path.ToSerializationFormat(), sender.Path.ToSerializationFormat(), manifest, payload.Length));
         return new TensorFrame(0, [0, 1], [Words(header), Words(payload)]);
-    }
-
-    private static NDArray Words(byte[] bytes)
-    {
-        var ints = new int[(bytes.Length + 3) / 4];
-        Buffer.BlockCopy(bytes, 0, ints, 0, bytes.Length);
-        return NDArray.FromArray(ints, new Shape(ints.Length));
     }
 }

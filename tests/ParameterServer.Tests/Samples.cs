@@ -16,6 +16,14 @@ internal static class Samples
         """).WithFallback(ActorGraphSerialization.Hocon);
 
     public static NDArray Floats(params float[] values) => values;
+
+    // Bytes as the tensor channel carries them (BulkChannel's header and payload entries): int32 words.
+    public static NDArray Words(byte[] bytes)
+    {
+        var ints = new int[(bytes.Length + 3) / 4];
+        Buffer.BlockCopy(bytes, 0, ints, 0, bytes.Length);
+        return NDArray.FromArray(ints, new Shape(ints.Length));
+    }
     public static NDArray Ints(params int[] values) => values;
 
     public static byte[] Bits(NDArray a) => a.DType switch
