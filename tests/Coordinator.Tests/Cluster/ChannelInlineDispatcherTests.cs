@@ -26,8 +26,16 @@ public sealed class ChannelInlineDispatcherTests() : TestKit(InlineDispatcher.Ho
         });
     }
 
-    private IActorRef OnChannelDispatcher(IActorRef? next = null) =>
-        Sys.ActorOf(Props.Create(() => new Recorder(TestActor, next)).WithDispatcher(InlineDispatcher.OnChannelPath));
+    // Started and idle: an actor whose mailbox is busy (here, still with its creation on a pool thread) takes a message
+    // on the thread that is running it, which is the dispatcher's one-at-a-time rule, not what these tests are about.
+    private IActorRef OnChannelDispatcher(IActorRef? next = null)
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new Recorder(TestActor, next)).WithDispatcher(InlineDispatcher.OnChannelPath));
+        actor.Tell(new Identify(null));
+        ExpectMsg<ActorIdentity>(TestConfig.Wait);
+        Thread.Sleep(100);
+        return actor;
+    }
 
     [Fact]
     public void A_message_from_the_channel_runs_its_actor_on_the_receiving_thread()
