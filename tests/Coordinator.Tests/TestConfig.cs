@@ -11,5 +11,7 @@ internal static class TestConfig
         akka.actor.serialize-messages = on
         """).WithFallback(ActorGraphSerialization.Hocon);
 
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    // How long an expected message may take: generous, because a first step in a suite pays the planner's JIT
+    // while other suites' classes run beside it on two cores (a fresh clone's run once waited out 10 s).
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 }
