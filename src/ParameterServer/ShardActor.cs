@@ -164,8 +164,11 @@ public sealed partial class ShardActor : ReceivePersistentActor
     // goes first, and the step's answer does not wait for the arithmetic (~100 µs for an MLP's 1 MB of weights).
     // Only an exception inside UpdateRules could then fail what was acknowledged; it restarts the shard at its last
     // checkpoint, which loses every update since, acknowledged or not, in checkpoint durability anyway.
+    // Not for a sender in this process: its operands are its kernels' own buffers, lent until the shard answers
+    // (ShardProtocol), and its next step may write them as soon as the answer is in.
     private bool AcknowledgesBeforeApplying(ShardDecision decision, IReadOnlyList<(IActorRef Sender, int[]? Wanted)> replyTo) =>
-        _persistence.Durability == Durability.Checkpoint && decision.Events.Count > 0 && replyTo.All(r => r.Wanted is { Length: 0 });
+        _persistence.Durability == Durability.Checkpoint && decision.Events.Count > 0 && !IsInProcess(Sender)
+        && replyTo.All(r => r.Wanted is { Length: 0 });
 
     // The answer first, then the new values it will read next step: the step ends without waiting for them.
     private void Replied(IActorRef to, UpdatesApplied reply)

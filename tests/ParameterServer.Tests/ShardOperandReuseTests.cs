@@ -5,6 +5,7 @@ using ActorGraph.Transport;
 using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Xunit;
 using static ActorGraph.ParameterServer.Tests.Samples;
@@ -38,6 +39,32 @@ public sealed class ShardOperandReuseTests() : TestKit(ConfigurationFactory.Pars
         reused.Bytes.Fill(0xFF);
         shard.Tell(new ReadVariables(3, ["w"]));
         Assert.Equal(values, ExpectMsg<VariablesRead>(Wait).Values[0]!.ToArray<float>());
+    }
+
+    [Fact]
+    public void A_shard_answers_a_sender_in_its_process_only_once_it_is_done_with_the_operands()
+    {
+        // In-process a worker lends its kernels' buffers until the answer, and may write them again at once. This
+        // sender writes its operand the moment the answer reaches it, on the shard's own thread (a calling-thread
+        // dispatcher): an answer sent before the shard copied the operand would leave the variable with the new bytes.
+        var shard = Sys.ActorOf(ShardActor.Props(0));
+        float[] values = [1, 2, 3, 4];
+        var operand = NDArray.FromArray((float[])values.Clone(), new Shape(values.Length));
+        var worker = Sys.ActorOf(Props.Create(() => new OperandWriter(operand, TestActor)).WithDispatcher(CallingThreadDispatcher.Id));
+        shard.Tell(new ApplyUpdates(1, [new WireUpdate(UpdateKind.Assign, "w", [], [operand])], Wanted: []), worker);
+        ExpectMsg<UpdatesApplied>(Wait);
+
+        shard.Tell(new ReadVariables(2, ["w"]));
+        Assert.Equal(values, ExpectMsg<VariablesRead>(Wait).Values[0]!.ToArray<float>());
+    }
+
+    private sealed class OperandWriter : ReceiveActor
+    {
+        public OperandWriter(NDArray operand, IActorRef report) => Receive<UpdatesApplied>(m =>
+        {
+            operand.Bytes.Fill(0xFF);
+            report.Tell(m);
+        });
     }
 
     // As BulkChannel.Tell writes it, with the large tensors beside the payload, received into arrays of the channel.
