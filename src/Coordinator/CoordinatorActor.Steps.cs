@@ -46,7 +46,7 @@ public sealed partial class CoordinatorActor
         var involved = Array.ConvertAll(plan.Shares, s => (s.Task, _workers[s.Task]));
         // A client on another node may hear from the shards themselves that the updates are applied, and from
         // the gatherer as soon as the workers answered: the step's way back is then one hop.
-        string? answerTo = _cluster is not null && !InProcess(client) ? client.Path.ToSerializationFormat() : null;
+        string? answerTo = _cluster is not null && !_bulk.IsInProcess(client) ? client.Path.ToSerializationFormat() : null;
         _gatherer.Tell(new GatherStep(new StepGathering(stepId, client, involved, plan.FetchCount, _stepTimeout, clientAcked: answerTo is not null)));
         // Reads first: the shards' answers (serialized variables) are the longer way to the workers, and
         // start while the feeds are serialized into RunPartition. The shard answers the worker directly.

@@ -133,9 +133,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
     // The worker in this process first (a node that is both coordinator and worker, as TF1's master runs
     // inside a worker task): placement ties go to it, which saves the step a hop to another node and back.
     private int[] LiveTasks() => Enumerable.Range(0, _workers.Count).Where(t => _alive[t])
-        .OrderBy(t => InProcess(_workers[t]) ? 0 : 1).ThenBy(t => t).ToArray();
-
-    private static bool InProcess(IActorRef actor) => actor is IInternalActorRef { IsLocal: true };
+        .OrderBy(t => _bulk.IsInProcess(_workers[t]) ? 0 : 1).ThenBy(t => t).ToArray();
 
     private StepPlan PlanFor(RunStep m)
     {

@@ -51,7 +51,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
     // channel or by Akka.Remote, later than now), and a live array must not change before that.
     private void Handle(ReadVariables command) => Guarded(command.StepId, () =>
     {
-        bool lend = command.Lend && IsInProcess(Sender);
+        bool lend = command.Lend && _bulk.IsInProcess(Sender);
         // To another node on the tensor channel the reply is serialized before this returns: the live
         // arrays go out uncopied, and are not lent (nothing of them stays with the reader).
         bool serialized = !lend && _bulk.SerializesNow(Sender);
@@ -67,9 +67,6 @@ public sealed partial class ShardActor : ReceivePersistentActor
     });
 
     private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
-
-    private bool IsInProcess(IActorRef reader) =>
-        reader.Path.Address.HasLocalScope || reader.Path.Address.Equals(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
 
     // Values may be large: on a cluster they take the tensor channel.
     private void Reply(IActorRef to, IShardReply reply)
@@ -167,7 +164,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
     // Not for a sender in this process: its operands are its kernels' own buffers, lent until the shard answers
     // (ShardProtocol), and its next step may write them as soon as the answer is in.
     private bool AcknowledgesBeforeApplying(ShardDecision decision, IReadOnlyList<(IActorRef Sender, int[]? Wanted)> replyTo) =>
-        _persistence.Durability == Durability.Checkpoint && decision.Events.Count > 0 && !IsInProcess(Sender)
+        _persistence.Durability == Durability.Checkpoint && decision.Events.Count > 0 && !_bulk.IsInProcess(Sender)
         && replyTo.All(r => r.Wanted is { Length: 0 });
 
     // The answer first, then the new values it will read next step: the step ends without waiting for them.

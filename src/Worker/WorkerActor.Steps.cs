@@ -115,16 +115,13 @@ public sealed partial class WorkerActor
             }
             var edges = group.Select(i => definition.SendEdges[i]).ToArray();
             // Lent only within this ActorSystem: to another node the tensors are serialized, later than now.
-            bool lend = IsInProcess(target);
+            bool lend = _bulk.IsInProcess(target);
             var sent = group.Select(i => lend ? Lend(step, values[stage.SendFetchOffset + i]) : Give(values[stage.SendFetchOffset + i])).ToArray();
             _bulk.Tell(target, new TensorsSent(step.StepId, program.PlanId, edges, sent), Self);
         }
     }
 
     private const int LendAtLeastBytes = 4096;
-
-    private bool IsInProcess(IActorRef target) =>
-        target.Path.Address.HasLocalScope || target.Path.Address.Equals(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
 
     // Given away rather than lent: the kernel no longer reuses it.
     private static NDArray? Give(NDArray? value)
@@ -178,7 +175,7 @@ public sealed partial class WorkerActor
     // for them: then the way back is shorter even when the gatherer is in this process.
     private bool ShardsMayAnswerGatherer(WorkerStep step, int[]?[] wanted)
     {
-        if (step.Replicas > 1 || step.Weight != 1 || (step.AnswerTo is null && IsInProcess(step.ReplyTo))) return false;
+        if (step.Replicas > 1 || step.Weight != 1 || (step.AnswerTo is null && _bulk.IsInProcess(step.ReplyTo))) return false;
         for (int shard = 0; shard < wanted.Length; shard++)
             if (wanted[shard] is { } w && (w.Length > 0 || !_bulk.SerializesNow(step.Program!.Shards[shard]))) return false;
         return true;

@@ -50,8 +50,7 @@ public sealed class BulkChannel : IExtension, ITensorSink
     // serialized now whichever way it goes; remoting, which serializes later, gets a copy made from those bytes.
     public void Tell(IActorRef target, IBulkMessage message, IActorRef sender, bool snapshot = false)
     {
-        if (_options is null || target.Path.Address.HasLocalScope || target.Path.Address.Equals(_system.Provider.DefaultAddress)
-            || SenderFor(target.Path.Address) is not { IsCompletedSuccessfully: true, Result: { IsClosed: false } channel })
+        if (_options is null || IsInProcess(target) || SenderFor(target.Path.Address) is not { IsCompletedSuccessfully: true, Result: { IsClosed: false } channel })
         {
             target.Tell(snapshot ? Snapshot(message) : message, sender);
             return;
@@ -103,10 +102,13 @@ public sealed class BulkChannel : IExtension, ITensorSink
     private static int[] EntryEdges(int count) =>
         count < Edges.Length ? Edges[count] ??= [.. Enumerable.Range(0, count)] : [.. Enumerable.Range(0, count)];
 
+    // An actor of this ActorSystem: what it is told is never serialized (see ShardProtocol on lent arrays).
+    public bool IsInProcess(IActorRef actor) =>
+        actor.Path.Address.HasLocalScope || actor.Path.Address.Equals(_system.Provider.DefaultAddress);
+
     // Whether a Tell to target now goes on the channel, serialized before it returns.
     public bool SerializesNow(IActorRef target) =>
-        _options is not null && !target.Path.Address.HasLocalScope && !target.Path.Address.Equals(_system.Provider.DefaultAddress)
-        && SenderFor(target.Path.Address) is { IsCompletedSuccessfully: true, Result.IsClosed: false };
+        _options is not null && !IsInProcess(target) && SenderFor(target.Path.Address) is { IsCompletedSuccessfully: true, Result.IsClosed: false };
 
     private static IBulkMessage Snapshot(IBulkMessage message) =>
         (IBulkMessage)ActorGraphSerializer.Deserialize(ActorGraphSerializer.Serialize(message), MessageTypes.ManifestOf(message.GetType()));
