@@ -7,6 +7,8 @@ namespace ActorGraph.ParameterServer;
 // version alone. After a worker's updates are applied, the shard pushes it the new values of what it read
 // that step (VariablesPushed, after UpdatesApplied), so the next step's read carries no values: the ~1 MB
 // of an MLP's weights leave the next step's critical path and cross while the step's answer travels.
+// A worker that applies its own updates to its copies (ApplyUpdates.ReplayedOn: plain gradient descent and
+// assignments) is sent the new versions alone (UpdatesReplayed), and the weights cross only once.
 //
 // Versions are per variable, drawn from a counter that starts at random for each incarnation of this actor,
 // so a version from before a restart or a takeover never matches one after it. A reader that lacks a held
@@ -80,6 +82,36 @@ public sealed partial class ShardActor
         // Serialized before Tell returns (SerializesNow): the live arrays go out uncopied.
         if (names.Count > 0) _bulk.Tell(reader, new VariablesPushed([.. names], [.. versions], [.. values]), Self, snapshot: true);
     }
+
+    // Applies a decided batch. A reader on another node that applies its own updates to the copies it holds
+    // (ApplyUpdates.ReplayedOn) learns the versions they became instead of receiving the values: its copy of the
+    // version this shard updated, updated by the same UpdateRules with the same operands, is the new value bit for
+    // bit (elementwise IEEE arithmetic, no fused multiply-add: the same on every CPU). Half the bytes of a step
+    // with remote shards, and the ps's CPU for serializing them.
+    private void ApplyBatch(ApplyUpdates command, IReadOnlyList<IShardEvent> events, Action<int>? afterEach = null)
+    {
+        var replayer = command.ReplayedOn is not null && _holders.TryGetValue(Sender, out var holder) && _bulk.SerializesNow(Sender) ? holder : null;
+        List<(string Name, long Base, long Version)>? replayed = null;
+        for (int i = 0; i < events.Count; i++)
+        {
+            var applied = (UpdateApplied)events[i];
+            var name = applied.Update.Variable;
+            long before = VersionOf(name);
+            ApplyUnshared(applied);
+            afterEach?.Invoke(i);
+            if (replayer is null || !ReplayedOnHeld(command.ReplayedOn!, i, applied.Update, before, replayer)) continue;
+            long version = replayer.Held[name] = VersionOf(name);
+            (replayed ??= []).Add((name, before, version));
+        }
+        if (replayed is not null)
+            _bulk.Tell(Sender, new UpdatesReplayed([.. replayed.Select(r => r.Name)], [.. replayed.Select(r => r.Base)], [.. replayed.Select(r => r.Version)]), Self);
+    }
+
+    // The reader replayed update i on the version this shard applied it to, and holds that version. Optimizer slots
+    // live here only, so an update that has them cannot be replayed.
+    private static bool ReplayedOnHeld(long[] replayedOn, int i, WireUpdate update, long before, Holder holder) =>
+        i < replayedOn.Length && replayedOn[i] == before && update.Slots.Length == 0
+        && holder.Held.TryGetValue(update.Variable, out long held) && held == before;
 
     private void ForgetHolder(IActorRef reader) => _holders.Remove(reader);
 }

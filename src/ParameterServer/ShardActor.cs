@@ -122,20 +122,18 @@ public sealed partial class ShardActor : ReceivePersistentActor
         if (AcknowledgesBeforeApplying(decision, replyTo))
         {
             foreach (var (to, _) in replyTo) Reply(to, new UpdatesApplied(command.StepId, []));
-            foreach (var applied in decision.Events) ApplyUnshared((UpdateApplied)applied);
+            ApplyBatch(command, decision.Events);
             _lastStep = Math.Max(_lastStep, command.StepId);
             foreach (var (to, _) in replyTo) PushChanged(to);
             return;
         }
         // Values only for what a sender wants back (a fetched update's output): each is a copy of a whole variable.
         var values = new NDArray?[decision.Events.Count];
-        for (int i = 0; i < decision.Events.Count; i++)
+        // After each update, not at the end: a batch may update the same variable twice.
+        ApplyBatch(command, decision.Events, afterEach: i =>
         {
-            var applied = (UpdateApplied)decision.Events[i];
-            ApplyUnshared(applied);
-            // After each update, not at the end: a batch may update the same variable twice.
-            if (replyTo.Any(r => r.Wanted is null || Array.IndexOf(r.Wanted, i) >= 0)) values[i] = _state.CopyOf(applied.Update.Variable);
-        }
+            if (replyTo.Any(r => r.Wanted is null || Array.IndexOf(r.Wanted, i) >= 0)) values[i] = _state.CopyOf(command.Updates[i].Variable);
+        });
         _lastStep = Math.Max(_lastStep, command.StepId);
         var replies = new (IActorRef To, UpdatesApplied Reply)[replyTo.Count];
         for (int r = 0; r < replyTo.Count; r++)

@@ -45,6 +45,15 @@ public sealed record VariablesPushed(
     [property: Key(1)] long[] Versions,
     [property: Key(2)] NDArray[] Values) : IShardReply, IBestEffort;
 
+// After a reader's updates are applied: the updates it replayed on its held copies (ApplyUpdates.ReplayedOn) that
+// the shard applied to the same version, with the version each copy now is. The values do not cross back: both
+// sides ran UpdateRules on the same bits. Sent before the VariablesPushed of the same batch. No reply.
+[MessagePackObject]
+public sealed record UpdatesReplayed(
+    [property: Key(0)] string[] Names,
+    [property: Key(1)] long[] Bases,
+    [property: Key(2)] long[] Versions) : IShardReply, IBulkMessage;
+
 // The sender is done with the arrays lent to it for this step. No reply.
 [MessagePackObject]
 public sealed record ReleaseReads([property: Key(0)] long StepId) : IShardCommand;
@@ -57,6 +66,8 @@ public sealed record ReleaseReads([property: Key(0)] long StepId) : IShardComman
 // and answers each replica with the values it wants. AckTo: the path of the step's gatherer, which gets an
 // UpdatesApplied (or the ShardRequestFailed) too, before the sender does; AckAlso: the client waiting for the
 // step, which the gatherer answered already and which gets the UpdatesApplied as well (never a failure).
+// ReplayedOn (a reader on another node, one replica): per update, the version of its held copy that the sender
+// applies the update to itself, 0 where it does not; the shard answers with UpdatesReplayed instead of the value.
 [MessagePackObject]
 public sealed record ApplyUpdates(
     [property: Key(0)] long StepId,
@@ -65,7 +76,8 @@ public sealed record ApplyUpdates(
     [property: Key(3)] int Replicas = 0,
     [property: Key(4)] double Weight = 1,
     [property: Key(5)] string? AckTo = null,
-    [property: Key(6)] string? AckAlso = null) : IShardCommand, IStableTensors;
+    [property: Key(6)] string? AckAlso = null,
+    [property: Key(7)] long[]? ReplayedOn = null) : IShardCommand, IStableTensors;
 
 // The step's slow replicas are left out: apply the average of the updates that have arrived
 // (Apply), or drop them all (the step failed).

@@ -1,3 +1,4 @@
+using ActorGraph.Execution;
 using Akka.Actor;
 
 namespace ActorGraph.Worker;
@@ -9,8 +10,36 @@ namespace ActorGraph.Worker;
 internal sealed class HeldCopies
 {
     private readonly Dictionary<(IActorRef Shard, string Name), (long Version, NDArray Value)> _held = [];
+    // This worker's own updates applied to a held copy (ApplyUpdates.ReplayedOn), by the version they were applied
+    // to: each becomes the held copy once the shard says which version it is (UpdatesReplayed).
+    private readonly Dictionary<(IActorRef Shard, string Name), (long Base, NDArray Value)> _replayed = [];
 
-    public void Keep(IActorRef shard, string name, long version, NDArray value) => _held[(shard, name)] = (version, value);
+    // A value from the shard supersedes a replay of an older version, confirmed or not. Marked as a variable's
+    // storage: a step that fetches it or sends it on copies it (CompiledPlan's CollectFetches), so nothing outside
+    // this worker's steps sees it written by a replay.
+    public void Keep(IActorRef shard, string name, long version, NDArray value)
+    {
+        value.Owner = VariableStorage.Instance;
+        _held[(shard, name)] = (version, value);
+        _replayed.Remove((shard, name));
+    }
+
+    // Takes the copy of this version (this very array) out of those held, for a replay to write into.
+    public bool TryTake(IActorRef shard, string name, long version, NDArray value)
+    {
+        if (!_held.TryGetValue((shard, name), out var held) || held.Version != version || !ReferenceEquals(held.Value, value)) return false;
+        _held.Remove((shard, name));
+        return true;
+    }
+
+    public void Replayed(IActorRef shard, string name, long baseVersion, NDArray value) => _replayed[(shard, name)] = (baseVersion, value);
+
+    // A confirmation for another base than the replay's (or for none) changes nothing: the next read of a
+    // version this worker lacks asks for the value in full.
+    public void Confirm(IActorRef shard, string name, long baseVersion, long version)
+    {
+        if (_replayed.Remove((shard, name), out var replay) && replay.Base == baseVersion) _held[(shard, name)] = (version, replay.Value);
+    }
 
     public NDArray? Find(IActorRef shard, string name, long version) =>
         _held.TryGetValue((shard, name), out var held) && held.Version == version ? held.Value : null;
@@ -19,5 +48,6 @@ internal sealed class HeldCopies
     public void Retain(IReadOnlySet<(IActorRef Shard, string Name)> read)
     {
         foreach (var key in _held.Keys.Where(k => !read.Contains(k)).ToArray()) _held.Remove(key);
+        foreach (var key in _replayed.Keys.Where(k => !read.Contains(k)).ToArray()) _replayed.Remove(key);
     }
 }

@@ -23,6 +23,7 @@ public sealed partial class WorkerActor
             if (value is not null && version != 0) _held.Keep(shardRef, name, version, value);
             else if (value is null && version != 0 && (value = _held.Find(shardRef, name, version)) is null) (missing ??= []).Add(indices[i]);
             step.Values[indices[i]] = value;
+            step.ReadVersions[indices[i]] = version;
         }
         if (missing is null)
         {
@@ -152,11 +153,13 @@ public sealed partial class WorkerActor
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 }) wanted[shard] = step.WantedFrom(shard);
         string? ackTo = ShardsMayAnswerGatherer(step, wanted) ? step.ReplyTo.Path.ToSerializationFormatWithAddress(DefaultAddress) : null;
+        var replayedOn = new long[]?[program.Shards.Length];
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 } updates)
             {
+                replayedOn[shard] = step.ReplayBases(shard);
                 _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), wanted[shard], step.Replicas, step.Weight, ackTo,
-                    ackTo is null ? null : step.AnswerTo), Self);
+                    ackTo is null ? null : step.AnswerTo, replayedOn[shard]), Self);
                 step.UpdatesPending++;
             }
             else if (step.Lenders.Contains(program.Shards[shard])) program.Shards[shard].Tell(new ReleaseReads(step.StepId));
@@ -164,6 +167,39 @@ public sealed partial class WorkerActor
         step.Lenders.Clear();
         if (step.UpdatesPending == 0) Succeed(step);
         else if (ackTo is not null) Answer(step, shardAcks: step.UpdatesPending);
+        Replay(step, replayedOn);
+    }
+
+    // After the answer, off the step's way back: this worker's updates applied to its held copies, as the shards
+    // apply them (ShardActor.HeldCopies), so that the new values need not cross back. The operands are still the
+    // step's kernel buffers (they stay until the shards' UpdatesApplied). The copy this step read is written in place
+    // when no other step may still read it: held copies never leave a step uncopied (HeldCopies.Keep marks them as a
+    // variable's storage), this step has run all its stages, and a later read of the old version misses it and asks
+    // for the value in full. Else the replay goes into a new array, which costs an MLP's 1 MB a step.
+    private void Replay(WorkerStep step, long[]?[] replayedOn)
+    {
+        bool othersRunning = _steps.Values.Any(s => s != step && s.Program is not null && !Array.TrueForAll(s.StageDone, d => d));
+        for (int shard = 0; shard < replayedOn.Length; shard++)
+        {
+            if (replayedOn[shard] is not { } bases) continue;
+            var shardRef = step.Program!.Shards[shard];
+            var updates = step.UpdatesFor(shard)!;
+            for (int u = 0; u < bases.Length; u++)
+            {
+                if (bases[u] == 0) continue;
+                var name = updates[u].Variable;
+                bool inPlace = !othersRunning && _held.TryTake(shardRef, name, bases[u], step.ReadBy(shard, u));
+                try
+                {
+                    _held.Replayed(shardRef, name, bases[u], step.Replay(shard, u, inPlace));
+                }
+                catch (ActorGraphException)
+                {
+                    // An update UpdateRules refuses (a shape or a dtype the variable does not have) is refused by the
+                    // shard too, before it writes anything, and then nothing is confirmed.
+                }
+            }
+        }
     }
 
     // The way back to the client is one hop shorter when the shards tell the step's gatherer their updates are

@@ -35,6 +35,10 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         {
             for (int i = 0; i < m.Names.Length && i < m.Values.Length && i < m.Versions.Length; i++) _held.Keep(Sender, m.Names[i], m.Versions[i], m.Values[i]);
         });
+        Receive<UpdatesReplayed>(m =>
+        {
+            for (int i = 0; i < m.Names.Length && i < m.Bases.Length && i < m.Versions.Length; i++) _held.Confirm(Sender, m.Names[i], m.Bases[i], m.Versions[i]);
+        });
         Receive<TensorsSent>(Handle);
         Receive<UpdatesApplied>(Handle);
         Receive<ShardRequestFailed>(Handle);

@@ -25,6 +25,8 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     public List<IActorRef> Lenders { get; } = [];
 
     public NDArray?[] Values { get; private set; } = [];
+    // The version of each value read from a shard on another node (a held copy), 0 for others.
+    public long[] ReadVersions { get; private set; } = [];
     public int ReadsPending { get; set; }
     // By shard: the variables asked for again (ReadVariables.Fresh) because this worker lacked the held copies named.
     public Dictionary<int, int[]> Refills { get; } = [];
@@ -42,6 +44,8 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     private int[]?[] _wanted = [];
     private readonly List<(CompiledPlan Plan, CompiledPlan.PlanInstance Instance)> _rented = [];
     private List<NDArray>?[] _provisional = [];
+    // By shard: the index (into Values) of each update's variable, in the order of UpdatesFor.
+    private List<int>?[] _updatedIndices = [];
     private Dictionary<Operation, int> _currentVariables = null!;
 
     public void Start(PartitionProgram program, RunPartition run, IActorRef replyTo)
@@ -53,6 +57,7 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         Weight = run.Weight;
         AnswerTo = run.AnswerTo;
         Values = new NDArray?[program.Registration.Variables.Length];
+        ReadVersions = new long[Values.Length];
         ReadsPending = program.ReadShardCount;
         int stages = program.Stages.Length;
         Received = new NDArray?[stages][];
@@ -61,6 +66,7 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         StageDone = new bool[stages];
         _updates = new List<WireUpdate>?[program.Shards.Length];
         _provisional = new List<NDArray>?[program.Shards.Length];
+        _updatedIndices = new List<int>?[program.Shards.Length];
         _wanted = new int[]?[program.Shards.Length];
         if (program.HasPrint) Printed = new StringWriter();
     }
@@ -109,6 +115,7 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         var operands = update.Operands;
         var slots = update.Slots.Length == 0 ? [] : Array.ConvertAll(update.Slots, s => s.Name);
         (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands));
+        (_updatedIndices[shard] ??= []).Add(index);
         if (!program.Registration.KeepsUpdateOutputs) return operands[0];
         var provisional = Provisional(update, Values[index]);
         (_provisional[shard] ??= []).Add(provisional);
@@ -123,6 +130,37 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         if (current is not null && update.Kind is UpdateKind.AssignAdd or UpdateKind.AssignSub)
             return UpdateRules.Apply(update.Kind, update.Variable.Name, current.Copy(), [], update.Operands);
         return (current ?? update.Operands[^1]).Copy();
+    }
+
+    // ApplyUpdates.ReplayedOn for a shard: per update, the version of the held copy this worker applies it to
+    // itself, 0 where it does not; null for none. Replayed: an update without optimizer slots (they live on the shard
+    // alone) of a copy this step read, updated once in the batch, in a step of one replica (the shard applies the
+    // replicas' average).
+    public long[]? ReplayBases(int shard)
+    {
+        if (Replicas > 1 || Weight != 1 || _updatedIndices[shard] is not { } indices) return null;
+        var updates = _updates[shard]!;
+        var bases = new long[indices.Count];
+        bool any = false;
+        for (int u = 0; u < bases.Length; u++)
+        {
+            int index = indices[u];
+            if (updates[u].Slots.Length > 0 || Values[index] is null || indices.IndexOf(index) != indices.LastIndexOf(index)) continue;
+            bases[u] = ReadVersions[index];
+            any |= bases[u] != 0;
+        }
+        return any ? bases : null;
+    }
+
+    // The value this step read of update u's variable.
+    public NDArray ReadBy(int shard, int u) => Values[_updatedIndices[shard]![u]]!;
+
+    // The value of update u's variable after it: written into the value this step read (inPlace), or into a copy.
+    public NDArray Replay(int shard, int u, bool inPlace)
+    {
+        var update = _updates[shard]![u];
+        var read = ReadBy(shard, u);
+        return UpdateRules.Apply(update.Kind, update.Variable, inPlace ? read : read.Copy(), [], update.Operands);
     }
 
     // The shard's updates whose output was fetched: only their values need to come back (copies of whole variables).

@@ -180,18 +180,84 @@ public class WorkerActorTests : TestKit
         new(name, type, inputs, [], "", attrs);
 
     // Held copies (a shard on another node): values come once with their versions, later reads name the versions.
+    // The worker applies its own plain-gradient-descent updates to its copies (ApplyUpdates.ReplayedOn); the shard
+    // confirms which versions they became (UpdatesReplayed).
     [Fact]
-    public void A_read_that_names_held_versions_runs_on_the_worker_s_copies()
+    public void A_read_that_names_the_versions_the_worker_s_replays_became_runs_on_them()
     {
         _worker.Tell(SeedPartition());
         _gatherer.Send(_worker, new RunPartition(20, 1, [1f, 3f]));
         _shard.Send(_worker, new VariablesRead(20, [1f, 0f], Versions: [5, 6]));
-        LossOnceUpdatesApplied(20);
+        var apply = _shard.ExpectMsg<ApplyUpdates>(Wait);
+        Assert.Equal(apply.Updates.Select(u => u.Variable == "m" ? 5L : 6L), apply.ReplayedOn!);
+        _shard.Reply(new UpdatesApplied(20, []));
+        _shard.Send(_worker, new UpdatesReplayed(["m", "b"], [5, 6], [7, 8]));
+        Assert.Equal(4f, _gatherer.ExpectMsg<PartitionSucceeded>(Wait).Values[0]!.ToScalar<float>());
 
-        _gatherer.Send(_worker, new RunPartition(21, 1, [1f, 3f]));
-        _shard.Send(_worker, new VariablesRead(21, [null, null], Versions: [5, 6]));
-        // loss = (3 - (1·1 + 0))² = 4, from the copies of step 20
-        Assert.Equal(4f, LossOnceUpdatesApplied(21));
+        // Step 20: residual 3 - (1·1 + 0) = 2, so m = 1 + 0.5·4 = 3 and b = 0 + 0.5·4 = 2.
+        _gatherer.Send(_worker, new RunPartition(21, 1, [1f, 6f]));
+        _shard.Send(_worker, new VariablesRead(21, [null, null], Versions: [7, 8]));
+        // loss = (6 - (3·1 + 2))² = 1
+        Assert.Equal(1f, LossOnceUpdatesApplied(21));
+    }
+
+    [Fact]
+    public void A_replay_confirmed_for_another_version_than_its_own_is_not_used()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(24, 1, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(24, [1f, 0f], Versions: [5, 6]));
+        _shard.ExpectMsg<ApplyUpdates>(Wait);
+        _shard.Reply(new UpdatesApplied(24, []));
+        // The shard applied m's update to version 4, not to the 5 this worker replayed it on; b's is confirmed.
+        _shard.Send(_worker, new UpdatesReplayed(["m", "b"], [4, 6], [7, 8]));
+        _gatherer.ExpectMsg<PartitionSucceeded>(Wait);
+
+        _gatherer.Send(_worker, new RunPartition(25, 1, [1f, 6f]));
+        _shard.Send(_worker, new VariablesRead(25, [null, null], Versions: [7, 8]));
+        var again = _shard.ExpectMsg<ReadVariables>(Wait);
+        Assert.Equal(["m"], again.Names);
+        Assert.True(again.Fresh);
+        _shard.Reply(new VariablesRead(25, [4f], Versions: [7]));
+        // loss = (6 - (4·1 + 2))² = 0, with the fresh m and the replayed b
+        Assert.Equal(0f, LossOnceUpdatesApplied(25));
+    }
+
+    [Fact]
+    public void A_replay_the_shard_never_confirms_leaves_the_worker_to_read_in_full()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(27, 1, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(27, [1f, 0f], Versions: [5, 6]));
+        LossOnceUpdatesApplied(27);
+        // No UpdatesReplayed (the shard refused the batch, or another writer came first): the copies read in step 27
+        // were written by the replays, so even their old versions are not served from them.
+        _gatherer.Send(_worker, new RunPartition(28, 1, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(28, [null, null], Versions: [5, 6]));
+        var again = _shard.ExpectMsg<ReadVariables>(Wait);
+        Assert.Equal(["m", "b"], again.Names);
+        Assert.True(again.Fresh);
+        _shard.Reply(new VariablesRead(28, [1f, 0f], Versions: [5, 6]));
+        Assert.Equal(4f, LossOnceUpdatesApplied(28));
+    }
+
+    // A replay writes a copy in place only when no other step may still read it: here step 31 waits for its read,
+    // which names the version step 30 read and replayed.
+    [Fact]
+    public void A_step_still_waiting_for_its_read_keeps_the_copy_another_step_replays_on()
+    {
+        _worker.Tell(SeedPartition());
+        _gatherer.Send(_worker, new RunPartition(30, 1, [1f, 3f]));
+        _gatherer.Send(_worker, new RunPartition(31, 1, [1f, 3f]));
+        _shard.Send(_worker, new VariablesRead(30, [1f, 0f], Versions: [5, 6]));
+        Assert.Equal(30, _shard.ExpectMsg<ApplyUpdates>(Wait).StepId);
+        _shard.Send(_worker, new VariablesRead(31, [null, null], Versions: [5, 6]));
+        Assert.Equal(31, _shard.ExpectMsg<ApplyUpdates>(Wait).StepId);
+        _shard.Send(_worker, new UpdatesApplied(30, []));
+        _shard.Send(_worker, new UpdatesApplied(31, []));
+        var done = new[] { _gatherer.ExpectMsg<PartitionSucceeded>(Wait), _gatherer.ExpectMsg<PartitionSucceeded>(Wait) };
+        // Both ran on m = 1, b = 0: loss = (3 - 1)² = 4.
+        Assert.All(done, d => Assert.Equal(4f, d.Values[0]!.ToScalar<float>()));
     }
 
     [Fact]

@@ -21,11 +21,7 @@ public class RemoteShardTests
         var options = new SessionOptions { Cluster = cluster.Seed, StepTimeout = TimeSpan.FromSeconds(20) };
         using var reader = new Session(g, options);
         reader.Run(TF.GlobalVariablesInitializer());
-        // Copies are held only by readers the shard reaches on the channel: it connects on first use, so that
-        // the first read may go by remoting, unheld. Connected first, the test sees the steady state.
-        var worker = cluster.Nodes.Single(n => n.Settings.Role == ActorGraph.Coordinator.Cluster.NodeRoles.Worker);
-        foreach (var ps in cluster.Nodes.Where(n => n.Settings.Role == ActorGraph.Coordinator.Cluster.NodeRoles.ParameterServer))
-            Assert.True(BulkChannel.Get(ps.System).Connect(worker.Address, TimeSpan.FromSeconds(10)), "the ps could not open its channel to the worker");
+        ConnectShardsToWorkers(cluster);
 
         Assert.Equal(512f * 512f, reader.Run(total).ToScalar<float>());
         long first = ReceivedByWorkers(cluster);
@@ -58,6 +54,72 @@ public class RemoteShardTests
             for (int step = 0; step < 8; step++) losses[run].Add(sess.Run([loss, train], feed)[0]!.ToScalar<float>());
         }
         Assert.Equal(losses[0], losses[1]);
+    }
+
+    // Plain gradient descent is replayed by the worker on its copies (ApplyUpdates.ReplayedOn): the shard sends
+    // back versions, not the 1 MiB of new weights, and the losses stay the executor's bit for bit.
+    [Fact]
+    public async Task Gradient_descent_replayed_on_the_worker_s_copies_matches_the_executor_and_sends_no_weights_back()
+    {
+        await using var cluster = await LoopbackCluster.StartAsync(workers: 1, ps: 1);
+        var losses = new List<float>[2];
+        long receivedPerStep = 0;
+        for (int run = 0; run < 2; run++)
+        {
+            var g = new Graph();
+            using var scope = g.AsDefault();
+            var x = TF.Placeholder(DType.Float32, [-1, 512]);
+            var w = TF.GetVariable("w", [512, 512], initializer: TF.GlorotUniformInitializer(seed: 5)); // 1 MiB
+            var b = TF.GetVariable("b", [512], initializer: TF.ZerosInitializer());
+            var loss = TF.ReduceMean(TF.Square(TF.MatMul(x, w) + b - 1f));
+            var train = new GradientDescentOptimizer(0.1).Minimize(loss);
+            var feed = new FeedDict { [x] = NDArray.FromArray(Enumerable.Range(0, 4 * 512).Select(i => (i % 11) / 11f).ToArray(), [4, 512]) };
+            using var sess = new Session(g, run == 0 ? new SessionOptions { ExecutorOnly = true }
+                : new SessionOptions { Cluster = cluster.Seed, StepTimeout = TimeSpan.FromSeconds(20) });
+            sess.Run(TF.GlobalVariablesInitializer());
+            if (run == 1) ConnectShardsToWorkers(cluster);
+            losses[run] = [];
+            for (int step = 0; step < 3; step++) losses[run].Add(sess.Run([loss, train], feed)[0]!.ToScalar<float>());
+            long before = ReceivedByWorkers(cluster);
+            for (int step = 0; step < 5; step++) losses[run].Add(sess.Run([loss, train], feed)[0]!.ToScalar<float>());
+            receivedPerStep = (ReceivedByWorkers(cluster) - before) / 5;
+        }
+        Assert.Equal(losses[0], losses[1]);
+        Assert.True(receivedPerStep < 64 * 1024, $"each step moved {receivedPerStep} bytes to the worker; the new weights crossed back");
+    }
+
+    // A write by another session between two steps: the shard applies the trainer's update to a version the worker
+    // does not hold, confirms nothing, and pushes the value; the trainer's next step reads what the shard has.
+    [Fact]
+    public async Task A_replay_on_a_copy_another_session_overwrote_is_not_confirmed_and_the_value_comes_in_full()
+    {
+        await using var cluster = await LoopbackCluster.StartAsync(workers: 1, ps: 1);
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var w = TF.GetVariable("w", [256, 256], initializer: TF.ConstantInitializer(1f));
+        var loss = TF.ReduceSum(w); // d loss / d w = 1 everywhere: each step subtracts the learning rate
+        var train = new GradientDescentOptimizer(0.25).Minimize(loss);
+        var reset = TF.Assign(w, TF.OnesLike(w) * 4f);
+        var options = new SessionOptions { Cluster = cluster.Seed, StepTimeout = TimeSpan.FromSeconds(20) };
+        using var trainer = new Session(g, options);
+        trainer.Run(TF.GlobalVariablesInitializer());
+        ConnectShardsToWorkers(cluster);
+        Assert.Equal(65536f, trainer.Run([loss, train])[0]!.ToScalar<float>());
+        Assert.Equal(65536f * 0.75f, trainer.Run([loss, train])[0]!.ToScalar<float>());
+        using (var writer = new Session(g, options)) writer.Run(reset);
+        Assert.Equal(65536f * 4f, trainer.Run([loss, train])[0]!.ToScalar<float>());
+        Assert.Equal(65536f * 3.75f, trainer.Run([loss, train])[0]!.ToScalar<float>());
+        Assert.Equal(65536f * 3.5f, trainer.Run(loss).ToScalar<float>());
+    }
+
+    // Copies are held only by readers the shard reaches on the channel: it connects on first use, so that
+    // the first read may go by remoting, unheld. Connected first, a test sees the steady state.
+    private static void ConnectShardsToWorkers(LoopbackCluster cluster)
+    {
+        var workers = cluster.Nodes.Where(n => n.Settings.Role == ActorGraph.Coordinator.Cluster.NodeRoles.Worker).ToList();
+        foreach (var ps in cluster.Nodes.Where(n => n.Settings.Role == ActorGraph.Coordinator.Cluster.NodeRoles.ParameterServer))
+            foreach (var worker in workers)
+                Assert.True(BulkChannel.Get(ps.System).Connect(worker.Address, TimeSpan.FromSeconds(10)), "the ps could not open its channel to the worker");
     }
 
     // The worker answers once its updates are sent and the shard tells the gatherer (ApplyUpdates.AckTo):
