@@ -173,9 +173,10 @@ public sealed partial class WorkerActor
     // After the answer, off the step's way back: this worker's updates applied to its held copies, as the shards
     // apply them (ShardActor.HeldCopies), so that the new values need not cross back. The operands are still the
     // step's kernel buffers (they stay until the shards' UpdatesApplied). The copy this step read is written in place
-    // when no other step may still read it: held copies never leave a step uncopied (HeldCopies.Keep marks them as a
-    // variable's storage), this step has run all its stages, and a later read of the old version misses it and asks
-    // for the value in full. Else the replay goes into a new array, which costs an MLP's 1 MB a step.
+    // when nothing may still read it: held copies never leave a step uncopied (HeldCopies.Keep marks them as a
+    // variable's storage), this step has run all its stages, no other step is running, no update of this step sends
+    // the copy itself (an Assign of it, whose bytes may still be on their way), and a later read of the old version
+    // misses it and asks for the value in full. Else the replay goes into a new array, which costs an MLP's 1 MB a step.
     private void Replay(WorkerStep step, long[]?[] replayedOn)
     {
         bool othersRunning = _steps.Values.Any(s => s != step && s.Program is not null && !Array.TrueForAll(s.StageDone, d => d));
@@ -188,7 +189,8 @@ public sealed partial class WorkerActor
             {
                 if (bases[u] == 0) continue;
                 var name = updates[u].Variable;
-                bool inPlace = !othersRunning && _held.TryTake(shardRef, name, bases[u], step.ReadBy(shard, u));
+                var read = step.ReadBy(shard, u);
+                bool inPlace = !othersRunning && !step.IsOperand(read) && _held.TryTake(shardRef, name, bases[u], read);
                 try
                 {
                     _held.Replayed(shardRef, name, bases[u], step.Replay(shard, u, inPlace));

@@ -152,6 +152,16 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         return any ? bases : null;
     }
 
+    // Whether an update of this step sends this array (Assign(v, w) sends the w it read): its bytes may still be on
+    // their way to the shard (IStableTensors), so nothing may write it before the shards' answers.
+    public bool IsOperand(NDArray value)
+    {
+        foreach (var updates in _updates)
+            foreach (var update in updates ?? [])
+                if (Array.Exists(update.Operands, o => ReferenceEquals(o, value))) return true;
+        return false;
+    }
+
     // The value this step read of update u's variable.
     public NDArray ReadBy(int shard, int u) => Values[_updatedIndices[shard]![u]]!;
 

@@ -112,6 +112,36 @@ public class RemoteShardTests
         Assert.Equal(65536f * 3.5f, trainer.Run(loss).ToScalar<float>());
     }
 
+    // A held copy that is also an update's operand (v = w, beside w's own update) is not written by w's replay: the
+    // operand's bytes may still be on their way to the shard, and v's replay copies them. Both orders of the two updates.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_copy_that_is_also_an_update_operand_keeps_the_value_the_step_read(bool assignFirst)
+    {
+        await using var cluster = await LoopbackCluster.StartAsync(workers: 1, ps: 1);
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var w = TF.GetVariable("w", [256, 256], initializer: TF.ConstantInitializer(1f));
+        var v = TF.GetVariable("v", [256, 256], initializer: TF.ZerosInitializer());
+        var loss = TF.ReduceSum(w); // each step subtracts the learning rate from every element of w
+        var train = new GradientDescentOptimizer(0.25).Minimize(loss);
+        var copy = TF.Assign(v, w);
+        var sumV = TF.ReduceSum(v); // read in the same step, so the worker holds v too and replays its Assign
+        var options = new SessionOptions { Cluster = cluster.Seed, StepTimeout = TimeSpan.FromSeconds(20) };
+        using var sess = new Session(g, options);
+        sess.Run(TF.GlobalVariablesInitializer());
+        ConnectShardsToWorkers(cluster);
+        for (int step = 0; step < 4; step++)
+        {
+            // Reads happen at the step's start, updates at its end: v takes the w this step read.
+            float vBefore = sess.Run(assignFirst ? [sumV, copy.Op, train] : [sumV, train, copy.Op])[0]!.ToScalar<float>();
+            Assert.Equal(step == 0 ? 0f : 65536f * (1 - 0.25f * (step - 1)), vBefore);
+        }
+        Assert.Equal(65536f * (1 - 0.25f * 3), sess.Run(sumV).ToScalar<float>());
+        Assert.Equal(65536f * (1 - 0.25f * 4), sess.Run(loss).ToScalar<float>());
+    }
+
     // Copies are held only by readers the shard reaches on the channel: it connects on first use, so that
     // the first read may go by remoting, unheld. Connected first, a test sees the steady state.
     private static void ConnectShardsToWorkers(LoopbackCluster cluster)
