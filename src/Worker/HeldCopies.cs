@@ -25,12 +25,8 @@ internal sealed class HeldCopies
     }
 
     // Takes the copy of this version (this very array) out of those held, for a replay to write into.
-    public bool TryTake(IActorRef shard, string name, long version, NDArray value)
-    {
-        if (!_held.TryGetValue((shard, name), out var held) || held.Version != version || !ReferenceEquals(held.Value, value)) return false;
-        _held.Remove((shard, name));
-        return true;
-    }
+    public bool TryTake(IActorRef shard, string name, long version, NDArray value) =>
+        ReferenceEquals(Find(shard, name, version), value) && _held.Remove((shard, name));
 
     public void Replayed(IActorRef shard, string name, long baseVersion, NDArray value) => _replayed[(shard, name)] = (baseVersion, value);
 

@@ -193,7 +193,7 @@ public sealed partial class WorkerActor
                 bool inPlace = !othersRunning && !step.IsOperand(read) && _held.TryTake(shardRef, name, bases[u], read);
                 try
                 {
-                    _held.Replayed(shardRef, name, bases[u], step.Replay(shard, u, inPlace));
+                    _held.Replayed(shardRef, name, bases[u], step.Replay(shard, u, into: inPlace ? read : read.Copy()));
                 }
                 catch (ActorGraphException)
                 {
@@ -213,7 +213,7 @@ public sealed partial class WorkerActor
     // for them: then the way back is shorter even when the gatherer is in this process.
     private bool ShardsMayAnswerGatherer(WorkerStep step, int[]?[] wanted)
     {
-        if (step.Replicas > 1 || step.Weight != 1 || (step.AnswerTo is null && _bulk.IsInProcess(step.ReplyTo))) return false;
+        if (step.IsReplica || (step.AnswerTo is null && _bulk.IsInProcess(step.ReplyTo))) return false;
         for (int shard = 0; shard < wanted.Length; shard++)
             if (wanted[shard] is { } w && (w.Length > 0 || !_bulk.SerializesNow(step.Program!.Shards[shard]))) return false;
         return true;

@@ -15,6 +15,9 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     public NDArray[] Feeds { get; private set; } = [];
     public int Replicas { get; private set; }
     public double Weight { get; private set; } = 1;
+    // One replica of a data-parallel step (a share of the batch, sync or async): the shard, not this worker, decides
+    // what its updates become.
+    public bool IsReplica => Replicas > 1 || Weight != 1;
     public string? AnswerTo { get; private set; }
 
     // Messages that came before RunPartition, replayed once the program is known.
@@ -138,14 +141,14 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     // replicas' average).
     public long[]? ReplayBases(int shard)
     {
-        if (Replicas > 1 || Weight != 1 || _updatedIndices[shard] is not { } indices) return null;
+        if (IsReplica || _updatedIndices[shard] is not { } indices) return null;
         var updates = _updates[shard]!;
         var bases = new long[indices.Count];
         bool any = false;
         for (int u = 0; u < bases.Length; u++)
         {
             int index = indices[u];
-            if (updates[u].Slots.Length > 0 || Values[index] is null || indices.IndexOf(index) != indices.LastIndexOf(index)) continue;
+            if (updates[u].Slots.Length > 0 || indices.IndexOf(index) != indices.LastIndexOf(index)) continue;
             bases[u] = ReadVersions[index];
             any |= bases[u] != 0;
         }
@@ -165,12 +168,11 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
     // The value this step read of update u's variable.
     public NDArray ReadBy(int shard, int u) => Values[_updatedIndices[shard]![u]]!;
 
-    // The value of update u's variable after it: written into the value this step read (inPlace), or into a copy.
-    public NDArray Replay(int shard, int u, bool inPlace)
+    // The value of update u's variable after it, written into `into`: the value this step read (ReadBy) or a copy of it.
+    public NDArray Replay(int shard, int u, NDArray into)
     {
         var update = _updates[shard]![u];
-        var read = ReadBy(shard, u);
-        return UpdateRules.Apply(update.Kind, update.Variable, inPlace ? read : read.Copy(), [], update.Operands);
+        return UpdateRules.Apply(update.Kind, update.Variable, into, [], update.Operands);
     }
 
     // The shard's updates whose output was fetched: only their values need to come back (copies of whole variables).

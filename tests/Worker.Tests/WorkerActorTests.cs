@@ -215,9 +215,7 @@ public class WorkerActorTests : TestKit
 
         _gatherer.Send(_worker, new RunPartition(25, 1, [1f, 6f]));
         _shard.Send(_worker, new VariablesRead(25, [null, null], Versions: [7, 8]));
-        var again = _shard.ExpectMsg<ReadVariables>(Wait);
-        Assert.Equal(["m"], again.Names);
-        Assert.True(again.Fresh);
+        ExpectFreshRead(25, ["m"]);
         _shard.Reply(new VariablesRead(25, [4f], Versions: [7]));
         // loss = (6 - (4·1 + 2))² = 0, with the fresh m and the replayed b
         Assert.Equal(0f, LossOnceUpdatesApplied(25));
@@ -234,9 +232,7 @@ public class WorkerActorTests : TestKit
         // were written by the replays, so even their old versions are not served from them.
         _gatherer.Send(_worker, new RunPartition(28, 1, [1f, 3f]));
         _shard.Send(_worker, new VariablesRead(28, [null, null], Versions: [5, 6]));
-        var again = _shard.ExpectMsg<ReadVariables>(Wait);
-        Assert.Equal(["m", "b"], again.Names);
-        Assert.True(again.Fresh);
+        ExpectFreshRead(28, ["m", "b"]);
         _shard.Reply(new VariablesRead(28, [1f, 0f], Versions: [5, 6]));
         Assert.Equal(4f, LossOnceUpdatesApplied(28));
     }
@@ -279,10 +275,7 @@ public class WorkerActorTests : TestKit
         _gatherer.Send(_worker, new RunPartition(23, 1, [1f, 3f]));
         // m's version 13 is newer than the held 11 (a push that never came, or a worker that restarted).
         _shard.Send(_worker, new VariablesRead(23, [null, null], Versions: [13, 12]));
-        var again = _shard.ExpectMsg<ReadVariables>(Wait);
-        Assert.Equal(23, again.StepId);
-        Assert.Equal(["m"], again.Names);
-        Assert.True(again.Fresh);
+        ExpectFreshRead(23, ["m"]);
         _gatherer.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         _shard.Reply(new VariablesRead(23, [3f], Versions: [13]));
         // loss = (3 - (3·1 + 0))² = 0, with the fresh m and the held b
@@ -299,11 +292,18 @@ public class WorkerActorTests : TestKit
         _worker.Tell(SeedPartition(planId: 2));
         _gatherer.Send(_worker, new RunPartition(26, 2, [1f, 3f]));
         _shard.Send(_worker, new VariablesRead(26, [null, null], Versions: [11, 12]));
-        var again = _shard.ExpectMsg<ReadVariables>(Wait);
-        Assert.Equal(["m", "b"], again.Names);
-        Assert.True(again.Fresh);
+        ExpectFreshRead(26, ["m", "b"]);
         _shard.Reply(new VariablesRead(26, [2f, 0f], Versions: [11, 12]));
         Assert.Equal(1f, LossOnceUpdatesApplied(26));
+    }
+
+    // The worker lacks held copies the shard named: it asks for exactly these again, in full.
+    private void ExpectFreshRead(long step, string[] names)
+    {
+        var again = _shard.ExpectMsg<ReadVariables>(Wait);
+        Assert.Equal(step, again.StepId);
+        Assert.Equal(names, again.Names);
+        Assert.True(again.Fresh);
     }
 
     // The seed partition's step ends: its updates go to the shard, which applies them; the loss comes back.
