@@ -1,3 +1,4 @@
+using ActorGraph.Coordinator.Steps;
 using ActorGraph.ParameterServer;
 using ActorGraph.Wire;
 using Akka.Actor;

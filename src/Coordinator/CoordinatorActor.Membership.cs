@@ -1,3 +1,4 @@
+using ActorGraph.Coordinator.Steps;
 using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
@@ -22,7 +23,7 @@ public sealed partial class CoordinatorActor
             if (had.Length > 0)
             {
                 WorkerLost(task);
-                // The gatherer and any data-parallel step's own gatherer: the steps waiting on it fail.
+                // The stepActor and any data-parallel step actor: the steps waiting on it fail.
                 foreach (var child in Context.GetChildren()) child.Tell(new WorkerLeft(task));
             }
             if (path.Length == 0) continue;
@@ -30,7 +31,7 @@ public sealed partial class CoordinatorActor
             _workers[task] = provider.ResolveActorRef(path);
             _workerPaths[task] = path;
             _alive[task] = true;
-            _gatherer.Tell(new WorkerJoined(_workers[task]));
+            _stepTracker.Tell(new WorkerJoined(_workers[task]));
         }
         for (int shard = 0; shard < m.ShardPaths.Length; shard++)
         {

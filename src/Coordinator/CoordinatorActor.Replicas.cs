@@ -1,3 +1,4 @@
+using ActorGraph.Coordinator.Steps;
 using ActorGraph.ParameterServer;
 using ActorGraph.Wire;
 using ActorGraph.Worker;
@@ -7,7 +8,7 @@ namespace ActorGraph.Coordinator;
 
 // Data-parallel steps (SessionOptions.DataParallel): the whole step planned onto each of K workers,
 // the batch's rows split into K contiguous slices, one RunPartition per replica, gathered by a
-// ReplicaStepGatherer. A step without a batch (no feed with a first dimension of 2 or more), or
+// DataParallelStepActor. A step without a batch (no feed with a first dimension of 2 or more), or
 // with a single worker serving, runs as an ordinary step.
 public sealed partial class CoordinatorActor
 {
@@ -35,10 +36,10 @@ public sealed partial class CoordinatorActor
         if (HoldForStaleness(m, stepId, client, settings, k)) return true;
         var counts = Enumerable.Range(0, k).Select(r => rows / k + (r < rows % k ? 1 : 0)).ToArray();
         var involved = Array.ConvertAll(tasks, t => (t, _workers[t]));
-        var gathering = new StepGathering(stepId, client, involved, plans[0].FetchCount, _stepTimeout);
-        var gatherer = Context.ActorOf(ReplicaStepGatherer.Props(gathering, counts, _shards.ToArray(), settings)
+        var pending = new PendingStep(stepId, client, involved, plans[0].FetchCount, _stepTimeout);
+        var stepActor = Context.ActorOf(DataParallelStepActor.Props(pending, counts, _shards.ToArray(), settings)
             .WithDispatcher(Context.Props.Dispatcher), $"step-{stepId}");
-        InFlight(gatherer, settings, k);
+        InFlight(stepActor, settings, k);
         int start = 0;
         for (int r = 0; r < k; r++)
         {
@@ -52,7 +53,7 @@ public sealed partial class CoordinatorActor
                 feeds[i] = value.Shape.Rank >= 1 && value.Shape[0] == rows ? ArrayRows.Slice(value, start, counts[r]) : value;
             }
             foreach (var batch in share.Reads) _bulk.Tell(_shards[batch.Shard], new ReadVariables(stepId, batch.Names), worker);
-            _bulk.Tell(worker, new RunPartition(stepId, plans[r].Id, feeds, settings.Synchronous ? k : 0, (double)counts[r] / rows), gatherer);
+            _bulk.Tell(worker, new RunPartition(stepId, plans[r].Id, feeds, settings.Synchronous ? k : 0, (double)counts[r] / rows), stepActor);
             start += counts[r];
         }
         return true;

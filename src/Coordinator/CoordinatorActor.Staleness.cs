@@ -37,18 +37,18 @@ public sealed partial class CoordinatorActor
         return true;
     }
 
-    private void InFlight(IActorRef gatherer, DataParallelism settings, int k)
+    private void InFlight(IActorRef stepActor, DataParallelism settings, int k)
     {
         if (settings.Synchronous || settings.MaxStaleness is null) return;
-        _asyncInFlight[gatherer] = k;
+        _asyncInFlight[stepActor] = k;
         _asyncUpdatesInFlight += k;
-        Context.Watch(gatherer);
+        Context.Watch(stepActor);
     }
 
-    // A step's gatherer stops once the step is answered (its updates applied, or the step failed).
-    private bool AsyncStepDone(IActorRef gatherer)
+    // A step actor stops once the step is answered (its updates applied, or the step failed).
+    private bool AsyncStepDone(IActorRef stepActor)
     {
-        if (!_asyncInFlight.Remove(gatherer, out int k)) return false;
+        if (!_asyncInFlight.Remove(stepActor, out int k)) return false;
         _asyncUpdatesInFlight -= k;
         // Held steps start in turn until one must still wait.
         while (_heldForStaleness.First is { } first)

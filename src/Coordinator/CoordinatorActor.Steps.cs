@@ -1,3 +1,4 @@
+using ActorGraph.Coordinator.Steps;
 using ActorGraph.ParameterServer;
 using ActorGraph.Wire;
 using ActorGraph.Worker;
@@ -5,10 +6,10 @@ using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
 
-// Starting a step: every message of it leaves here at once, the replies go to the gatherer.
+// Starting a step: every message of it leaves here at once, the replies go to the step tracker.
 public sealed partial class CoordinatorActor
 {
-    private IActorRef _gatherer = ActorRefs.Nobody;
+    private IActorRef _stepTracker = ActorRefs.Nobody;
 
     private void Handle(RunStep m) => Start(m, Sender);
 
@@ -45,9 +46,9 @@ public sealed partial class CoordinatorActor
         }
         var involved = Array.ConvertAll(plan.Shares, s => (s.Task, _workers[s.Task]));
         // A client on another node may hear from the shards themselves that the updates are applied, and from
-        // the gatherer as soon as the workers answered: the step's way back is then one hop.
+        // the step tracker as soon as the workers answered: the step's way back is then one hop.
         string? answerTo = _cluster is not null && !_bulk.IsInProcess(client) ? client.Path.ToSerializationFormat() : null;
-        _gatherer.Tell(new GatherStep(new StepGathering(stepId, client, involved, plan.FetchCount, _stepTimeout, clientAcked: answerTo is not null)));
+        _stepTracker.Tell(new TrackStep(new PendingStep(stepId, client, involved, plan.FetchCount, _stepTimeout, clientAcked: answerTo is not null)));
         // Reads first: the shards' answers (serialized variables) are the longer way to the workers, and
         // start while the feeds are serialized into RunPartition. The shard answers the worker directly.
         foreach (var share in plan.Shares)
@@ -59,7 +60,7 @@ public sealed partial class CoordinatorActor
             if (_registered.Add((plan.Id, share.Task))) _bulk.Tell(worker, share.Registration, Self);
             var feeds = new NDArray[share.FeedIndices.Length];
             for (int i = 0; i < feeds.Length; i++) feeds[i] = m.FeedValues[share.FeedIndices[i]];
-            _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds, AnswerTo: answerTo), _gatherer);
+            _bulk.Tell(worker, new RunPartition(stepId, plan.Id, feeds, AnswerTo: answerTo), _stepTracker);
         }
     }
 

@@ -1,3 +1,4 @@
+using ActorGraph.Coordinator.Steps;
 using ActorGraph.Wire;
 using ActorGraph.Worker;
 using Akka.Actor;
@@ -6,7 +7,7 @@ namespace ActorGraph.Coordinator;
 
 // Keeps a copy of the session's graph (grown by extends), plans each distinct request once,
 // and starts each step: one RunPartition per involved worker, one ReadVariables per
-// (worker, shard) that the shard answers straight to the worker; its StepGatherer child gathers
+// (worker, shard) that the shard answers straight to the worker; its StepTracker child gathers
 // the replies and answers the client. Watches its workers and plans over the ones left when one stops.
 // In a cluster it is one session's coordinator, a child of the coordinator singleton, which tells
 // it when workers and parameter servers come and go (ClusterSession has the differences).
@@ -64,7 +65,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
         // In a cluster, membership events say when a worker goes (ClusterSession).
         if (_cluster is null)
             foreach (var worker in _workers) Context.Watch(worker);
-        _gatherer = Context.ActorOf(StepGatherer.Props(_stepTimeout).WithDispatcher(Context.Props.Dispatcher), "steps");
+        _stepTracker = Context.ActorOf(StepTracker.Props(_stepTimeout).WithDispatcher(Context.Props.Dispatcher), "steps");
     }
 
     // A session that ends (closed, or its client gone) leaves nothing on the workers: the compiled partitions

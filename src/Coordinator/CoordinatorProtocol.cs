@@ -29,7 +29,7 @@ public sealed record ExplainStep(
 // One value per fetch; null for an operation, and for a fetch the client fed (it answers those itself).
 // Warning: what the session should say about the step (a data-parallel replica left out). ShardAcks: the
 // step is done once as many UpdatesApplied have reached the client from its shards, unless a StepFailed
-// comes first (the gatherer answered before the shards applied the updates: ApplyUpdates.AckAlso).
+// comes first (the step tracker answered before the shards applied the updates: ApplyUpdates.AckAlso).
 [MessagePackObject]
 public sealed record StepSucceeded(
     [property: Key(0)] long StepId,
@@ -51,7 +51,7 @@ public sealed record StepExplained(
     [property: Key(0)] string[] Operations,
     [property: Key(1)] Dictionary<string, string> Placement) : ICoordinatorReply;
 
-// The step gatherer's own timer: fail the steps that are past their deadline.
+// The step tracker's own timer: fail the steps that are past their deadline.
 [MessagePackObject]
 public sealed record SweepStepDeadlines : IActorGraphMessage;
 

@@ -75,7 +75,7 @@ public sealed partial class ClusterCoordinatorActor : ReceiveActor, IWithUnbound
         var settings = new ClusterSession(IdBase(), new Dictionary<string, int>(_directory), _cluster.SelfAddress, m.DataParallel?.ToSettings());
         var timeout = TimeSpan.FromMilliseconds(Math.Max(1, m.StepTimeoutMs));
         // On the channel's inline dispatcher, as its worker: a RunStep plans on the receive loop that brought it, and a
-        // worker of this node answers the step's gatherer on its own thread, which answers the client at once. Through
+        // worker of this node answers the step actor on its own thread, which answers the client at once. Through
         // the thread pool each hop waited 50-600 µs for a thread to wake on a node's busy cores.
         var session = Context.ActorOf(CoordinatorActor.Props([], [], timeout, settings).WithDispatcher(InlineDispatcher.OnChannelPath), $"session-{Guid.NewGuid():N}");
         session.Tell(Membership());

@@ -67,7 +67,7 @@ internal sealed partial class ClusterRuntime
                         _acks++;
                         break;
                     case ShardRequestFailed:
-                        return;   // the gatherer's StepFailed follows
+                        return;   // the step tracker's StepFailed follows
                     case Coordinator.StepSucceeded { ShardAcks: > 0 } succeeded:
                         _succeeded = succeeded;
                         break;

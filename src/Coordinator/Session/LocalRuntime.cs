@@ -33,7 +33,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
         _graph = graph;
         _print = options.PrintOutput ?? Console.Error;
         _warn = SessionLog.Warner(options.Logger);
-        // The gatherer answers within StepTimeout; past that something is badly wrong, but still no hang.
+        // The stepActor answers within StepTimeout; past that something is badly wrong, but still no hang.
         _replyTimeout = options.StepTimeout + TimeSpan.FromSeconds(10);
         _ownsSystem = options.ActorSystem is null;
         int id = Interlocked.Increment(ref _sessions);

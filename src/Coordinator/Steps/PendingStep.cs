@@ -3,10 +3,10 @@ using ActorGraph.Wire;
 using ActorGraph.Worker;
 using Akka.Actor;
 
-namespace ActorGraph.Coordinator;
+namespace ActorGraph.Coordinator.Steps;
 
-// What one step is waiting for, and the one answer it gives; the StepGatherer holds one per step in flight.
-internal sealed class StepGathering
+// What one step is waiting for, and the one answer it gives; the StepTracker holds one per step in flight.
+internal sealed class PendingStep
 {
     private readonly Dictionary<IActorRef, int> _pending = [];
     private readonly NDArray?[] _values;
@@ -18,7 +18,7 @@ internal sealed class StepGathering
     private List<string>? _printed;
 
     // clientAcked: the shards tell the client as well (RunPartition.AnswerTo), so it may be answered before them.
-    public StepGathering(long stepId, IActorRef client, (int Task, IActorRef Worker)[] workers, int fetchCount, TimeSpan timeout, bool clientAcked = false)
+    public PendingStep(long stepId, IActorRef client, (int Task, IActorRef Worker)[] workers, int fetchCount, TimeSpan timeout, bool clientAcked = false)
     {
         StepId = stepId;
         Client = client;
@@ -35,7 +35,7 @@ internal sealed class StepGathering
     public TimeSpan Timeout { get; }
     public int FetchCount => _values.Length;
     public bool ClientAcked { get; }
-    // The client has its StepSucceeded; the gathering goes on for the acknowledgements, or a failure to tell it.
+    // The client has its StepSucceeded; the step stays pending for the acknowledgements, or a failure to tell it.
     public bool Answered { get; private set; }
     // Every worker answered and every shard acknowledged: nothing more to wait for.
     public bool Complete => _pending.Count == 0 && _acks == 0;

@@ -3,16 +3,16 @@ using ActorGraph.Wire;
 using ActorGraph.Worker;
 using Akka.Actor;
 
-namespace ActorGraph.Coordinator;
+namespace ActorGraph.Coordinator.Steps;
 
-// The gathering of one data-parallel step: one replica per worker, each on its slice. Answers once
+// One data-parallel step: one replica per worker, each on its slice. Answers once
 // with the replicas' fetches put together. Backup workers: once BackupAfter passes, a synchronous
 // step's shards are told to apply what has arrived, and replicas still out after another BackupAfter
 // (or refused by the shards as late) are left out, which the answer's warning says.
-internal sealed class ReplicaStepGatherer : ReceiveActor, IWithTimers
+internal sealed class DataParallelStepActor : ReceiveActor, IWithTimers
 {
-    private readonly StepGathering _step;
-    private readonly ReplicaGathering _replicas;
+    private readonly PendingStep _step;
+    private readonly ReplicaAnswers _replicas;
     private readonly Dictionary<IActorRef, int> _pending = [];
     private readonly List<int> _leftOut = [];
     private readonly IReadOnlyList<IActorRef> _shards;
@@ -22,10 +22,10 @@ internal sealed class ReplicaStepGatherer : ReceiveActor, IWithTimers
     private readonly List<string> _printed = [];
     private bool _backupPassed;
 
-    public ReplicaStepGatherer(StepGathering step, int[] rows, IReadOnlyList<IActorRef> shards, DataParallelism settings)
+    public DataParallelStepActor(PendingStep step, int[] rows, IReadOnlyList<IActorRef> shards, DataParallelism settings)
     {
         _step = step;
-        _replicas = new ReplicaGathering(rows);
+        _replicas = new ReplicaAnswers(rows);
         _shards = shards;
         _settings = settings;
         for (int r = 0; r < step.Workers.Length; r++) _pending[step.Workers[r].Worker] = r;
@@ -42,8 +42,8 @@ internal sealed class ReplicaStepGatherer : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(StepGathering step, int[] rows, IReadOnlyList<IActorRef> shards, DataParallelism settings) =>
-        Akka.Actor.Props.Create(() => new ReplicaStepGatherer(step, rows, shards, settings));
+    public static Props Props(PendingStep step, int[] rows, IReadOnlyList<IActorRef> shards, DataParallelism settings) =>
+        Akka.Actor.Props.Create(() => new DataParallelStepActor(step, rows, shards, settings));
 
     protected override void PreStart()
     {

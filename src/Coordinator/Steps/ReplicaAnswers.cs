@@ -2,12 +2,12 @@ using ActorGraph.Wire;
 using ActorGraph.Worker;
 using Akka.Actor;
 
-namespace ActorGraph.Coordinator;
+namespace ActorGraph.Coordinator.Steps;
 
 // The answer of a data-parallel step: each replica's fetches, put back together in slice order
 // (per-example values concatenated along axis 0, scalars averaged by slice size). With backup
 // workers, the replicas that answered in time make the answer and the others are named as left out.
-internal sealed class ReplicaGathering(int[] rows)
+internal sealed class ReplicaAnswers(int[] rows)
 {
     private readonly Dictionary<int, PartitionSucceeded> _answers = [];
 

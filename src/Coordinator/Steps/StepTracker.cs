@@ -2,25 +2,25 @@ using ActorGraph.ParameterServer;
 using ActorGraph.Worker;
 using Akka.Actor;
 
-namespace ActorGraph.Coordinator;
+namespace ActorGraph.Coordinator.Steps;
 
-// The gathering of every step in flight, keyed by step id: waits for each involved worker's reply, watches
+// Every step in flight, keyed by step id: waits for each involved worker's reply, watches
 // the workers, answers each client once. Any failure (a worker's error, a worker that stops, the deadline)
-// aborts the step on its workers; what arrives later finds no gathering and is dropped. One long-lived child
+// aborts the step on its workers; what arrives later finds no pending step and is dropped. One long-lived child
 // of the coordinator rather than one child per step: creating, watching and stopping a child cost ~16 µs
 // in-process, more than a whole seed step should.
-internal sealed class StepGatherer : ReceiveActor, IWithTimers
+internal sealed class StepTracker : ReceiveActor, IWithTimers
 {
     private readonly TimeSpan _sweepPeriod;
-    private readonly Dictionary<long, StepGathering> _steps = [];
+    private readonly Dictionary<long, PendingStep> _steps = [];
     private readonly HashSet<IActorRef> _watched = [];
     private readonly HashSet<IActorRef> _stopped = [];
     private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
 
-    public StepGatherer(TimeSpan sweepPeriod)
+    public StepTracker(TimeSpan sweepPeriod)
     {
         _sweepPeriod = sweepPeriod;
-        Receive<GatherStep>(Handle);
+        Receive<TrackStep>(Handle);
         Receive<PartitionSucceeded>(m => Answer(m.StepId, step => step.Succeeded(Sender, m), abort: false));
         Receive<PartitionFailed>(m => Answer(m.StepId, step => step.Failed(Sender, m), abort: true));
         // From shards, for workers that answered before their updates were applied (PartitionSucceeded.ShardAcks).
@@ -40,7 +40,7 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(TimeSpan stepTimeout) =>
-        Akka.Actor.Props.Create(() => new StepGatherer(SweepPeriod(stepTimeout)));
+        Akka.Actor.Props.Create(() => new StepTracker(SweepPeriod(stepTimeout)));
 
     // Deadlines are checked a few times per timeout, not timed one by one.
     private static TimeSpan SweepPeriod(TimeSpan timeout) =>
@@ -48,7 +48,7 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Timers.StartPeriodicTimer("deadlines", new SweepStepDeadlines(), _sweepPeriod);
 
-    private void Handle(GatherStep m)
+    private void Handle(TrackStep m)
     {
         var step = m.Step;
         _steps[step.StepId] = step;
@@ -78,7 +78,7 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
             if (step.Left(m.Task) is { } failed) Finish(step, failed, abort: true);
     }
 
-    private void Answer(long stepId, Func<StepGathering, ICoordinatorReply?> reply, bool abort)
+    private void Answer(long stepId, Func<PendingStep, ICoordinatorReply?> reply, bool abort)
     {
         if (!_steps.TryGetValue(stepId, out var step)) return;
         var answer = reply(step);
@@ -95,8 +95,8 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
         foreach (var step in _steps.Values.Where(s => s.IsOverdue(now)).ToArray()) Finish(step, step.Overdue(), abort: true);
     }
 
-    // reply null: the client has its answer already (StepGathering.Answered).
-    private void Finish(StepGathering step, ICoordinatorReply? reply, bool abort)
+    // reply null: the client has its answer already (PendingStep.Answered).
+    private void Finish(PendingStep step, ICoordinatorReply? reply, bool abort)
     {
         _steps.Remove(step.StepId);
         if (abort)
@@ -107,7 +107,7 @@ internal sealed class StepGatherer : ReceiveActor, IWithTimers
     }
 
     // Fetched values go to a client with a tensor channel on it, like the feeds came.
-    private void Tell(StepGathering step, ICoordinatorReply reply)
+    private void Tell(PendingStep step, ICoordinatorReply reply)
     {
         if (reply is Channel.IBulkMessage bulk) _bulk.Tell(step.Client, bulk, Self);
         else step.Client.Tell(reply);

@@ -2,16 +2,16 @@ using ActorGraph.Messaging;
 using MessagePack;
 using Akka.Actor;
 
-namespace ActorGraph.Coordinator;
+namespace ActorGraph.Coordinator.Steps;
 
-// From the coordinator to its gatherer, before any worker hears of the step. Never leaves the process.
-internal sealed record GatherStep(StepGathering Step) : INoSerializationVerificationNeeded;
+// From the coordinator to its step tracker, before any worker hears of the step. Never leaves the process.
+internal sealed record TrackStep(PendingStep Step) : INoSerializationVerificationNeeded;
 
-// From the coordinator to its gatherer: a worker joined the cluster at this task (a ref that may have
+// From the coordinator to its step tracker: a worker joined the cluster at this task (a ref that may have
 // stopped before, if its node came back at the same address). Never leaves the process.
 internal sealed record WorkerJoined(IActorRef Worker) : INoSerializationVerificationNeeded;
 
-// A replica step gatherer's own timer: the step has run out of time.
+// A data-parallel step actor's own timer: the step has run out of time.
 [MessagePackObject]
 public sealed record StepDeadlinePassed([property: Key(0)] long StepId) : IActorGraphMessage;
 
