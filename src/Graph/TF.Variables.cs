@@ -4,17 +4,26 @@ namespace ActorGraph;
 
 public static partial class TF
 {
-    // One variable per name in a graph; its op is named exactly `name`, outside name scopes
-    // (as tf.get_variable ignores tf.name_scope), and ignores enclosing control dependencies.
+    // One variable per name in a graph; its op is named exactly `scope/name` after the enclosing variable
+    // scopes, outside name scopes (as tf.get_variable ignores tf.name_scope), and ignores enclosing control
+    // dependencies. A scope's reuse mode decides whether an existing variable of that name is returned.
     public static Variable GetVariable(string name, Shape shape, DType dtype = DType.Float32,
         Initializer? initializer = null, bool trainable = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(shape);
-        Graph.CheckOpName(name);
         var g = G;
-        if (g.FindVariable(name) is not null)
-            throw new ArgumentException($"Variable {name} already exists, disallowed: a graph holds one variable per name. Keep the Variable the first GetVariable returned and use it again, or pick another name.");
+        var scope = g.CurrentVariableScope;
+        name = scope.FullName(name);
+        Graph.CheckOpName(name);
+        if (g.FindVariable(name) is { } existing)
+        {
+            if (scope.Reuse == VariableReuse.Inherit)
+                throw new ArgumentException($"Variable {name} already exists, disallowed. Did you mean to set reuse=True or reuse=tf.AUTO_REUSE in VarScope? (TF.VariableScope(..., VariableReuse.Reuse) returns the existing variable; or pick another name.)");
+            return Shared(existing, shape, dtype);
+        }
+        if (scope.Reuse == VariableReuse.Reuse)
+            throw new ArgumentException($"Variable {name} does not exist, or was not created with tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?");
         if (!shape.IsFullyDefined)
             throw new ArgumentException($"Variable {name}: shape {shape} must be fully defined; variables cannot have unknown dimensions.");
         using (g.ControlDependencyScope(null))
@@ -27,12 +36,26 @@ public static partial class TF
             using (g.NameScope(name + "/"))
             {
                 using (g.NameScope("Initializer"))
-                    variable.InitialValue = (initializer ?? GlorotUniformInitializer()).Build(shape, dtype);
+                    variable.InitialValue = (initializer ?? scope.Initializer ?? DefaultInitializer(dtype)).Build(shape, dtype);
                 variable.Initializer = Assign(variable, variable.InitialValue).Op;
             }
             return variable;
         }
     }
+
+    // A reused variable must be asked for with the shape and dtype it has.
+    private static Variable Shared(Variable existing, Shape shape, DType dtype)
+    {
+        if (!existing.Shape.Equals(shape))
+            throw new ArgumentException($"Trying to share variable {existing.Op.Name}, but specified shape {shape} and found shape {existing.Shape}.");
+        if (existing.DType != dtype)
+            throw new ArgumentException($"Trying to share variable {existing.Op.Name}, but specified dtype {dtype.KernelName()} and found dtype {existing.DType.KernelName()}.");
+        return existing;
+    }
+
+    // IDisposable so that `using (TF.VariableScope("layer")) { ... }` reads as TensorFlow's `with` block.
+    public static IDisposable VariableScope(string name, VariableReuse reuse = VariableReuse.Inherit, Initializer? initializer = null) =>
+        G.VariableScope(name, reuse, initializer);
 
     public static Tensor Assign(Variable target, Tensor value, string? name = null) => Op("Assign", [target, value], name);
     public static Tensor AssignAdd(Variable target, Tensor value, string? name = null) => Op("AssignAdd", [target, value], name);
@@ -64,6 +87,10 @@ public static partial class TF
 
     public static Initializer RandomUniformInitializer(double min = 0, double max = 1, int? seed = null) =>
         new RandomInitializer("RandomUniform", min, max - min, seed);
+
+    // TF1's default for a variable: Glorot uniform for floats, zeros for integers and bools.
+    private static Initializer DefaultInitializer(DType dtype) =>
+        dtype is DType.Float32 or DType.Float64 ? GlorotUniformInitializer() : ZerosInitializer();
 
     // TF1's default: uniform in ±sqrt(6 / (fan_in + fan_out)).
     public static Initializer GlorotUniformInitializer(int? seed = null) => new GlorotUniformInitializer(seed);

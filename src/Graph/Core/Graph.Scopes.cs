@@ -9,7 +9,7 @@ public sealed partial class Graph
     private readonly AsyncLocal<ScopeState?> _scopes = new();
 
     // Controllers: the control_dependencies blocks in force, outermost first.
-    private sealed record ScopeState(string NameScope, string Device, ControlController[] Controllers);
+    private sealed record ScopeState(string NameScope, string Device, ControlController[] Controllers, VariableScopeState VariableScope);
 
     // One control_dependencies block: its control inputs and the ops created inside it.
     private sealed class ControlController(Operation[] inputs)
@@ -19,10 +19,11 @@ public sealed partial class Graph
     }
 
     private ScopeState Current => _scopes.Value ?? Root;
-    private static readonly ScopeState Root = new("", "", []);
+    private static readonly ScopeState Root = new("", "", [], VariableScopeState.Root);
 
     internal string CurrentDevice => Current.Device;
     internal string CurrentNameScope => Current.NameScope;
+    internal VariableScopeState CurrentVariableScope => Current.VariableScope;
 
     // TensorFlow's unique_name: "add", "add_1", …; keys compare in lower case as TF does.
     internal string UniqueName(string baseName, bool markUsed = true)
@@ -85,6 +86,22 @@ public sealed partial class Graph
         else if (name.Length == 0) scope = "";
         else scope = UniqueName(name);
         return Push(Current with { NameScope = scope });
+    }
+
+    // TensorFlow 1's variable_scope: variables inside are named `scope/…`, ops under a name scope of the same
+    // name, which a re-entered scope makes unique (`scope_1/…`) while its variables keep `scope/…`.
+    internal IDisposable VariableScope(string name, VariableReuse reuse, Initializer? initializer)
+    {
+        if (name.Length == 0 || !ValidScopeName().IsMatch(name) || name.EndsWith('/'))
+            throw new ArgumentException($"'{name}' is not a valid variable scope name: use letters, digits and . _ - >, not empty and not ending in '/'.");
+        var variables = Current.VariableScope.Enter(name, reuse, initializer);
+        var nameScope = NameScope(name);
+        var scope = Push(Current with { VariableScope = variables });
+        return MakeScope(() =>
+        {
+            scope.Dispose();
+            nameScope.Dispose();
+        });
     }
 
     internal IDisposable DeviceScope(string spec) => Push(Current with { Device = spec });
