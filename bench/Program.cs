@@ -16,7 +16,7 @@ public static class Program
         ("mlp", "784-256-256-10 MLP training step, samples/s, executor alone, local mode and (--mode cluster) a loopback cluster of node processes",
             "--mode executor|local|cluster [--cluster-only] --workers N --ps N --cluster-workers N (2) --cluster-ps N (1) --batch N --steps N --trials N", MlpBench.Run),
         ("transport", "tensors between two processes on loopback: MiB/s, KiB allocated/msg, 64 B round trip us; Akka.Remote vs the tensor channel",
-            "--sizes-mib 1,16 --in-flight 1,4 --only akka-remote,channel --pings N --socket-buffer BYTES", TransportBench.Run),
+            "--sizes-mib 1,16 --in-flight 1,4 --only akka-remote,channel,channel-pooled,channel-lane --pings N --socket-buffer BYTES", TransportBench.Run),
         ("checkpoint", "checkpoint save and restore, seconds, 1 MB and 100 MB of float32 variables on SQLite and PostgreSQL",
             "--mb 1,100 --stores sqlite,postgres --postgres CONNECTION --trials N", CheckpointBench.Run),
         ("updates", "gradient-descent updates/s applied by one shard, checkpoint vs journal durability, 1 and 64 in flight",

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace ActorGraph.Bench.Harness;
 
-// The bench machines are shared: another engineer's build on the second core halves a two-thread figure.
+// A bench machine may be shared: another process busy on the second core halves a two-thread figure.
 // This measures how many cores other processes kept busy while a figure was taken (Linux /proc/stat;
 // null elsewhere), so a reader can tell a slow result from a crowded machine.
 public sealed class CpuLoad
