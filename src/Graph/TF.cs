@@ -59,5 +59,7 @@ public static partial class TF
         return G.NameScope(name);
     }
 
+    public static IReadOnlyList<Operation> GetCollection(string key) => G.GetCollection(key);
+
     public static Tensor?[] Gradients(Tensor y, IReadOnlyList<Tensor> xs) => Autodiff.Gradients.Build(y, xs);
 }

@@ -23,6 +23,7 @@ internal sealed class TrapWarnings(Graph graph, Action<string> warn)
     private sealed record Steady(PlanKey Key, int Version);
     private int _growingRuns;
     private bool _growthWarned;
+    private bool _updateOpsWarned;
 
     public void Observe(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {
@@ -42,6 +43,7 @@ internal sealed class TrapWarnings(Graph graph, Action<string> warn)
             _lastVersion = Math.Max(_lastVersion, version);
             _steady = !newPlan && version <= printsFrom && _growingRuns == 0 ? new Steady(key, version) : null;
         }
+        if (newPlan) WarnUpdateOpsOffPath(fetches, fed);
         if (newPlan) WarnPrintsOffPath(fetches, fed, 0);
         else if (version > printsFrom) WarnPrintsOffPath(fetches, fed, printsFrom);
         if (warnGrowth) warn(GrowthText(since, version));
@@ -64,6 +66,29 @@ internal sealed class TrapWarnings(Graph graph, Action<string> warn)
                  $"fetch it, or use its output ('{op.Outputs[0].Name}') where you use '{copied.Name}'.");
         }
     }
+
+    // Batch normalization's moving statistics change only through the update ops; a training step that
+    // leaves them off its path trains well and then infers with the initial statistics.
+    private void WarnUpdateOpsOffPath(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
+    {
+        if (_updateOpsWarned) return;
+        var updateOps = graph.GetCollection(GraphKeys.UpdateOps);
+        if (updateOps.Count == 0) return;
+        var fedSet = new HashSet<Tensor>(fed.Select(p => p.Key), ReferenceEqualityComparer<Tensor>.Instance);
+        var path = Pruning.ComputationPath(Pruning.Roots(fetches, fedSet), fedSet);
+        if (!path.Any(IsOptimizerUpdate)) return;
+        var missing = updateOps.Where(op => !path.Contains(op)).ToList();
+        if (missing.Count == 0) return;
+        _updateOpsWarned = true;
+        var names = string.Join(", ", missing.Take(4).Select(o => $"'{o.Name}'")) + (missing.Count > 4 ? $", … ({missing.Count} in all)" : "");
+        warn($"this training step leaves the batch normalization update ops {names} off its path: the moving mean and " +
+             "variance never change, and inference will use their initial values. Make the train op depend on them: " +
+             "using (TF.ControlDependencies([.. TF.GetCollection(GraphKeys.UpdateOps)])) { trainOp = optimizer.Minimize(loss); }");
+    }
+
+    // TensorFlow's optimizer ops are all Apply* (ApplyGradientDescent, ApplyAdam, …).
+    private static bool IsOptimizerUpdate(Operation op) =>
+        op.Def.Traits.HasFlag(OpTraits.WritesVariable) && op.Type.StartsWith("Apply", StringComparison.Ordinal);
 
     private string GrowthText(int before, int now)
     {
