@@ -18,7 +18,13 @@ internal static class IndexOps
         new()
         {
             // GatherGrad(grad, indices, like): zeros of like's run-time shape, grad's rows added at the indices along attr "axis".
-            Type = "GatherGrad", Infer = ctx => [new(ctx.Input(0).DType, ctx.Input(2).Shape)], Kernel = GatherGrad,
+            Type = "GatherGrad", Kernel = GatherGrad,
+            Infer = ctx =>
+            {
+                ctx.ExpectInputs(3);
+                ctx.ExpectDType(1, d => d.IsInteger(), "int32 or int64 indices");
+                return [new(ctx.Input(0).DType, ctx.Input(2).Shape)];
+            },
             Gradient = g => [TF.Gather(g.Grad, g.Input(1), g.Attr<int>("axis")), null, null],
         },
         new()
