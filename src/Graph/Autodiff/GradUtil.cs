@@ -28,4 +28,20 @@ public static class GradUtil
     // x's values in the run-time shape of `like`.
     public static Tensor ReshapeLike(Tensor x, Tensor like) =>
         x.Graph.AddOperation("ReshapeLike", [x, like]).Outputs[0];
+
+    // x cut along `axis` into parts of the run-time shapes of `likes` (the gradient of Concat).
+    public static Tensor[] SplitToShapesOf(Tensor x, IReadOnlyList<Tensor> likes, int axis) =>
+        [.. x.Graph.AddOperation("SplitToShapesOf", [x, .. likes], new Dictionary<string, object> { ["axis"] = axis }).Outputs];
+
+    // Zeros of like's run-time shape with x written at `begin` (the gradient of Slice).
+    public static Tensor PadToShapeOf(Tensor x, Tensor like, int[] begin) =>
+        x.Graph.AddOperation("PadToShapeOf", [x, like], new Dictionary<string, object> { ["begin"] = begin }).Outputs[0];
+
+    // The box of like's run-time shape at `begin` of x (the gradient of Pad).
+    public static Tensor SliceToShapeOf(Tensor x, Tensor like, int[] begin) =>
+        x.Graph.AddOperation("SliceToShapeOf", [x, like], new Dictionary<string, object> { ["begin"] = begin }).Outputs[0];
+
+    // x cut into tiles of like's run-time shape, `multiples` along each axis, summed (the gradient of Tile).
+    public static Tensor SumTilesToShapeOf(Tensor x, Tensor like, int[] multiples) =>
+        x.Graph.AddOperation("SumTilesToShapeOf", [x, like], new Dictionary<string, object> { ["multiples"] = multiples }).Outputs[0];
 }

@@ -6,8 +6,6 @@ namespace ActorGraph;
 // derived from a set of them (a plan, a partition) stays valid while the graph grows.
 public sealed partial class Graph
 {
-    internal const int MaxOutputs = 8;
-
     private static readonly Graph ProcessDefault = new();
     private static readonly AsyncLocal<Graph?> ScopedDefault = new();
 
@@ -15,6 +13,8 @@ public sealed partial class Graph
     private readonly List<Operation> _ops = [];
     private readonly Dictionary<string, Operation> _byName = new(StringComparer.Ordinal);
     private readonly List<Variable> _variables = [];
+    // Tensors are numbered graph-wide as they are made: an op may have any number of outputs.
+    private int _tensorCount;
 
     // The innermost AsDefault() of this async flow, else one process-wide graph.
     public static Graph Default => ScopedDefault.Value ?? ProcessDefault;
@@ -116,7 +116,8 @@ public sealed partial class Graph
             for (int i = 0; i < specs.Length; i++)
                 outputs[i] = def.IsVariable ? new Variable(op, specs[i].Shape, specs[i].DType, attrs.TryGetValue("trainable", out var t) && (bool)t)
                                             : new Tensor(op, i, specs[i].DType, specs[i].Shape);
-            op.SetOutputs(outputs);
+            op.SetOutputs(outputs, _tensorCount);
+            _tensorCount += outputs.Length;
             _ops.Add(op);
             _byName[opName] = op;
             RecordSeenByControllers(op);

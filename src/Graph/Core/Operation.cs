@@ -36,7 +36,14 @@ public sealed class Operation
     internal Tensor[] InputArray => _inputs;
     internal Operation[] ControlInputArray => _controlInputs;
 
-    internal void SetOutputs(Tensor[] outputs) => _outputs = outputs;
+    // The graph-wide number of output 0; output i is FirstOutputKey + i.
+    internal int FirstOutputKey { get; private set; }
+
+    internal void SetOutputs(Tensor[] outputs, int firstOutputKey)
+    {
+        _outputs = outputs;
+        FirstOutputKey = firstOutputKey;
+    }
 
     internal T Attr<T>(string key) => Attrs.TryGetValue(key, out var v)
         ? (T)v

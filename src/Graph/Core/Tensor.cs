@@ -19,7 +19,7 @@ public partial class Tensor
     public string Name => $"{Op.Name}:{ValueIndex}";
 
     // A graph-wide number for plan keys and value slots.
-    internal int Key => Op.Id * Graph.MaxOutputs + ValueIndex;
+    internal int Key => Op.FirstOutputKey + ValueIndex;
 
     // TensorFlow's Tensor.__str__: the shape only when its rank is known, the device only when placed.
     public override string ToString() =>

@@ -106,4 +106,29 @@ public static class Reduce
             }
         }
     }
+
+    // result = the largest value over the axes marked in `reduced` (NaN if one is NaN); `lowest`
+    // for an empty reduction (-inf for floats, as TensorFlow).
+    public static void Max<T>(ReadOnlySpan<T> x, ReadOnlySpan<int> dims, ReadOnlySpan<bool> reduced, Span<T> result, T lowest)
+        where T : unmanaged, INumber<T>
+    {
+        result.Fill(lowest);
+        if (x.IsEmpty || result.IsEmpty) return;
+        MaxWalk(x, Runs(dims, reduced), 0, 0, 0, result);
+    }
+
+    private static void MaxWalk<T>(ReadOnlySpan<T> x, Run[] runs, int level, int xOffset, int rOffset, Span<T> result)
+        where T : unmanaged, INumber<T>
+    {
+        var run = runs[level];
+        if (level == runs.Length - 1)
+        {
+            var xs = x.Slice(xOffset, run.Size);
+            if (run.Collapsed) result[rOffset] = T.Max(result[rOffset], TensorPrimitives.Max(xs));
+            else TensorPrimitives.Max(result.Slice(rOffset, run.Size), xs, result.Slice(rOffset, run.Size));
+            return;
+        }
+        for (int i = 0; i < run.Size; i++)
+            MaxWalk(x, runs, level + 1, xOffset + i * run.FullStride, rOffset + i * run.SmallStride, result);
+    }
 }

@@ -59,4 +59,24 @@ public static class Softmax
             TensorPrimitives.Subtract(z, label, z);
         }
     }
+
+    // As CrossEntropyRows with one-hot labels given by their class: loss = log Σ exp z − z[label],
+    // backprop = softmax − one_hot(label). Labels are already checked to be in [0, cols).
+    public static void SparseCrossEntropyRows<T>(ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, int cols, Span<T> loss, Span<T> backprop)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < loss.Length; r++)
+        {
+            var row = logits.Slice(r * cols, cols);
+            var z = backprop.Slice(r * cols, cols);
+            TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), z);
+            int label = (int)labels[r];
+            T labelZ = z[label];
+            TensorPrimitives.Exp(z, z);
+            T sum = TensorPrimitives.Sum<T>(z);
+            loss[r] = T.Log(sum) - labelZ;
+            TensorPrimitives.Divide(z, sum, z);
+            z[label] -= T.One;
+        }
+    }
 }

@@ -24,6 +24,11 @@ internal static class Reductions
         },
         new()
         {
+            // The gradient is shared equally between tied maxima, as TensorFlow's.
+            Type = "Max", Infer = Reduced, Kernel = Max, Gradient = MaxGradient,
+        },
+        new()
+        {
             Type = "BroadcastToShapeOf", Kernel = BroadcastToShapeOf,
             Infer = ctx =>
             {
@@ -50,6 +55,15 @@ internal static class Reductions
 
     // A reduction without keepDims removed its axes: the gradient puts them back as size 1.
     private static int[]? ExpandAxes(GradContext g) => g.Attr("keepDims", false) ? null : g.Attr<int[]?>("axis", null);
+
+    private static Tensor?[] MaxGradient(GradContext g)
+    {
+        var x = g.Input(0);
+        var expand = ExpandAxes(g);
+        var selected = TF.Cast(TF.Equal(x, GradUtil.BroadcastToShapeOf(g.Output(), x, expand)), g.Grad.DType);
+        var ties = GradUtil.BroadcastToShapeOf(TF.ReduceSum(selected, g.Attr<int[]?>("axis", null), keepDims: true), x);
+        return [selected / ties * GradUtil.BroadcastToShapeOf(g.Grad, x, expand)];
+    }
 
     private static TensorSpec[] Reduced(InferContext ctx)
     {
@@ -109,6 +123,23 @@ internal static class Reductions
             case DType.Float64: SumOf<double>(x, dims, reduced, result, mean ? count : 1); break;
             case DType.Int32: SumOf<int>(x, dims, reduced, result, mean ? count : 1); break;
             case DType.Int64: SumOf<long>(x, dims, reduced, result, mean ? count : 1); break;
+            default: throw ElementwiseLoops.Unsupported(ctx, x.DType);
+        }
+    }
+
+    private static void Max(KernelContext ctx)
+    {
+        var x = ctx.Input(0);
+        var reduced = Axes(ctx.Op.Attr<int[]?>("axis", null), x.Shape.Rank, p => RunError(ctx, $"{p}; input shape {x.Shape.ToBracketString()}"));
+        bool keepDims = ctx.Op.Attr("keepDims", false);
+        var dims = x.Shape.Dims;
+        var result = ctx.Allocate(0, x.DType, Shape.Own(dims.Select((d, i) => reduced[i] ? 1 : d).Where((_, i) => !reduced[i] || keepDims).ToArray()));
+        switch (x.DType)
+        {
+            case DType.Float32: Reduce.Max(x.Span<float>(), dims, reduced, result.Span<float>(), float.NegativeInfinity); break;
+            case DType.Float64: Reduce.Max(x.Span<double>(), dims, reduced, result.Span<double>(), double.NegativeInfinity); break;
+            case DType.Int32: Reduce.Max(x.Span<int>(), dims, reduced, result.Span<int>(), int.MinValue); break;
+            case DType.Int64: Reduce.Max(x.Span<long>(), dims, reduced, result.Span<long>(), long.MinValue); break;
             default: throw ElementwiseLoops.Unsupported(ctx, x.DType);
         }
     }

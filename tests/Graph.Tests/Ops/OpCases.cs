@@ -132,6 +132,7 @@ public static class OpCases
         }
         cases.Add(new("ReducedCount (2, 3) to (3,)", "ReducedCount", [Matrix, [3]], t => GradUtil.ReducedCount(t[0], t[1]), _ => new Value(2)) { Ints = true });
         cases.Add(new("ReshapeLike (2, 3) like (3, 2)", "ReshapeLike", [Matrix, [3, 2]], t => GradUtil.ReshapeLike(t[0], t[1]), v => new(v[0].Data, v[1].Dims)) { Ints = true });
+        cases.AddRange(ArrayOpCases.Build());
         return cases;
     }
 
