@@ -54,7 +54,7 @@ for i in $(seq 0 $((workers - 1))); do start "worker-$i" --role worker --seed "$
 for i in $(seq 0 $((ps - 1))); do start "ps-$i" --role ps --seed "$seed"; done
 for f in "$dir"/*.pid; do wait_up "$(basename "$f" .pid)"; done
 echo "$seed" >"$dir/address"
-if ! dotnet "$dll" cluster status --cluster "$seed" --workers "$serving" --ps "$ps" --timeout 60 >"$dir/status.txt" 2>&1; then
+if ! dotnet "$dll" cluster status --cluster "$seed" "${secret[@]}" --workers "$serving" --ps "$ps" --timeout 60 >"$dir/status.txt" 2>&1; then
   echo "start-local-cluster: the cluster did not come to $serving worker(s) and $ps ps:" >&2
   cat "$dir/status.txt" >&2
   exit 1
