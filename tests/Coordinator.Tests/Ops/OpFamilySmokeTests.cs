@@ -5,7 +5,7 @@ namespace ActorGraph.Coordinator.Tests.Ops;
 
 // Graph.Tests checks every op on the executor; here one graph per op family runs through local mode's
 // actors (two workers, so its ops are placed apart) and must give the executor's values and the
-// hand-computed ones.
+// hand-computed ones. State, random and training ops go through actors in Semantics/ and Training/.
 public class OpFamilySmokeTests
 {
     private static readonly float[] X = [1, -2, 3, 0.5f];
