@@ -8,6 +8,7 @@
 # COORDINATORS (1), WORKERS (2), PS (2), SECRET (the cluster's secret, default none),
 # COORDINATOR_ROLE (coordinator; coordinator,worker makes the first coordinator a worker too, beside WORKERS),
 # NODE_TIMEOUT (seconds: each node runs under `timeout -s KILL`, for tests; default none),
+# PROFILE (small-machine: deploy/small-machine.env, as every node shares this machine's cores; dotnet: .NET's defaults),
 # ACTORGRAPH_DLL (the actorgraph.dll to run; default the Release build, built when missing).
 # Stop it with deploy/stop-local-cluster.sh [DIR]. Use it with --cluster "$(cat DIR/address)".
 set -euo pipefail
@@ -20,6 +21,11 @@ dll="${ACTORGRAPH_DLL:-$root/src/Host/bin/Release/net10.0/actorgraph.dll}"
 seed="akka.tcp://actorgraph@127.0.0.1:$port"
 secret=()
 [ -n "${SECRET:-}" ] && secret=(--secret "$SECRET")
+case "${PROFILE:-small-machine}" in
+  small-machine) set -a; . "$root/deploy/small-machine.env"; set +a ;;
+  dotnet) ;;
+  *) echo "start-local-cluster: PROFILE=$PROFILE is not a profile; give small-machine (the default) or dotnet (.NET's defaults)" >&2; exit 1 ;;
+esac
 
 if ls "$dir"/*.pid >/dev/null 2>&1; then
   echo "start-local-cluster: $dir already has pid files; stop that cluster first (deploy/stop-local-cluster.sh $dir)" >&2
@@ -54,9 +60,9 @@ for i in $(seq 0 $((workers - 1))); do start "worker-$i" --role worker --seed "$
 for i in $(seq 0 $((ps - 1))); do start "ps-$i" --role ps --seed "$seed"; done
 for f in "$dir"/*.pid; do wait_up "$(basename "$f" .pid)"; done
 echo "$seed" >"$dir/address"
-if ! dotnet "$dll" cluster status --cluster "$seed" --workers "$serving" --ps "$ps" --timeout 60 >"$dir/status.txt" 2>&1; then
+if ! dotnet "$dll" cluster status --cluster "$seed" "${secret[@]}" --workers "$serving" --ps "$ps" --timeout 60 >"$dir/status.txt" 2>&1; then
   echo "start-local-cluster: the cluster did not come to $serving worker(s) and $ps ps:" >&2
   cat "$dir/status.txt" >&2
   exit 1
 fi
-echo "cluster up at $seed: $coordinators coordinator(s), $serving worker(s), $ps ps (logs and pids in $dir)"
+echo "cluster up at $seed: $coordinators coordinator(s), $serving worker(s), $ps ps, ${PROFILE:-small-machine} profile (logs and pids in $dir)"

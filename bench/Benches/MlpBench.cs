@@ -41,11 +41,13 @@ public static class MlpBench
                 int clusterWorkers = options.Int("cluster-workers", 2), clusterPs = options.Int("cluster-ps", 1);
                 string coordinator = options.String("coordinator", "worker");
                 if (coordinator is not ("worker" or "node")) throw new ArgumentException($"mlp: --coordinator {coordinator} is not known; use worker or node.");
-                cluster = LoopbackCluster.Start(clusterWorkers, clusterPs, coordinatorWorks: coordinator == "worker");
-                configs.Add(([("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs), ("coordinator", coordinator)],
+                // --profile: the nodes' runtime settings, small-machine (deploy/small-machine.env, default) or dotnet (.NET's defaults).
+                string profile = options.String("profile", LoopbackCluster.SmallMachine);
+                cluster = LoopbackCluster.Start(clusterWorkers, clusterPs, coordinatorWorks: coordinator == "worker", profile);
+                configs.Add(([("mode", "cluster"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs), ("coordinator", coordinator), ("profile", profile)],
                     new SessionOptions { Cluster = cluster.Address }));
                 if (!clusterOnly)
-                    configs.Add(([("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs), ("coordinator", coordinator)],
+                    configs.Add(([("mode", "cluster-sync-dp"), ("batch", batch), ("workers", clusterWorkers), ("ps", clusterPs), ("coordinator", coordinator), ("profile", profile)],
                         new SessionOptions { Cluster = cluster.Address, DataParallel = new DataParallelism() }));
             }
             foreach (var c in configs) loops.Add(new MlpLoop(c.Options, batch, steps));

@@ -46,9 +46,14 @@ public sealed record SessionRefused([property: Key(0)] string Reason, [property:
 [MessagePackObject]
 public sealed record CloseSession([property: Key(0)] string SessionPath) : IActorGraphMessage;
 
-// Who serves the cluster now: for `actorgraph cluster status` and the deploy scripts.
+// Who serves the cluster now: for `actorgraph cluster status` and the deploy scripts. ClientAddress:
+// the asking system's address; Proof: the cluster secret's HMAC over it, as OpenSession's.
 [MessagePackObject]
-public sealed record GetClusterStatus : IActorGraphMessage;
+public sealed record GetClusterStatus([property: Key(0)] string ClientAddress, [property: Key(1)] byte[] Proof) : IActorGraphMessage;
+
+// A wrong secret: asking again will not help.
+[MessagePackObject]
+public sealed record ClusterStatusRefused([property: Key(0)] string Reason) : IActorGraphMessage;
 
 [MessagePackObject]
 public sealed record ClusterStatus(

@@ -26,7 +26,7 @@ public sealed partial class ClusterCoordinatorActor : ReceiveActor, IWithUnbound
         _secret = secret;
         Receive<OpenSession>(Handle);
         Receive<CloseSession>(Handle);
-        Receive<GetClusterStatus>(_ => Sender.Tell(Status()));
+        Receive<GetClusterStatus>(Handle);
         Receive<VariablesPlaced>(Handle);
         Receive<Terminated>(Handle);
         Receive<StartupWindowPassed>(_ =>
@@ -62,7 +62,7 @@ public sealed partial class ClusterCoordinatorActor : ReceiveActor, IWithUnbound
         {
             _log.Warning("Refused a session from {0}: its proof of the cluster secret is wrong", m.ClientPath);
             Sender.Tell(new SessionRefused("the cluster refused the session: the client's secret is not the cluster's " +
-                "(set SessionOptions.ClusterSecret or ACTORGRAPH_SECRET to the secret the nodes were started with).", Retry: false));
+                "(give the client the secret the nodes were started with: --secret, ACTORGRAPH_SECRET or SessionOptions.ClusterSecret).", Retry: false));
             return;
         }
         if (!Ready)
@@ -85,6 +85,19 @@ public sealed partial class ClusterCoordinatorActor : ReceiveActor, IWithUnbound
         _sessions[session] = (client, path);
         _log.Info("Opened session {0} for {1}", session.Path.Name, m.ClientPath);
         Sender.Tell(new SessionOpened(path, Contacts()));
+    }
+
+    // Who serves the cluster, and where, is for its own clients only.
+    private void Handle(GetClusterStatus m)
+    {
+        if (_secret.Verify("status", m.ClientAddress, m.Proof))
+        {
+            Sender.Tell(Status());
+            return;
+        }
+        _log.Warning("Refused a status query from {0}: its proof of the cluster secret is wrong", m.ClientAddress);
+        Sender.Tell(new ClusterStatusRefused("the cluster refused the status query: the client's secret is not the cluster's " +
+            "(give it the secret the nodes were started with: --secret or ACTORGRAPH_SECRET)."));
     }
 
     private void Handle(CloseSession m)

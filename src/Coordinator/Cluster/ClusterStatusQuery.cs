@@ -4,11 +4,14 @@ using Akka.Configuration;
 namespace ActorGraph.Coordinator.Cluster;
 
 // Asks a cluster who serves it, from a short-lived client system: until `until` holds for the answer
-// or the time is up (then the last answer, or null if no coordinator answered at all).
+// or the time is up (then the last answer, or null if no coordinator answered at all). A cluster that
+// refuses the secret fails the query at once with PermissionDeniedException.
 public static class ClusterStatusQuery
 {
-    // tls: the cluster's certificate when its remoting speaks TLS (null: ACTORGRAPH_TLS_CERT, if set).
-    public static async Task<ClusterStatus?> WaitAsync(string address, Func<ClusterStatus, bool> until, TimeSpan timeout, RemotingTls? tls = null)
+    // tls: the cluster's certificate when its remoting speaks TLS (null: ACTORGRAPH_TLS_CERT, if set);
+    // secret: the cluster's (null: ACTORGRAPH_SECRET, else none).
+    public static async Task<ClusterStatus?> WaitAsync(string address, Func<ClusterStatus, bool> until, TimeSpan timeout, RemotingTls? tls = null,
+        string? secret = null)
     {
         tls ??= RemotingTls.From(null);
         address = ClusterConfig.WithProtocol(address, tls);
@@ -17,6 +20,8 @@ public static class ClusterStatusQuery
         var system = Logging.AkkaLogging.CreateSystem("actorgraph-status", config, logging: null, tls);
         try
         {
+            var self = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
+            var ask = new GetClusterStatus(self, new ClusterSecret(secret ?? Environment.GetEnvironmentVariable("ACTORGRAPH_SECRET")).Prove("status", self));
             var deadline = DateTime.UtcNow + timeout;
             ClusterStatus? last = null;
             while (true)
@@ -26,7 +31,9 @@ public static class ClusterStatusQuery
                 try
                 {
                     var proxy = system.ActorSelection($"{address}/user/{NodeRoles.SingletonProxy}");
-                    last = await proxy.Ask<ClusterStatus>(new GetClusterStatus(), left < TimeSpan.FromSeconds(3) ? left : TimeSpan.FromSeconds(3));
+                    var reply = await proxy.Ask<object>(ask, left < TimeSpan.FromSeconds(3) ? left : TimeSpan.FromSeconds(3));
+                    if (reply is ClusterStatusRefused refused) throw new PermissionDeniedException(refused.Reason);
+                    last = (ClusterStatus)reply;
                     if (until(last)) return last;
                 }
                 catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)

@@ -18,6 +18,10 @@ internal static class CommonOptions
         HelpName = "ADDR",
     };
 
+    // ACTORGRAPH_<name>, unless unset or empty: the fallback of a flag that deployments set per process.
+    public static string? FromEnvironment(string name) =>
+        Environment.GetEnvironmentVariable("ACTORGRAPH_" + name) is { Length: > 0 } value ? value : null;
+
     // A malformed address fails before any data is read or any session opens.
     public static string? CheckCluster(string? address)
     {

@@ -15,12 +15,14 @@ internal static class ClusterCommand
         var workers = new Option<int>("--workers") { Description = "Wait until at least N workers serve", HelpName = "N" };
         var ps = new Option<int>("--ps") { Description = "Wait until at least N parameter-server shards serve", HelpName = "N" };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait", DefaultValueFactory = _ => 60, HelpName = "S" };
+        var access = new ClusterAccessOptions();
         var status = new Command("status", "The coordinator, the workers by task, the parameter-server shards and the members") { address, workers, ps, timeout };
+        foreach (var option in access.All) status.Options.Add(option);
         status.SetAction(parsed =>
         {
             int w = parsed.GetValue(workers), p = parsed.GetValue(ps);
             var answer = ClusterStatusQuery.WaitAsync(parsed.GetValue(address)!, s => Count(s.Workers) >= w && Count(s.ParameterServers) >= p,
-                TimeSpan.FromSeconds(parsed.GetValue(timeout))).GetAwaiter().GetResult()
+                TimeSpan.FromSeconds(parsed.GetValue(timeout)), access.TlsOf(parsed), access.SecretOf(parsed)).GetAwaiter().GetResult()
                 ?? throw new CliException($"no coordinator answered at {parsed.GetValue(address)} (is a coordinator node running and up?)");
             Console.WriteLine($"coordinator: {answer.Coordinator}");
             for (int t = 0; t < answer.Workers.Length; t++) Console.WriteLine($"/job:worker/task:{t}: {Or(answer.Workers[t])}");

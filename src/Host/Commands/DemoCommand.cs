@@ -20,24 +20,27 @@ internal static class DemoCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of the true parameters and the inputs (default: random)", HelpName = "N" };
         var store = new Option<string?>("--store") { Description = "Where the final checkpoint goes (Data Source=path.db for SQLite, or a PostgreSQL connection string); default actorgraph.db here", HelpName = "CONN" };
         var noCheckpoint = new Option<bool>("--no-checkpoint") { Description = "Do not write a checkpoint at the end" };
+        var access = new ClusterAccessOptions();
         var saveGraph = SaveGraphOption.Create();
         var command = new Command("demo", "The seed's linear regression: learns m and b of y = m·x + b, then prints the true and the learned values")
         {
             steps, workers, ps, cluster, seed, store, noCheckpoint, saveGraph,
         };
+        foreach (var option in access.All) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             using var logging = CommonOptions.Logging(parsed);
             var address = CommonOptions.CheckCluster(parsed.GetValue(cluster));
+            var clusterAccess = access.ForClient(parsed, address);
             var checkpointStore = parsed.GetValue(noCheckpoint) ? null
                 : parsed.GetValue(store) ?? ParameterServer.Persistence.CheckpointStore.DefaultConnectionString;
-            return Run(parsed.GetValue(steps), parsed.GetValue(workers), parsed.GetValue(ps), address, parsed.GetValue(seed), checkpointStore,
+            return Run(parsed.GetValue(steps), parsed.GetValue(workers), parsed.GetValue(ps), address, clusterAccess, parsed.GetValue(seed), checkpointStore,
                 parsed.GetValue(saveGraph), logging);
         });
         return command;
     }
 
-    private static int Run(int steps, int workers, int ps, string? cluster, int? seed, string? checkpointStore, string? saveGraph, ILoggerFactory logging)
+    private static int Run(int steps, int workers, int ps, string? cluster, ClusterAccess access, int? seed, string? checkpointStore, string? saveGraph, ILoggerFactory logging)
     {
         var log = logging.CreateLogger("demo");
         var graph = new Graph();
@@ -49,7 +52,7 @@ internal static class DemoCommand
         using var sess = new Session(graph, new SessionOptions
         {
             Workers = workers, ParameterServers = ps, Cluster = cluster, CheckpointStore = checkpointStore, Logger = logging.CreateLogger("session"),
-            LoggerFactory = logging,
+            LoggerFactory = logging, ClusterSecret = access.Secret, ClusterCertificate = access.CertificatePath, ClusterCertificatePassword = access.Tls?.Password,
         });
         var retrying = new ClusterSteps(cluster is not null);
         retrying.Run(() => sess.Run([model.Init]));

@@ -37,21 +37,20 @@ internal static class NodeCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var store = new Option<string?>("--store") { Description = "Where a ps node's shards journal every update, so a shard that moves comes back as it was: a PostgreSQL connection string (or Data Source=path.db for one ps node); env ACTORGRAPH_STORE", DefaultValueFactory = _ => Env("STORE"), HelpName = "CONN" };
-        var secret = new Option<string?>("--secret") { Description = "The cluster's shared secret; nodes and clients without it are refused (env ACTORGRAPH_SECRET)", DefaultValueFactory = _ => Env("SECRET"), HelpName = "S" };
+        var access = new ClusterAccessOptions();
         var system = new Option<string>("--system") { Description = "Actor system name of the cluster", DefaultValueFactory = _ => Env("SYSTEM") ?? ClusterConfig.DefaultSystemName, HelpName = "NAME" };
         var config = new Option<string?>("--config") { Description = "A HOCON file over deploy/<role>.hocon (env ACTORGRAPH_CONFIG)", DefaultValueFactory = _ => Env("CONFIG"), HelpName = "FILE" };
-        var tlsCert = new Option<string?>("--tls-cert") { Description = "Remoting over TLS with this PKCS#12 certificate, which every node and client of the cluster shares and which each accepts alone (env ACTORGRAPH_TLS_CERT)", DefaultValueFactory = _ => Env("TLS_CERT"), HelpName = "FILE.pfx" };
-        var tlsPassword = new Option<string?>("--tls-password") { Description = "The certificate's password (env ACTORGRAPH_TLS_PASSWORD)", DefaultValueFactory = _ => Env("TLS_PASSWORD"), HelpName = "P" };
         var command = new Command("node", "Run one node of a cluster (coordinator, worker or parameter server) until SIGTERM")
         {
-            role, host, publicHost, port, seeds, store, secret, system, config, tlsCert, tlsPassword,
+            role, host, publicHost, port, seeds, store, system, config,
         };
+        foreach (var option in access.All) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var settings = new NodeSettings(
                 parsed.GetValue(role) ?? throw new CliException("node needs --role coordinator|worker|ps (or ACTORGRAPH_ROLE).", ExitCodes.Usage),
-                parsed.GetValue(host), parsed.GetValue(port), parsed.GetValue(seeds), parsed.GetValue(store), parsed.GetValue(secret),
-                parsed.GetValue(system)!, parsed.GetValue(publicHost), RemotingTls.From(parsed.GetValue(tlsCert), parsed.GetValue(tlsPassword)));
+                parsed.GetValue(host), parsed.GetValue(port), parsed.GetValue(seeds), parsed.GetValue(store), access.SecretOf(parsed),
+                parsed.GetValue(system)!, parsed.GetValue(publicHost), access.TlsOf(parsed));
             // A node shows Akka's warnings and errors (a peer unreachable, a node downed); --verbose its INFO lines too.
             using var logging = CommonOptions.Logging(parsed);
             return Run(settings, Files(settings.Roles, parsed.GetValue(config)), logging);
@@ -59,7 +58,7 @@ internal static class NodeCommand
         return command;
     }
 
-    private static string? Env(string name) => Environment.GetEnvironmentVariable("ACTORGRAPH_" + name) is { Length: > 0 } v ? v : null;
+    private static string? Env(string name) => CommonOptions.FromEnvironment(name);
 
     // deploy/node.hocon, deploy/<role>.hocon of each role and --config, each over the one before.
     private static Config Files(IReadOnlyList<string> roles, string? extra)

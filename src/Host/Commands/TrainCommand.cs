@@ -36,25 +36,29 @@ internal static class TrainCommand
         var workers = CommonOptions.Positive("--workers", 1, "Worker actors in local mode");
         var ps = CommonOptions.Positive("--ps", 1, "Parameter-server actors in local mode (the weights spread over them)");
         var cluster = CommonOptions.Cluster();
+        var access = new ClusterAccessOptions();
         var saveGraph = SaveGraphOption.Create();
         var command = new Command("fashion-mnist", "A 784-256-128-10 MLP on Fashion-MNIST (Debian: dataset-fashion-mnist)")
         {
             epochs, batch, limit, data, plot, optimizer, learningRate, seed, workers, ps, store, resume, cluster, saveGraph,
         };
+        foreach (var option in access.All) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             using var logging = CommonOptions.Logging(parsed);
+            var address = CommonOptions.CheckCluster(parsed.GetValue(cluster));
             var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
                 parsed.GetValue(plot)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
-                parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume), CommonOptions.CheckCluster(parsed.GetValue(cluster)),
-                parsed.GetValue(saveGraph));
+                parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume), address,
+                access.ForClient(parsed, address), parsed.GetValue(saveGraph));
             return Run(settings, logging);
         });
         return command;
     }
 
     private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Optimizer, double LearningRate, int Seed,
-        int Workers, int ParameterServers, string? Store, bool Resume, string? Cluster, string? SaveGraph)
+        int Workers, int ParameterServers, string? Store, bool Resume, string? Cluster,
+        ClusterAccess Access, string? SaveGraph)
     {
         // A store when checkpoints are asked for: --store, or the default one for --resume alone.
         public string? CheckpointStore => Store is null && !Resume ? null : StoreOption.ConnectionString(Store);
@@ -83,7 +87,7 @@ internal static class TrainCommand
         using var sess = new Session(graph, new SessionOptions
         {
             Workers = s.Workers, ParameterServers = s.ParameterServers, Logger = logging.CreateLogger("session"), LoggerFactory = logging, CheckpointStore = s.CheckpointStore,
-            Cluster = s.Cluster,
+            Cluster = s.Cluster, ClusterSecret = s.Access.Secret, ClusterCertificate = s.Access.CertificatePath, ClusterCertificatePassword = s.Access.Tls?.Password,
         });
         var retrying = new ClusterSteps(s.Cluster is not null);
         var saver = new Saver();

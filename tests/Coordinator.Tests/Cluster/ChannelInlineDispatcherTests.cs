@@ -33,8 +33,16 @@ public sealed class ChannelInlineDispatcherTests() : TestKit(InlineDispatcher.Ho
         var actor = Sys.ActorOf(Props.Create(() => new Recorder(TestActor, next)).WithDispatcher(InlineDispatcher.OnChannelPath));
         actor.Tell(new Identify(null));
         ExpectMsg<ActorIdentity>(TestConfig.Wait);
-        Thread.Sleep(100);
+        AwaitCondition(() => !Scheduled(actor), TestConfig.Wait);
         return actor;
+    }
+
+    // Whether the actor's mailbox is still queued on or running on a thread (Akka keeps IsScheduled internal).
+    private static bool Scheduled(IActorRef actor)
+    {
+        var mailbox = ((ActorCell)((ActorRefWithCell)actor).Underlying).Mailbox;
+        return (bool)typeof(Akka.Dispatch.Mailbox).GetMethod("IsScheduled", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .Invoke(mailbox, null)!;
     }
 
     [Fact]

@@ -16,9 +16,12 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     // tls: every node speaks TLS with this certificate (LoopbackCluster.Tls), and so must whoever asks it.
     public RemotingTls? Tls { get; private init; }
 
+    // The secret the nodes StartAsync starts were given, which status queries prove.
+    public string? Secret { get; private init; }
+
     public static async Task<LoopbackCluster> StartAsync(int workers, int ps, string? secret = null, int coordinators = 1, RemotingTls? tls = null)
     {
-        var cluster = new LoopbackCluster { Tls = tls };
+        var cluster = new LoopbackCluster { Tls = tls, Secret = secret };
         try
         {
             var first = await cluster.AddAsync(NodeRoles.Coordinator, secret);
@@ -48,7 +51,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     public async Task<ClusterStatus> WaitServingAsync(int workers, int ps, TimeSpan? timeout = null)
     {
         var status = await ClusterStatusQuery.WaitAsync(Seed, s => Serving(s.Workers) == workers && Serving(s.ParameterServers) >= ps,
-            timeout ?? TimeSpan.FromSeconds(30), Tls);
+            timeout ?? TimeSpan.FromSeconds(30), Tls, Secret);
         if (status is null || Serving(status.Workers) != workers || Serving(status.ParameterServers) < ps)
             throw new TimeoutException($"The cluster did not come to {workers} worker(s) and {ps} ps: {Describe(status)}");
         return status;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace ActorGraph.Tests.Execution;
+namespace ActorGraph.GraphTests.Execution;
 
 // Graph.ToDot draws the seed's figures: ops as boxes, the path of a fetch highlighted.
 public class DotWriterTests

@@ -1,7 +1,7 @@
 using ActorGraph.Execution;
 using Xunit;
 
-namespace ActorGraph.Tests.Execution;
+namespace ActorGraph.GraphTests.Execution;
 
 // The steady-state check of a Run against the last plan: the same key as PlanKey.Of would make, or not.
 public class PlanKeyTests

@@ -1,7 +1,7 @@
 using ActorGraph.Kernels;
 using Xunit;
 
-namespace ActorGraph.Tests.Kernels;
+namespace ActorGraph.GraphTests.Kernels;
 
 public class ComputeThreadsTests
 {

@@ -2,7 +2,7 @@ using System.Numerics;
 using ActorGraph.Kernels;
 using Xunit;
 
-namespace ActorGraph.Tests.Kernels;
+namespace ActorGraph.GraphTests.Kernels;
 
 public class GemmTests
 {

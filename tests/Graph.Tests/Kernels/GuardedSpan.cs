@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ActorGraph.Tests.Kernels;
+namespace ActorGraph.GraphTests.Kernels;
 
 // Linux only: floats placed so the span ends exactly where a PROT_NONE page begins.
 sealed unsafe class GuardedSpan : IDisposable

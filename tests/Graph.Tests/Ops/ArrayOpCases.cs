@@ -1,7 +1,7 @@
 using ActorGraph.Autodiff;
-using static ActorGraph.Tests.Ops.ArrayReference;
+using static ActorGraph.GraphTests.Ops.ArrayReference;
 
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
 // Rows of the op table (OpCases) for the array, index and loss ops. Ops with several outputs
 // have a row per output checked (the others then get no gradient and count as zeros).

@@ -1,6 +1,7 @@
+using ActorGraph.GraphTests.Execution;
 using Xunit;
 
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
 public class ArrayOpErrorTests
 {
@@ -110,7 +111,7 @@ public class ArrayOpErrorTests
         using var scope = g.AsDefault();
         Tensor a = TF.Placeholder(DType.Float32), b = TF.Placeholder(DType.Float32);
         var result = build(a, b);
-        using var sess = new Session(g);
+        var sess = new LocalExecutor(g);
         var e = Assert.Throws<InvalidArgumentException>(() => sess.Run(result, new FeedDict { [a] = bad[0], [b] = bad[1] }));
         foreach (var fragment in names) Assert.Contains(fragment, e.Message);
         var value = sess.Run(result, new FeedDict { [a] = good[0], [b] = good[1] });

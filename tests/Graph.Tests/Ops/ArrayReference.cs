@@ -1,6 +1,6 @@
-using static ActorGraph.Tests.Ops.Reference;
+using static ActorGraph.GraphTests.Ops.Reference;
 
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
 // Double-precision references for the array, index and loss ops: each output element read
 // straight from the definition, one index at a time.

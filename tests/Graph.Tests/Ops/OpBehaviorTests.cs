@@ -1,6 +1,7 @@
+using ActorGraph.GraphTests.Execution;
 using Xunit;
 
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
 // What the table cannot say: TensorFlow's names, numerical stability, gradient conventions at
 // kinks and guards, larger inputs that take the kernels' fast paths, and training end to end.
@@ -58,7 +59,7 @@ public class OpBehaviorTests
 
     private static NDArray Run(Tensor t, FeedDict? feed = null)
     {
-        using var sess = new Session(t.Graph);
+        var sess = new LocalExecutor(t.Graph);
         return sess.Run(t, feed);
     }
 
@@ -210,7 +211,7 @@ public class OpBehaviorTests
         using var other = new Graph().AsDefault();
         var grad = TF.Gradients(y, [x])[0]!;
         Assert.Same(g, grad.Graph);
-        using var sess = new Session(g);
+        var sess = new LocalExecutor(g);
         Assert.Equal([6.0, -12.0], sess.Run(grad, new FeedDict { [x] = new double[] { 1, -2 } }).ToArray<double>());
     }
 
@@ -292,7 +293,7 @@ public class OpBehaviorTests
             var loss = TF.ReduceMean(TF.SoftmaxCrossEntropyWithLogits(labels, logits));
             var accuracy = TF.ReduceMean(TF.Cast(TF.Equal(TF.ArgMax(logits, 1), TF.ArgMax(labels, 1)), DType.Float32));
             var train = new GradientDescentOptimizer(0.5).Minimize(loss);
-            using var sess = new Session(g);
+            var sess = new LocalExecutor(g);
             sess.Run(TF.GlobalVariablesInitializer());
             // Class 1 where the first coordinate is larger.
             var feed = new FeedDict

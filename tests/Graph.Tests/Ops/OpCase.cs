@@ -1,4 +1,4 @@
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
 // A value in double precision: what references compute on.
 public sealed record Value(double[] Data, int[] Dims)

@@ -1,7 +1,7 @@
 using ActorGraph.Autodiff;
-using static ActorGraph.Tests.Ops.Reference;
+using static ActorGraph.GraphTests.Ops.Reference;
 
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
 // The op table: every registered op that computes something has rows here (OpCoverageTests
 // fails for one that has none). Each row is checked by OpTableTests.

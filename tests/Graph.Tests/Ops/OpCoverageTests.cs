@@ -1,7 +1,7 @@
 using ActorGraph.Ops;
 using Xunit;
 
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
 public class OpCoverageTests
 {

@@ -1,8 +1,9 @@
+using ActorGraph.GraphTests.Execution;
 using Xunit;
 
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
-// Builds a case's op on placeholders in a fresh graph, feeds it and reads values back.
+// Builds a case's op on placeholders in a fresh graph, feeds it and reads values back from the executor.
 public sealed class OpHarness : IDisposable
 {
     private readonly IDisposable _scope;
@@ -13,14 +14,14 @@ public sealed class OpHarness : IDisposable
         _scope = Graph.AsDefault();
         Inputs = c.Shapes.Select((s, i) => TF.Placeholder(c.InputDType(i, dtype), (placeholderShape ?? (x => x))(s), $"input{i}")).ToArray();
         Output = c.Build(Inputs);
-        Session = new Session(Graph, new SessionOptions { PrintOutput = TextWriter.Null });
+        Executor = new LocalExecutor(Graph);
     }
 
     public OpCase Case { get; }
     public Graph Graph { get; } = new();
     public Tensor[] Inputs { get; }
     public Tensor Output { get; }
-    public Session Session { get; }
+    public LocalExecutor Executor { get; }
 
     // Input values drawn for this case, rounded to what each input's dtype can hold.
     public Value[] Draw(int seed)
@@ -77,9 +78,5 @@ public sealed class OpHarness : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        Session.Dispose();
-        _scope.Dispose();
-    }
+    public void Dispose() => _scope.Dispose();
 }

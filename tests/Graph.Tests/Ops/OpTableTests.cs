@@ -1,7 +1,7 @@
 using ActorGraph.Ops;
 using Xunit;
 
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
 // STYLE 13: one table (OpCases), and for every op: shape inference, the kernel against a double
 // reference, and the gradient against central differences.
@@ -37,7 +37,7 @@ public class OpTableTests
         using var h = new OpHarness(c, DType.Float64);
         Assert.Equal(c.OpType, h.Output.Op.Type);
         var values = h.Draw(OpHarness.Seed(name));
-        var result = h.Session.Run(h.Output, h.Feed(values));
+        var result = h.Executor.Run(h.Output, h.Feed(values));
         Assert.True(h.Output.Shape.IsFullyDefined, $"static shape {h.Output.Shape} from fully known inputs");
         Assert.Equal(h.Output.Shape, result.Shape);
         Assert.Equal(h.Output.DType, result.DType);
@@ -46,7 +46,7 @@ public class OpTableTests
         foreach (Func<Shape, Shape> partial in new Func<Shape, Shape>[] { s => s.Rank > 0 ? new Shape([-1, .. s.ToArray()[1..]]) : s, _ => Shape.Unknown })
         {
             using var u = new OpHarness(c, DType.Float64, partial);
-            var r = u.Session.Run(u.Output, u.Feed(values));
+            var r = u.Executor.Run(u.Output, u.Feed(values));
             Assert.True(u.Output.Shape.IsCompatibleWith(r.Shape), $"static {u.Output.Shape} vs run-time {r.Shape}");
             if (u.Output.Shape.Rank >= 0) Assert.Equal(u.Output.Shape.Rank, r.Shape.Rank);
             Assert.Equal(result.DType, r.DType);
@@ -62,8 +62,8 @@ public class OpTableTests
         // Fetch a copy, so the op's own buffer is reused by the second step: a kernel must write all of it.
         var probe = h.Output.DType == DType.Float64 ? h.Output * 1.0 : TF.Cast(h.Output, DType.Float64);
         var values = h.Draw(OpHarness.Seed(name));
-        h.Session.Run(probe, h.Feed(h.Draw(OpHarness.Seed(name, salt: 1))));
-        var result = h.Session.Run(probe, h.Feed(values));
+        h.Executor.Run(probe, h.Feed(h.Draw(OpHarness.Seed(name, salt: 1))));
+        var result = h.Executor.Run(probe, h.Feed(values));
         double tolerance = h.Output.DType == DType.Float32 || dtype == DType.Float32 ? 2e-5 : 1e-12;
         OpHarness.AssertClose(c.Reference(values), result, tolerance, $"{name} on {dtype.PythonName()}");
     }
@@ -82,16 +82,16 @@ public class OpTableTests
             Assert.All(TF.Gradients(h.Output, h.Inputs), g => Assert.Null(g));
             return;
         }
-        var output = h.Session.Run(h.Output, h.Feed(values));
+        var output = h.Executor.Run(h.Output, h.Feed(values));
         // y = Σ op(x) · w with random weights, so every output element counts differently.
         var weights = new Value(OpCase.Draw(rng, output.Shape, () => rng.NextDouble() * 2 - 1), output.Shape.ToArray());
         var y = TF.ReduceSum(h.Output * TF.Constant(OpHarness.ToNDArray(weights, h.Output.DType)));
         var grads = TF.Gradients(y, h.Inputs);
-        double F(Value[] v) => h.Session.Run(y, h.Feed(v)).ToScalar<double>();
+        double F(Value[] v) => h.Executor.Run(y, h.Feed(v)).ToScalar<double>();
         for (int i = 0; i < h.Inputs.Length; i++)
         {
             if (!h.Inputs[i].DType.IsFloating()) continue;
-            var analytic = grads[i] is { } g ? h.Session.Run(g, h.Feed(values)).ToArray<double>() : new double[values[i].Size];
+            var analytic = grads[i] is { } g ? h.Executor.Run(g, h.Feed(values)).ToArray<double>() : new double[values[i].Size];
             Assert.Equal(values[i].Size, analytic.Length);
             for (int j = 0; j < values[i].Size; j++)
             {

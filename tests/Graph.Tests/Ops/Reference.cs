@@ -1,4 +1,4 @@
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.GraphTests.Ops;
 
 // Plain double-precision versions of every op, written for clarity, not speed.
 public static class Reference

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.GraphTests.Semantics;
 
 public class DeviceTests
 {

@@ -1,7 +1,7 @@
 using ActorGraph.Execution;
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.GraphTests.Semantics;
 
 // tf.layers: variable names and sharing, and what Dense, Flatten and BatchNormalization compute.
 public class LayersTests

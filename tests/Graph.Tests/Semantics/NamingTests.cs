@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.GraphTests.Semantics;
 
 // Names as TensorFlow 1's ops.py gives them (NameStackTest and NameTest of ops_test.py).
 public class NamingTests

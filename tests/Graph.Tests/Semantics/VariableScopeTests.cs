@@ -1,7 +1,7 @@
 using ActorGraph.Execution;
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.GraphTests.Semantics;
 
 // TensorFlow 1's variable_scope (variable_scope_test.py): names, reuse, the scope's initializer.
 public class VariableScopeTests

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Wire;
+namespace ActorGraph.GraphTests.Wire;
 
 // A file that is not a whole graph file is refused with a message naming it and saying why.
 public class GraphFileErrorTests : IDisposable

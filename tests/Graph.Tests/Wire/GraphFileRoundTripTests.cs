@@ -1,8 +1,9 @@
+using ActorGraph.GraphTests.Execution;
 using ActorGraph.Ops;
-using ActorGraph.Tests.Ops;
+using ActorGraph.GraphTests.Ops;
 using Xunit;
 
-namespace ActorGraph.Tests.Wire;
+namespace ActorGraph.GraphTests.Wire;
 
 // A graph written with WriteTo and read back with ReadFrom runs as the original: every row of the
 // op table, and a training graph holding the ops the table leaves out (state, random, optimizers).
@@ -17,13 +18,13 @@ public class GraphFileRoundTripTests
         var c = OpCases.Get(name);
         using var h = new OpHarness(c, DType.Float64);
         var values = h.Draw(OpHarness.Seed(name));
-        var expected = h.Session.Run(h.Output, h.Feed(values));
+        var expected = h.Executor.Run(h.Output, h.Feed(values));
 
         var copy = RoundTrip(h.Graph);
         AssertSameStructure(h.Graph, copy);
         var feed = new FeedDict();
         for (int i = 0; i < h.Inputs.Length; i++) feed[copy.GetTensor(h.Inputs[i].Name)] = OpHarness.ToNDArray(values[i], h.Inputs[i].DType);
-        using var sess = new Session(copy, new SessionOptions { PrintOutput = TextWriter.Null });
+        var sess = new LocalExecutor(copy);
         var actual = sess.Run(copy.GetTensor(h.Output.Name), feed);
         Assert.Equal(expected.DType, actual.DType);
         Assert.Equal(expected.Shape, actual.Shape);
@@ -122,7 +123,7 @@ public class GraphFileRoundTripTests
     // Three steps on fixed data; the values of every variable and the loss, as text.
     private static string[] Train(Graph g)
     {
-        using var sess = new Session(g, new SessionOptions { PrintOutput = TextWriter.Null });
+        var sess = new LocalExecutor(g);
         sess.Run(g.GetOperation("init"));
         var feed = new FeedDict
         {

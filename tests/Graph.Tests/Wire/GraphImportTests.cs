@@ -3,7 +3,7 @@ using MessagePack;
 using MessagePack.Resolvers;
 using Xunit;
 
-namespace ActorGraph.Tests.Wire;
+namespace ActorGraph.GraphTests.Wire;
 
 public class GraphImportTests
 {

@@ -4,7 +4,7 @@ using MessagePack.Formatters;
 using MessagePack.Resolvers;
 using Xunit;
 
-namespace ActorGraph.Tests.Wire;
+namespace ActorGraph.GraphTests.Wire;
 
 public class OutOfBandTensorsTests
 {

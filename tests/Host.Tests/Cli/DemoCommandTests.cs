@@ -69,6 +69,23 @@ public partial class DemoCommandTests
         Assert.False(File.Exists(Path.Combine(none, "actorgraph.db")));
     }
 
+    [Fact]
+    public void A_secret_or_a_certificate_without_a_cluster_is_a_usage_error_and_a_password_needs_its_certificate()
+    {
+        var secret = ActorGraphProcess.Run("demo", "--steps", "10", "--secret", "s3cret");
+        Assert.True(secret.ExitCode == 2, secret.ToString());
+        Assert.Contains("--secret is for a cluster: add --cluster ADDR", secret.Err);
+        var certificate = ActorGraphProcess.Run("train", "fashion-mnist", "--tls-cert", "cluster.pfx");
+        Assert.True(certificate.ExitCode == 2, certificate.ToString());
+        Assert.Contains("--tls-cert is for a cluster", certificate.Err);
+        var password = ActorGraphProcess.Run("cluster", "status", "--cluster", "akka.tcp://actorgraph@127.0.0.1:1", "--tls-password", "pw");
+        Assert.True(password.ExitCode == 2, password.ToString());
+        Assert.Contains("--tls-password is the password of --tls-cert", password.Err);
+        // From the environment, as a deployment sets it for every process, a secret is no mistake in local mode.
+        var local = ActorGraphProcess.RunIn(TempDir.Create(), new Dictionary<string, string> { ["ACTORGRAPH_SECRET"] = "s3cret" }, "demo", "--steps", "10", "--no-checkpoint");
+        Assert.True(local.ExitCode == 0, local.ToString());
+    }
+
     private static double Value(Match m, string group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"m=(?<m>-?\d+\.\d+), b=(?<b>-?\d+\.\d+)")]

@@ -2,8 +2,9 @@ using ActorGraph.Host.Tests.Cli;
 
 namespace ActorGraph.Host.Tests.Cluster;
 
-// deploy/start-local-cluster.sh and stop-local-cluster.sh as a user runs them: the cluster comes up and
-// serves, a client trains on it, and the stop script has every node leave and exit.
+// deploy/start-local-cluster.sh and stop-local-cluster.sh as a user runs them: the cluster comes up with
+// its secret and the small-machine profile and serves, a client trains on it, and the stop script has
+// every node leave and exit.
 [Collection("cluster processes")]
 public class DeployScriptTests
 {
@@ -15,6 +16,7 @@ public class DeployScriptTests
         var env = new Dictionary<string, string>
         {
             ["PORT"] = port.ToString(), ["WORKERS"] = "2", ["PS"] = "1", ["NODE_TIMEOUT"] = "240", ["ACTORGRAPH_DLL"] = ActorGraphProcess.Dll,
+            ["SECRET"] = "s3cret",
         };
         CliResult stopped;
         try
@@ -24,12 +26,18 @@ public class DeployScriptTests
             Assert.Contains("cluster up at akka.tcp://actorgraph@127.0.0.1:" + port, started.Out);
             var address = File.ReadAllText(Path.Combine(folder, "address")).Trim();
             Assert.Equal(4, Directory.GetFiles(folder, "*.pid").Length);
+            foreach (var pid in Directory.GetFiles(folder, "*.pid"))
+            {
+                var environment = File.ReadAllText($"/proc/{File.ReadAllText(pid).Trim()}/environ").Split('\0');
+                Assert.Contains("DOTNET_gcConcurrent=0", environment);
+                Assert.Contains("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0", environment);
+            }
             // Started again on a running cluster's folder: refused, the cluster untouched.
             var again = Script("start-local-cluster.sh", folder, env);
             Assert.Equal(1, again.ExitCode);
             Assert.Contains("stop that cluster first", again.Err);
 
-            var demo = ActorGraphProcess.RunIn(folder, null, "demo", "--steps", "300", "--seed", "2", "--no-checkpoint", "--cluster", address);
+            var demo = ActorGraphProcess.RunIn(folder, null, "demo", "--steps", "300", "--seed", "2", "--no-checkpoint", "--cluster", address, "--secret", "s3cret");
             Assert.True(demo.ExitCode == 0, demo + Logs(folder));
             Assert.Contains("cluster mode at " + address, demo.Out);
         }
@@ -44,6 +52,16 @@ public class DeployScriptTests
         Assert.DoesNotContain("SIGKILL", stopped.Out);
         foreach (var log in Directory.GetFiles(folder, "*.log"))
             Assert.True(File.ReadAllText(log).Contains("left"), $"{Path.GetFileName(log)} does not say it left:\n{File.ReadAllText(log)}");
+    }
+
+    [Fact]
+    public void An_unknown_profile_is_refused_before_any_node_starts()
+    {
+        var folder = TempDir.Create();
+        var r = Script("start-local-cluster.sh", folder, new Dictionary<string, string> { ["PROFILE"] = "tiny", ["ACTORGRAPH_DLL"] = ActorGraphProcess.Dll });
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("PROFILE=tiny is not a profile; give small-machine (the default) or dotnet", r.Err);
+        Assert.Empty(Directory.GetFiles(folder, "*.pid"));
     }
 
     private static CliResult Script(string name, string folder, IReadOnlyDictionary<string, string> env) =>

@@ -64,8 +64,9 @@ internal sealed class NodeProcesses : IDisposable
     // `actorgraph cluster status` until at least this many workers and ps shards serve.
     public CliResult WaitServing(int workers, int ps, int timeoutSeconds = 60)
     {
-        var r = ActorGraphProcess.RunIn(Folder, Environment, "cluster", "status", "--cluster", Seed, "--workers", workers.ToString(), "--ps", ps.ToString(),
-            "--timeout", timeoutSeconds.ToString());
+        string[] secret = _secret is null ? [] : ["--secret", _secret];
+        var r = ActorGraphProcess.RunIn(Folder, Environment, ["cluster", "status", "--cluster", Seed, .. secret, "--workers", workers.ToString(), "--ps", ps.ToString(),
+            "--timeout", timeoutSeconds.ToString()]);
         if (r.ExitCode != 0) throw new TimeoutException($"The cluster did not come to {workers} worker(s) and {ps} ps.\n{r}\n{Logs()}");
         return r;
     }

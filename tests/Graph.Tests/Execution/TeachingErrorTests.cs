@@ -1,6 +1,8 @@
-namespace ActorGraph.Host.Tests.Session;
+using Xunit;
 
-// TensorFlow's texts first, then what to do about them.
+namespace ActorGraph.GraphTests.Execution;
+
+// TensorFlow's texts first, then what to do about them: the graph's own errors, as a run meets them.
 public class TeachingErrorTests
 {
     private readonly Graph _graph = new();
@@ -13,37 +15,12 @@ public class TeachingErrorTests
         var three = TF.Constant(3);
         var sum = input + three;
         var doubled = sum * 2;
-        using var sess = new ActorGraph.Session(_graph);
+        var sess = new LocalExecutor(_graph);
         Assert.Equal(3, sess.Run(three).ToScalar<int>());
         var e = Assert.Throws<InvalidArgumentException>(() => sess.Run(doubled));
         Assert.StartsWith("You must feed a value for placeholder tensor 'Placeholder' with dtype int32", e.Message);
         Assert.Contains("mul:0 <- add:0 <- Placeholder:0", e.Message);
         Assert.Contains("new FeedDict { [Placeholder] = value }", e.Message);
-    }
-
-    [Fact]
-    public void An_uninitialized_variable_names_its_initializer()
-    {
-        using var scope = _graph.AsDefault();
-        var count = TF.GetVariable("count", []);
-        using var sess = new ActorGraph.Session(_graph);
-        var e = Assert.Throws<FailedPreconditionException>(() => sess.Run(count));
-        Assert.StartsWith("Attempting to use uninitialized value count", e.Message);
-        Assert.Contains("TF.GlobalVariablesInitializer()", e.Message);
-        Assert.Contains("'count/Assign' (count.Initializer)", e.Message);
-    }
-
-    [Fact]
-    public void A_variable_created_after_init_is_told_that_init_does_not_cover_it()
-    {
-        using var scope = _graph.AsDefault();
-        _ = TF.GetVariable("early", [], initializer: TF.ZerosInitializer());
-        var init = TF.GlobalVariablesInitializer();
-        var late = TF.GetVariable("late", [], initializer: TF.ZerosInitializer());
-        using var sess = new ActorGraph.Session(_graph);
-        sess.Run(init);
-        var e = Assert.Throws<FailedPreconditionException>(() => sess.Run(late));
-        Assert.Contains("The graph's 'init' does not cover late: it was created before late existed", e.Message);
     }
 
     [Fact]
@@ -65,7 +42,7 @@ public class TeachingErrorTests
     {
         using var scope = _graph.AsDefault();
         var x = TF.Placeholder(DType.Float32, [2]);
-        using var sess = new ActorGraph.Session(_graph);
+        var sess = new LocalExecutor(_graph);
         var e = Assert.Throws<InvalidArgumentException>(() => sess.Run(x * 2f, new FeedDict { [x] = new[] { 1f, 2f, 3f } }));
         Assert.StartsWith("Cannot feed value of shape (3,) for Tensor 'Placeholder:0', which has shape '(2,)'", e.Message);
     }
@@ -75,7 +52,7 @@ public class TeachingErrorTests
     {
         using var scope = _graph.AsDefault();
         var images = TF.Placeholder(DType.Float32, [-1, 4]);
-        using var sess = new ActorGraph.Session(_graph);
+        var sess = new LocalExecutor(_graph);
         var e = Assert.Throws<InvalidArgumentException>(() => sess.Run(images * 2f, new FeedDict { [images] = new[] { 1f, 2f, 3f, 4f } }));
         Assert.Contains("which has shape '(?, 4)'", e.Message);
         Assert.Contains("feed it with shape (1, 4)", e.Message);

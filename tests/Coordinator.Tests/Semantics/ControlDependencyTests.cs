@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // ControlDependenciesTest of TensorFlow's ops_test.py, and testControlDepsNone of variables_test.py.
 public class ControlDependencyTests

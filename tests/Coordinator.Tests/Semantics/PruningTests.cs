@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // Only the computation path of the fetches runs, stopping at fed tensors (the seed's "computation paths").
 public class PruningTests

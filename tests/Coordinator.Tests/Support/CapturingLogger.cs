@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ActorGraph.Host.Tests.Session;
+namespace ActorGraph.Coordinator.Tests.Support;
 
 // Keeps what a session logs, for tests to read.
 internal sealed class CapturingLogger : ILogger

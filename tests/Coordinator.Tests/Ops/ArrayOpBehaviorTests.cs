@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Ops;
+namespace ActorGraph.Coordinator.Tests.Ops;
 
 // What the op table cannot say about the array, index and loss ops: TensorFlow's names, ops with
 // many outputs across workers, ties, the value at a kink, and indices out of range at run time.

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // Variables get their first value only when an initializer runs in a session.
 public class InitializerTests

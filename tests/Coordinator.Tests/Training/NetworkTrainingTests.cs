@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Training;
+namespace ActorGraph.Coordinator.Tests.Training;
 
 // Small networks trained end to end: the ops, their gradients and the optimizers together.
 public class NetworkTrainingTests

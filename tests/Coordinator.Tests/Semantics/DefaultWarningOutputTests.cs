@@ -1,4 +1,6 @@
-namespace ActorGraph.Host.Tests.Session;
+using Xunit;
+
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 [CollectionDefinition(nameof(ConsoleError), DisableParallelization = true)]
 public sealed class ConsoleError;
@@ -21,7 +23,7 @@ public class DefaultWarningOutputTests
         Console.SetError(error);
         try
         {
-            using var sess = new ActorGraph.Session(graph, new SessionOptions { PrintOutput = printed });
+            using var sess = new Session(graph, new SessionOptions { PrintOutput = printed });
             sess.Run(sum);
         }
         finally

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // tf.assign: an identity with a side effect, joined to its variable by a non-dependent edge.
 public class AssignTests

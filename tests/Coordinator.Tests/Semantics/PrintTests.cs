@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // tf.Print as the seed shows it: a side effect that happens only on the computation path.
 public class PrintTests

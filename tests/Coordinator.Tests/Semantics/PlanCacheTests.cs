@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // A plan is compiled once per (fetches, fed tensors) and survives the graph growing.
 public class PlanCacheTests

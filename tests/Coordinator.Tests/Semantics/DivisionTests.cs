@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // TF.Divide and `/` are TensorFlow 1's tf.divide (Python's true division): integers divide as float64.
 public class DivisionTests

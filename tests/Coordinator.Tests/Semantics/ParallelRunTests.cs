@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // Run may be called from several threads at once; each variable update is atomic.
 public class ParallelRunTests

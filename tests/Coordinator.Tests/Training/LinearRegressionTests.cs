@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Training;
+namespace ActorGraph.Coordinator.Tests.Training;
 
 // The seed's training loop, with each optimizer: a scalar model y = m·x + b learned from samples.
 public class LinearRegressionTests

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // The run-time errors of API.md with TensorFlow's text; after each the session runs on.
 public class RunErrorTests

@@ -1,6 +1,8 @@
+using ActorGraph.Coordinator.Tests.Support;
 using ActorGraph.Execution;
+using Xunit;
 
-namespace ActorGraph.Host.Tests.Session;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // The seed's silent traps, said out loud once per plan: a Print off the computation path, and a
 // graph that grows on every Run. No warning when neither happens.
@@ -9,7 +11,7 @@ public class TrapWarningTests
     private readonly Graph _graph = new();
     private readonly CapturingLogger _log = new();
 
-    private ActorGraph.Session Open() => new(_graph, new SessionOptions { Logger = _log, PrintOutput = TextWriter.Null });
+    private Session Open() => new(_graph, new SessionOptions { Logger = _log, PrintOutput = TextWriter.Null });
 
     [Fact]
     public void A_print_of_a_computed_tensor_that_is_off_the_path_warns_that_it_will_not_print()
@@ -105,12 +107,19 @@ public class TrapWarningTests
     public void A_training_loop_over_a_graph_built_once_gives_no_warning()
     {
         using var scope = _graph.AsDefault();
-        var model = Commands.LinearRegression.Build();
+        // The seed's regression, y = m·x + b.
+        var m = TF.GetVariable("m", [], initializer: TF.ConstantInitializer(0));
+        var b = TF.GetVariable("b", [], initializer: TF.ConstantInitializer(0));
+        var init = TF.GlobalVariablesInitializer();
+        var x = TF.Placeholder(DType.Float32);
+        var y = TF.Placeholder(DType.Float32);
+        var loss = TF.Square(y - (m * x + b));
+        var trainOp = new GradientDescentOptimizer(1e-3).Minimize(loss);
         using var sess = Open();
-        sess.Run(model.Init);
+        sess.Run(init);
         for (int i = 0; i < 500; i++)
-            sess.Run([model.Loss, model.TrainOp], new FeedDict { [model.X] = i / 500f, [model.Y] = 0.5f * i / 500f + 0.25f });
-        sess.Run([model.M, model.B]);
+            sess.Run([loss, trainOp], new FeedDict { [x] = i / 500f, [y] = 0.5f * i / 500f + 0.25f });
+        sess.Run([m, b]);
         Assert.Empty(_log.Warnings);
     }
 

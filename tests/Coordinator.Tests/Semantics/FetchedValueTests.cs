@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace ActorGraph.Tests.Semantics;
+namespace ActorGraph.Coordinator.Tests.Semantics;
 
 // The executor reuses buffers between steps; what a Run returned belongs to the caller.
 public class FetchedValueTests
