@@ -1,4 +1,5 @@
 using ActorGraph.Execution;
+using ActorGraph.Training;
 
 namespace ActorGraph.ParameterServer;
 
@@ -11,15 +12,6 @@ internal sealed class ReplicaAggregation(long stepId, int replicas)
     public long StepId { get; } = stepId;
     public List<(Akka.Actor.IActorRef Sender, ApplyUpdates Updates)> Arrived { get; } = [];
     public bool Complete => Arrived.Count >= replicas;
-
-    // The operand that is a gradient, by update kind (UpdateRules' operand order).
-    private static int? GradientOperand(UpdateKind kind) => kind switch
-    {
-        UpdateKind.GradientDescent => 1,
-        UpdateKind.Momentum => 1,
-        UpdateKind.Adam => 4,
-        _ => null,
-    };
 
     // Null with the reason when the replicas' updates do not line up (they ran different plans).
     public (ApplyUpdates? Combined, string? Error) Combine()
@@ -38,7 +30,7 @@ internal sealed class ReplicaAggregation(long stepId, int replicas)
         var combined = new WireUpdate[first.Length];
         for (int i = 0; i < first.Length; i++)
         {
-            if (GradientOperand(first[i].Kind) is not { } g)
+            if (UpdateKinds.Find(first[i].Kind)?.Gradient is not { } g)
             {
                 combined[i] = first[i];
                 continue;

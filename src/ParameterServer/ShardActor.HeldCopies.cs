@@ -1,3 +1,4 @@
+using ActorGraph.Training;
 using Akka.Actor;
 
 namespace ActorGraph.ParameterServer;
@@ -107,10 +108,9 @@ public sealed partial class ShardActor
             _bulk.Tell(Sender, new UpdatesReplayed([.. replayed.Select(r => r.Name)], [.. replayed.Select(r => r.Base)], [.. replayed.Select(r => r.Version)]), Self);
     }
 
-    // The reader replayed update i on the version this shard applied it to, and holds that version. Optimizer slots
-    // live here only, so an update that has them cannot be replayed.
+    // The reader replayed update i on the version this shard applied it to, and holds that version.
     private static bool ReplayedOnHeld(long[] replayedOn, int i, WireUpdate update, long before, Holder holder) =>
-        i < replayedOn.Length && replayedOn[i] == before && update.Slots.Length == 0
+        i < replayedOn.Length && replayedOn[i] == before && UpdateKinds.Of(update.Kind).Replayable
         && holder.Held.TryGetValue(update.Variable, out long held) && held == before;
 
     private void ForgetHolder(IActorRef reader) => _holders.Remove(reader);

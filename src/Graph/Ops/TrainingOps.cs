@@ -1,20 +1,17 @@
 using ActorGraph.Execution;
+using ActorGraph.Training;
 
 namespace ActorGraph.Ops;
 
 // Optimizer updates: the variable and its slots are reference inputs; running the op sends one
 // atomic update to whoever owns the variable (the in-process store or its parameter server).
+// Inputs: the variable, its slots, then the operands, in the order UpdateKinds declares them.
 internal static class TrainingOps
 {
-    public static IEnumerable<OpDef> Defs =>
-    [
-        // [var] lr, grad
-        Update("ApplyGradientDescent", UpdateKind.GradientDescent, refs: 1, gradInput: 2),
-        // [var, accum] lr, grad, momentum
-        Update("ApplyMomentum", UpdateKind.Momentum, refs: 2, gradInput: 3),
-        // [var, m, v, beta1_power, beta2_power] lr, beta1, beta2, epsilon, grad
-        Update("ApplyAdam", UpdateKind.Adam, refs: 5, gradInput: 9),
-    ];
+    public static IEnumerable<OpDef> Defs => UpdateKinds.All.Where(r => r.Family == UpdateFamily.Training).Select(Update);
+
+    private static OpDef Update(UpdateRule rule) => Update(rule.OpType, rule.Kind, refs: 1 + rule.Slots.Length,
+        gradInput: 1 + rule.Slots.Length + (rule.Gradient ?? throw new InvalidOperationException($"Training update {rule.Kind} declares no gradient.")));
 
     private static OpDef Update(string type, UpdateKind kind, int refs, int gradInput) => new()
     {
