@@ -25,8 +25,8 @@ internal sealed class ReplicaAggregation(long stepId, int replicas)
                 if (other.Updates[i].Variable != first[i].Variable || other.Updates[i].Kind != first[i].Kind)
                     return (null, $"the replicas of step {StepId} update {first[i].Variable} and {other.Updates[i].Variable} in the same place.");
         }
-        double total = Arrived.Sum(a => a.Updates.Weight);
-        var weights = Arrived.Select(a => total > 0 ? a.Updates.Weight / total : 1.0 / Arrived.Count).ToArray();
+        double total = Arrived.Sum(a => WeightOf(a.Updates));
+        var weights = Arrived.Select(a => total > 0 ? WeightOf(a.Updates) / total : 1.0 / Arrived.Count).ToArray();
         var combined = new WireUpdate[first.Length];
         for (int i = 0; i < first.Length; i++)
         {
@@ -41,4 +41,6 @@ internal sealed class ReplicaAggregation(long stepId, int replicas)
         }
         return (new ApplyUpdates(StepId, combined, Wanted: []), null);
     }
+
+    private static double WeightOf(ApplyUpdates updates) => updates.Routing?.Weight ?? 1;
 }

@@ -1,3 +1,4 @@
+using ActorGraph.Wire;
 using Akka.Actor;
 
 namespace ActorGraph.ParameterServer;
@@ -20,12 +21,12 @@ public sealed partial class ShardActor
         _leases.Release(Sender, command.StepId);
         if (_closed.Contains(command.StepId))
         {
-            Sender.Tell(new ShardRequestFailed(command.StepId, ShardErrorCodes.Aborted,
+            Sender.Tell(new ShardRequestFailed(command.StepId, ErrorCodes.Aborted,
                 $"Parameter server {_state.Device}: this replica of step {command.StepId} was left out (slower than the others' backup timeout)."));
             return;
         }
         if (!_aggregating.TryGetValue(command.StepId, out var aggregation))
-            _aggregating[command.StepId] = aggregation = new ReplicaAggregation(command.StepId, command.Replicas);
+            _aggregating[command.StepId] = aggregation = new ReplicaAggregation(command.StepId, command.Routing!.Replicas);
         aggregation.Arrived.Add((Sender, command));
         if (aggregation.Complete) ApplyAggregated(aggregation);
     }
@@ -37,7 +38,7 @@ public sealed partial class ShardActor
         {
             if (_aggregating.TryGetValue(command.StepId, out var dropped))
                 foreach (var (to, _) in dropped.Arrived)
-                    to.Tell(new ShardRequestFailed(command.StepId, ShardErrorCodes.Aborted, $"Parameter server {_state.Device}: step {command.StepId} was aborted."));
+                    to.Tell(new ShardRequestFailed(command.StepId, ErrorCodes.Aborted, $"Parameter server {_state.Device}: step {command.StepId} was aborted."));
             Close(command.StepId);
         }
     }
@@ -50,7 +51,7 @@ public sealed partial class ShardActor
         var (combined, error) = aggregation.Combine();
         if (combined is null)
         {
-            foreach (var to in senders) to.Tell(new ShardRequestFailed(aggregation.StepId, ShardErrorCodes.InvalidArgument, $"Parameter server {_state.Device}: {error}"));
+            foreach (var to in senders) to.Tell(new ShardRequestFailed(aggregation.StepId, ErrorCodes.InvalidArgument, $"Parameter server {_state.Device}: {error}"));
             return;
         }
         Apply(combined, replyTo);

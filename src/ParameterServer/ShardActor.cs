@@ -1,4 +1,5 @@
 using ActorGraph.ParameterServer.Persistence;
+using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -77,12 +78,12 @@ public sealed partial class ShardActor : ReceivePersistentActor
 
     private void Handle(ApplyUpdates command)
     {
-        if (command.Replicas > 1)
+        if (command.Routing is { Replicas: > 1 })
         {
             Gather(command);
             return;
         }
-        if (command.AckTo is { } path) ApplyAcknowledged(command, Resolve(path));
+        if (command.Routing?.AckTo is { } path) ApplyAcknowledged(command, Resolve(path));
         else Apply(command, [(Sender, command.Wanted)]);
         // Applied (or refused) and acknowledged: nothing holds the operands any more, unless a journal write does.
         if (_persistence.Durability == Durability.Checkpoint) _bulk.Recycle(command.Updates);
@@ -91,17 +92,17 @@ public sealed partial class ShardActor : ReceivePersistentActor
     private IActorRef Resolve(string path) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
 
     // The step's gatherer hears first, whatever the outcome: the sender has answered it already. A client the
-    // gatherer answered already (AckAlso) hears of success only: a failure reaches it from the gatherer.
+    // gatherer answered already (UpdateRouting.AckAlso) hears of success only: a failure reaches it from the gatherer.
     private void ApplyAcknowledged(ApplyUpdates command, IActorRef gatherer)
     {
         try
         {
-            var client = command.AckAlso is { } path ? Resolve(path) : null;
+            var client = command.Routing?.AckAlso is { } path ? Resolve(path) : null;
             Apply(command, client is null ? [(gatherer, []), (Sender, command.Wanted)] : [(client, []), (gatherer, []), (Sender, command.Wanted)]);
         }
         catch (Exception e)
         {
-            gatherer.Tell(new ShardRequestFailed(command.StepId, ShardErrorCodes.Aborted,
+            gatherer.Tell(new ShardRequestFailed(command.StepId, ErrorCodes.Aborted,
                 $"Parameter server {_state.Device} failed during step {command.StepId} and is restarting: {e.Message}"));
             throw;
         }
@@ -189,7 +190,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
         {
             _awaitingJournal.Remove(e, out var waiting);
             foreach (var (to, _) in waiting.Replies)
-                to.Tell(new ShardRequestFailed(waiting.StepId, ShardErrorCodes.Unavailable,
+                to.Tell(new ShardRequestFailed(waiting.StepId, ErrorCodes.Unavailable,
                     $"Parameter server {_state.Device} could not journal the updates of step {waiting.StepId}: {why}"));
         }
     }
@@ -210,7 +211,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
         }
         catch (Exception e)
         {
-            Sender.Tell(new ShardRequestFailed(stepId, ShardErrorCodes.Aborted,
+            Sender.Tell(new ShardRequestFailed(stepId, ErrorCodes.Aborted,
                 $"Parameter server {_state.Device} failed during step {stepId} and is restarting: {e.Message}"));
             throw;
         }
