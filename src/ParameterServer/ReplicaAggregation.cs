@@ -7,10 +7,10 @@ namespace ActorGraph.ParameterServer;
 // then one ApplyUpdates whose gradients are the replicas' average weighted by their share of the
 // batch (the full-batch gradient of a mean loss). Updates without a gradient (Assign, AssignAdd…)
 // apply once, as the first replica wrote them.
-internal sealed class ReplicaAggregation(long stepId, int replicas)
+internal sealed class ReplicaAggregation<TSender>(long stepId, int replicas)
 {
     public long StepId { get; } = stepId;
-    public List<(Akka.Actor.IActorRef Sender, ApplyUpdates Updates)> Arrived { get; } = [];
+    public List<(TSender Sender, ApplyUpdates Updates)> Arrived { get; } = [];
     public bool Complete => Arrived.Count >= replicas;
 
     // Null with the reason when the replicas' updates do not line up (they ran different plans).

@@ -53,8 +53,8 @@ public sealed partial class ShardActor
     private void Handle(RestoreShard command)
     {
         _state = _state.Restore(command.Variables);
-        AllWritten();
-        _lastStep = command.GlobalStep;
+        _versions.AllWritten();
+        _progress.Restored(command.GlobalStep);
         var pending = new PendingSave(Sender, command.CheckpointId, [], Restore: true);
         if (_persistence.IsVolatile)
         {
