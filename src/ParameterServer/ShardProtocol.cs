@@ -77,9 +77,10 @@ public sealed record ApplyUpdates(
 // applies the replicas' weighted average once all are in (or CloseReplicas says so), and answers each replica with
 // the values it wants. AckTo: the path of the step's gatherer, which gets an UpdatesApplied (or the
 // ShardRequestFailed) too, before the sender does; AckAlso: the client waiting for the step, which the gatherer
-// answered already and which gets the UpdatesApplied as well (never a failure). The same for every shard of a step.
+// answered already and which gets the UpdatesApplied as well (never a failure). The same for every shard of a step;
+// a struct, so routing a batch allocates nothing.
 [MessagePackObject]
-public sealed record UpdateRouting(
+public readonly record struct UpdateRouting(
     [property: Key(0)] int Replicas = 0,
     [property: Key(1)] double Weight = 1,
     [property: Key(2)] string? AckTo = null,

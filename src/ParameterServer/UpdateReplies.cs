@@ -17,16 +17,16 @@ internal static class UpdateReplies
         IReadOnlyList<(TSender Sender, int[]? Wanted)> replyTo)
     {
         if (durability != Durability.Checkpoint || events == 0 || senderInProcess) return false;
-        foreach (var (_, wanted) in replyTo)
-            if (wanted is not { Length: 0 }) return false;
+        for (int r = 0; r < replyTo.Count; r++)
+            if (replyTo[r].Wanted is not { Length: 0 }) return false;
         return true;
     }
 
     // Whether any sender wants the value after update i.
     public static bool Wanted<TSender>(IReadOnlyList<(TSender Sender, int[]? Wanted)> replyTo, int i)
     {
-        foreach (var (_, wanted) in replyTo)
-            if (wanted is null || Array.IndexOf(wanted, i) >= 0) return true;
+        for (int r = 0; r < replyTo.Count; r++)
+            if (replyTo[r].Wanted is not { } wanted || Array.IndexOf(wanted, i) >= 0) return true;
         return false;
     }
 
