@@ -3,7 +3,7 @@ using Xunit;
 
 namespace ActorGraph.Coordinator.Tests.Cluster;
 
-// Workers on other nodes than their shard keep what they read (ShardActor.HeldCopies): a read of an
+// Workers on other nodes than their shard keep what they read (CopyHolders): a read of an
 // unchanged variable sends its version alone, and any write makes the next read send the value again.
 // Their updates are acknowledged to the step's gatherer by the shard (UpdateRouting.AckTo).
 [Collection("cluster")]
