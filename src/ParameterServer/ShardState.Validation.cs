@@ -38,17 +38,17 @@ public sealed partial class ShardState
             return null;
         }
         if (variable is not { } current) return Uninitialized(step, u.Variable);
-        bool arithmetic = rule.Family == UpdateFamily.Assignment;
+        bool assignment = rule.Family == UpdateFamily.Assignment;
         if (rule.TakesIntegers ? !current.DType.IsNumeric() : !current.DType.IsFloating())
             return Invalid(step, $"{what}: {current.DType.PythonName()} variables cannot take this update.");
 
         for (int i = 0; i < rule.Operands.Length; i++)
-            if (CheckInput(rule.Operands[i], u.Operands[i].DType, u.Operands[i].Shape, current, what, arithmetic) is { } bad)
+            if (CheckInput(rule.Operands[i], u.Operands[i].DType, u.Operands[i].Shape, current, what, assignment) is { } bad)
                 return Invalid(step, bad);
         for (int i = 0; i < rule.Slots.Length; i++)
         {
             if (batch.Meta(u.Slots[i]) is not { } slot) return Uninitialized(step, u.Slots[i]);
-            if (CheckInput(rule.Slots[i], slot.DType, slot.Shape, current, what, arithmetic) is { } bad) return Invalid(step, bad);
+            if (CheckInput(rule.Slots[i], slot.DType, slot.Shape, current, what, assignment) is { } bad) return Invalid(step, bad);
         }
         return null;
     }
@@ -72,14 +72,14 @@ public sealed partial class ShardState
     }
 
     // TensorFlow's kernel texts (training_ops.cc, dense_update_ops.cc), then which update they refer to.
-    private static string? CheckInput(UpdateInput input, DType dtype, Shape shape, (DType DType, Shape Shape) variable, string what, bool arithmetic)
+    private static string? CheckInput(UpdateInput input, DType dtype, Shape shape, (DType DType, Shape Shape) variable, string what, bool assignment)
     {
         if (dtype != variable.DType)
             return $"{what}: {input.Name} is {dtype.PythonName()} but the variable is {variable.DType.PythonName()}.";
         if (input.Scalar)
             return shape.Size == 1 ? null : $"{input.Name} is not a scalar: {shape.ToBracketString()} ({what})";
         if (shape.Equals(variable.Shape)) return null;
-        return arithmetic
+        return assignment
             ? $"Parameters and update must be the same size ({what}: {variable.Shape.ToBracketString()} and {shape.ToBracketString()})"
             : $"var and {input.Name} do not have the same shape{variable.Shape.ToBracketString()} {shape.ToBracketString()} ({what})";
     }

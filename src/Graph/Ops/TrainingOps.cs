@@ -10,16 +10,21 @@ internal static class TrainingOps
 {
     public static IEnumerable<OpDef> Defs => UpdateKinds.All.Where(r => r.Family == UpdateFamily.Training).Select(Update);
 
-    private static OpDef Update(UpdateRule rule) => Update(rule.OpType, rule.Kind, refs: 1 + rule.Slots.Length,
-        gradInput: 1 + rule.Slots.Length + (rule.Gradient ?? throw new InvalidOperationException($"Training update {rule.Kind} declares no gradient.")));
+    private static OpDef Update(UpdateRule rule)
+    {
+        var (kind, refs) = (rule.Kind, 1 + rule.Slots.Length);
+        int gradInput = refs + (rule.Gradient ?? throw new InvalidOperationException($"Training update {kind} declares no gradient."));
+        return Update(rule.OpType, kind, refs, gradInput, inputs: refs + rule.Operands.Length);
+    }
 
-    private static OpDef Update(string type, UpdateKind kind, int refs, int gradInput) => new()
+    private static OpDef Update(string type, UpdateKind kind, int refs, int gradInput, int inputs) => new()
     {
         Type = type,
         RefInputs = refs,
         Traits = OpTraits.WritesVariable | OpTraits.NoGradient,
         Infer = ctx =>
         {
+            ctx.ExpectInputs(inputs);
             Tensor variable = ctx.Input(0), grad = ctx.Input(gradInput);
             for (int i = 0; i < refs; i++)
                 if (!ctx.Input(i).Op.Def.IsVariable) throw ctx.Error($"input {i} ('{ctx.Input(i).Name}') must be a variable");

@@ -33,6 +33,15 @@ public class UpdateKindsTests
     }
 
     [Fact]
+    public void An_update_op_with_the_wrong_number_of_inputs_is_refused_with_the_count_it_expects()
+    {
+        using var scope = new Graph().AsDefault();
+        var w = TF.GetVariable("w", [2]);
+        var e = Assert.Throws<ArgumentException>(() => TF.Op("ApplyGradientDescent", [w, TF.Constant(0.1f)]));
+        Assert.Contains("expects 3 input(s), got 2", e.Message);
+    }
+
+    [Fact]
     public void The_gradient_is_a_tensor_operand_and_only_kinds_without_slots_are_replayable()
     {
         foreach (var rule in UpdateKinds.All)
