@@ -29,7 +29,7 @@ public sealed record ExplainStep(
 // One value per fetch; null for an operation, and for a fetch the client fed (it answers those itself).
 // Warning: what the session should say about the step (a data-parallel replica left out). ShardAcks: the
 // step is done once as many UpdatesApplied have reached the client from its shards, unless a StepFailed
-// comes first (the step tracker answered before the shards applied the updates: ApplyUpdates.AckAlso).
+// comes first (the step tracker answered before the shards applied the updates: UpdateRouting.AckAlso).
 [MessagePackObject]
 public sealed record StepSucceeded(
     [property: Key(0)] long StepId,

@@ -1,4 +1,5 @@
 using ActorGraph.Execution;
+using ActorGraph.Training;
 
 namespace ActorGraph.ParameterServer;
 
@@ -6,20 +7,11 @@ namespace ActorGraph.ParameterServer;
 // then one ApplyUpdates whose gradients are the replicas' average weighted by their share of the
 // batch (the full-batch gradient of a mean loss). Updates without a gradient (Assign, AssignAdd…)
 // apply once, as the first replica wrote them.
-internal sealed class ReplicaAggregation(long stepId, int replicas)
+internal sealed class ReplicaAggregation<TSender>(long stepId, int replicas)
 {
     public long StepId { get; } = stepId;
-    public List<(Akka.Actor.IActorRef Sender, ApplyUpdates Updates)> Arrived { get; } = [];
+    public List<(TSender Sender, ApplyUpdates Updates)> Arrived { get; } = [];
     public bool Complete => Arrived.Count >= replicas;
-
-    // The operand that is a gradient, by update kind (UpdateRules' operand order).
-    private static int? GradientOperand(UpdateKind kind) => kind switch
-    {
-        UpdateKind.GradientDescent => 1,
-        UpdateKind.Momentum => 1,
-        UpdateKind.Adam => 4,
-        _ => null,
-    };
 
     // Null with the reason when the replicas' updates do not line up (they ran different plans).
     public (ApplyUpdates? Combined, string? Error) Combine()
@@ -33,12 +25,12 @@ internal sealed class ReplicaAggregation(long stepId, int replicas)
                 if (other.Updates[i].Variable != first[i].Variable || other.Updates[i].Kind != first[i].Kind)
                     return (null, $"the replicas of step {StepId} update {first[i].Variable} and {other.Updates[i].Variable} in the same place.");
         }
-        double total = Arrived.Sum(a => a.Updates.Weight);
-        var weights = Arrived.Select(a => total > 0 ? a.Updates.Weight / total : 1.0 / Arrived.Count).ToArray();
+        double total = Arrived.Sum(a => WeightOf(a.Updates));
+        var weights = Arrived.Select(a => total > 0 ? WeightOf(a.Updates) / total : 1.0 / Arrived.Count).ToArray();
         var combined = new WireUpdate[first.Length];
         for (int i = 0; i < first.Length; i++)
         {
-            if (GradientOperand(first[i].Kind) is not { } g)
+            if (UpdateKinds.Find(first[i].Kind)?.Gradient is not { } g)
             {
                 combined[i] = first[i];
                 continue;
@@ -49,4 +41,6 @@ internal sealed class ReplicaAggregation(long stepId, int replicas)
         }
         return (new ApplyUpdates(StepId, combined, Wanted: []), null);
     }
+
+    private static double WeightOf(ApplyUpdates updates) => updates.Routing?.Weight ?? 1;
 }

@@ -1,4 +1,5 @@
 using ActorGraph.ParameterServer.Persistence;
+using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -52,8 +53,8 @@ public sealed partial class ShardActor
     private void Handle(RestoreShard command)
     {
         _state = _state.Restore(command.Variables);
-        AllWritten();
-        _lastStep = command.GlobalStep;
+        _versions.AllWritten();
+        _progress.Restored(command.GlobalStep);
         var pending = new PendingSave(Sender, command.CheckpointId, [], Restore: true);
         if (_persistence.IsVolatile)
         {
@@ -89,7 +90,7 @@ public sealed partial class ShardActor
         var key = (failure.Metadata.PersistenceId, failure.Metadata.SequenceNr);
         if (!_pendingSaves.Remove(key, out var pending)) return;
         _log.Error(failure.Cause, "Parameter server {0} could not store its snapshot for checkpoint {1}", _state.Device, pending.CheckpointId);
-        pending.ReplyTo.Tell(new ShardRequestFailed(0, ShardErrorCodes.Unavailable,
+        pending.ReplyTo.Tell(new ShardRequestFailed(0, ErrorCodes.Unavailable,
             $"Parameter server {_state.Device} could not store its snapshot for checkpoint {pending.CheckpointId}: {failure.Cause.Message}"));
     }
 }

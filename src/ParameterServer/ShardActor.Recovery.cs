@@ -8,9 +8,6 @@ namespace ActorGraph.ParameterServer;
 public sealed partial class ShardActor
 {
     private string? _restartReason;
-    private long _recoveredToStep = -1;
-    private string? _recoveredCheckpoint;
-    private bool _recoveredAny;
 
     private void Recovering()
     {
@@ -20,14 +17,12 @@ public sealed partial class ShardActor
             if (offer.Snapshot is not ShardSnapshot snapshot)
                 throw new DataLossException($"{where} is a {offer.Snapshot?.GetType().Name ?? "null"}, not a shard snapshot.");
             _state = new ShardState(_task, snapshot.ToVariables(where), restarted: false);
-            (_recoveredToStep, _recoveredCheckpoint, _lastStep, _recoveredAny) = (snapshot.GlobalStep, snapshot.CheckpointId, snapshot.GlobalStep, true);
+            _progress.RecoveredSnapshot(snapshot.GlobalStep, snapshot.CheckpointId);
         });
         Recover<UpdateApplied>(e =>
         {
             _state = _state.Apply(e);
-            _lastStep = Math.Max(_lastStep, e.StepId);
-            _recoveredToStep = _lastStep;
-            _recoveredAny = true;
+            _progress.RecoveredUpdate(e.StepId);
         });
         // A marker whose snapshot was never written: the state it marks is the one already recovered.
         Recover<SnapshotMarked>(_ => { });
@@ -37,17 +32,14 @@ public sealed partial class ShardActor
     private void Recovered()
     {
         if (_restartReason is not { } reason) return;
-        _state = _recoveredAny ? ShardState.Recovered(_task, _state.Variables, ReturnedTo()) : ShardState.Lost(_task);
-        if (_recoveredAny)
-            _log.Warning("Parameter server {0} restarted after {1} and returned to {2}", _state.Device, reason, ReturnedTo());
+        var returnedTo = _progress.ReturnedTo(_persistence.Durability);
+        _state = _progress.RecoveredAny ? ShardState.Recovered(_task, _state.Variables, returnedTo) : ShardState.Lost(_task);
+        if (_progress.RecoveredAny)
+            _log.Warning("Parameter server {0} restarted after {1} and returned to {2}", _state.Device, reason, returnedTo);
         else
             _log.Warning("Parameter server {0} restarted after {1}; it had no checkpoint, so its variables are uninitialized", _state.Device, reason);
-        Context.System.EventStream.Publish(new ShardRestarted(_task, reason, _recoveredToStep, _recoveredCheckpoint, PersistenceId));
+        Context.System.EventStream.Publish(new ShardRestarted(_task, reason, _progress.RecoveredToStep, _progress.RecoveredCheckpoint, PersistenceId));
     }
-
-    private string ReturnedTo() => _persistence.Durability == Durability.Journal
-        ? $"step {_recoveredToStep} (checkpoint {_recoveredCheckpoint ?? "none"} and the journal after it)"
-        : $"checkpoint {_recoveredCheckpoint} at step {_recoveredToStep}";
 
     protected override void PostRestart(Exception reason)
     {

@@ -1,6 +1,7 @@
-using ActorGraph.Execution;
 using ActorGraph.Channel;
+using ActorGraph.Execution;
 using ActorGraph.Messaging;
+using ActorGraph.Wire;
 using MessagePack;
 
 namespace ActorGraph.ParameterServer;
@@ -61,11 +62,7 @@ public sealed record ReleaseReads([property: Key(0)] long StepId) : IShardComman
 // Updates for one step, batched: each applies atomically, one at a time, in order. The batch is checked
 // first and refused as a whole, so a refused step changes nothing. Wanted: the updates (indices into
 // Updates) whose variable's value after it comes back; null = all, [] = none. Each one is a copy of the variable.
-// Replicas > 1: one of the replicas of a synchronous data-parallel step (Weight: its share of the
-// batch); the shard applies the replicas' weighted average once all are in (or CloseReplicas says so),
-// and answers each replica with the values it wants. AckTo: the path of the step's gatherer, which gets an
-// UpdatesApplied (or the ShardRequestFailed) too, before the sender does; AckAlso: the client waiting for the
-// step, which the gatherer answered already and which gets the UpdatesApplied as well (never a failure).
+// Routing: which step's replica the batch is and who else hears of it; null = one sender, answered alone.
 // ReplayedOn (a reader on another node, one replica): per update, the version of its held copy that the sender
 // applies the update to itself, 0 where it does not; the shard answers with UpdatesReplayed instead of the value.
 [MessagePackObject]
@@ -73,11 +70,26 @@ public sealed record ApplyUpdates(
     [property: Key(0)] long StepId,
     [property: Key(1)] WireUpdate[] Updates,
     [property: Key(2)] int[]? Wanted = null,
-    [property: Key(3)] int Replicas = 0,
-    [property: Key(4)] double Weight = 1,
-    [property: Key(5)] string? AckTo = null,
-    [property: Key(6)] string? AckAlso = null,
-    [property: Key(7)] long[]? ReplayedOn = null) : IShardCommand, IStableTensors;
+    [property: Key(3)] UpdateRouting? Routing = null,
+    [property: Key(4)] long[]? ReplayedOn = null) : IShardCommand, IStableTensors;
+
+// Replicas > 1: one of the replicas of a synchronous data-parallel step (Weight: its share of the batch); the shard
+// applies the replicas' weighted average once all are in (or CloseReplicas says so), and answers each replica with
+// the values it wants. AckTo: the path of the step's gatherer, which gets an UpdatesApplied (or the
+// ShardRequestFailed) too, before the sender does; AckAlso: the client waiting for the step, which the gatherer
+// answered already and which gets the UpdatesApplied as well (never a failure). The same for every shard of a step;
+// a struct, so routing a batch allocates nothing.
+[MessagePackObject]
+public readonly record struct UpdateRouting(
+    [property: Key(0)] int Replicas = 0,
+    [property: Key(1)] double Weight = 1,
+    [property: Key(2)] string? AckTo = null,
+    [property: Key(3)] string? AckAlso = null)
+{
+    // Null when there is nothing to route: the batch's sender alone hears of it.
+    public static UpdateRouting? Of(int replicas, double weight, string? ackTo, string? ackAlso) =>
+        replicas <= 1 && weight == 1 && ackTo is null && ackAlso is null ? null : new(replicas, weight, ackTo, ackAlso);
+}
 
 // The step's slow replicas are left out: apply the average of the updates that have arrived
 // (Apply), or drop them all (the step failed).
@@ -88,29 +100,14 @@ public sealed record CloseReplicas([property: Key(0)] long StepId, [property: Ke
 [MessagePackObject]
 public sealed record UpdatesApplied([property: Key(0)] long StepId, [property: Key(1)] NDArray[] Values) : IShardReply, IBulkMessage;
 
-// ErrorCode is a TensorFlow status name (ShardErrorCodes); Message is TensorFlow's text where it has one.
+// ErrorCode is a TensorFlow status name (Wire.ErrorCodes); Message is TensorFlow's text where it has one.
 [MessagePackObject]
 public sealed record ShardRequestFailed(
     [property: Key(0)] long StepId,
     [property: Key(1)] string ErrorCode,
     [property: Key(2)] string Message) : IShardReply
 {
-    public ActorGraphException ToException() => ErrorCode switch
-    {
-        ShardErrorCodes.FailedPrecondition => new FailedPreconditionException(Message),
-        ShardErrorCodes.InvalidArgument => new InvalidArgumentException(Message),
-        ShardErrorCodes.Aborted => new AbortedException(Message),
-        ShardErrorCodes.Unavailable => new UnavailableException(Message),
-        _ => new InternalException($"{ErrorCode}: {Message}"),
-    };
-}
-
-public static class ShardErrorCodes
-{
-    public const string FailedPrecondition = "FailedPrecondition";
-    public const string InvalidArgument = "InvalidArgument";
-    public const string Aborted = "Aborted";
-    public const string Unavailable = "Unavailable";
+    public ActorGraphException ToException() => ErrorCodes.ToException(ErrorCode, Message);
 }
 
 // Execution.VariableUpdate with names instead of Operations; the same operand and slot layout.

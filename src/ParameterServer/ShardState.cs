@@ -1,6 +1,7 @@
 using ActorGraph.Execution;
 using ActorGraph.Messaging;
 using ActorGraph.Training;
+using ActorGraph.Wire;
 using MessagePack;
 
 namespace ActorGraph.ParameterServer;
@@ -132,9 +133,9 @@ public sealed partial class ShardState : IActorGraphMessage
         : Errors.UninitializedText(name);
 
     private ShardRequestFailed Uninitialized(long step, string name) =>
-        new(step, ShardErrorCodes.FailedPrecondition, UninitializedText(name));
+        new(step, ErrorCodes.FailedPrecondition, UninitializedText(name));
 
-    private static ShardRequestFailed Invalid(long step, string message) => new(step, ShardErrorCodes.InvalidArgument, message);
+    private static ShardRequestFailed Invalid(long step, string message) => new(step, ErrorCodes.InvalidArgument, message);
 }
 
 // Either the events to apply, or the refusal to send back (and no events).

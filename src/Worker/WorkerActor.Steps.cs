@@ -153,13 +153,13 @@ public sealed partial class WorkerActor
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 }) wanted[shard] = step.WantedFrom(shard);
         string? ackTo = ShardsMayAnswerGatherer(step, wanted) ? step.ReplyTo.Path.ToSerializationFormatWithAddress(DefaultAddress) : null;
+        var routing = UpdateRouting.Of(step.Replicas, step.Weight, ackTo, ackTo is null ? null : step.AnswerTo);
         var replayedOn = new long[]?[program.Shards.Length];
         for (int shard = 0; shard < program.Shards.Length; shard++)
             if (step.UpdatesFor(shard) is { Count: > 0 } updates)
             {
                 replayedOn[shard] = step.ReplayBases(shard);
-                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), wanted[shard], step.Replicas, step.Weight, ackTo,
-                    ackTo is null ? null : step.AnswerTo, replayedOn[shard]), Self);
+                _bulk.Tell(program.Shards[shard], new ApplyUpdates(step.StepId, updates.ToArray(), wanted[shard], routing, replayedOn[shard]), Self);
                 step.UpdatesPending++;
             }
             else if (step.Lenders.Contains(program.Shards[shard])) program.Shards[shard].Tell(new ReleaseReads(step.StepId));

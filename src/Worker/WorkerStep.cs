@@ -148,7 +148,7 @@ internal sealed class WorkerStep(long stepId) : IVariableAccess
         for (int u = 0; u < bases.Length; u++)
         {
             int index = indices[u];
-            if (updates[u].Slots.Length > 0 || indices.IndexOf(index) != indices.LastIndexOf(index)) continue;
+            if (!UpdateKinds.Of(updates[u].Kind).Replayable || indices.IndexOf(index) != indices.LastIndexOf(index)) continue;
             bases[u] = ReadVersions[index];
             any |= bases[u] != 0;
         }

@@ -68,6 +68,7 @@ internal static class Samples
         if (t == typeof(NDArray[])) return new NDArray[] { Floats(1, 2), 5 };
         if (t == typeof(WireUpdate)) return new WireUpdate(UpdateKind.Momentum, "w", ["w/Momentum"], [0.1f, Floats(1, 2), 0.9f]);
         if (t == typeof(WireUpdate[])) return new[] { (WireUpdate)Value(typeof(WireUpdate), owner)!, new WireUpdate(UpdateKind.Assign, "b", [], [Ints(1, 2)]) };
+        if (t == typeof(UpdateRouting?)) return new UpdateRouting(3, 0.5, "akka://g/user/gatherer", "akka://g/user/client");
         if (t == typeof(Durability)) return Durability.Journal;
         if (t == typeof(DType)) return DType.Float64;
         if (t == typeof(int[])) return new[] { 2, 3 };

@@ -36,6 +36,26 @@ public sealed class SerializerTests() : TestKit(Samples.ActorConfig)
     }
 
     [Fact]
+    public void An_update_batch_keeps_its_routing_across_the_wire()
+    {
+        var routing = new UpdateRouting(Replicas: 3, Weight: 0.25, AckTo: "akka.tcp://c@h:1/user/gatherer", AckAlso: "akka.tcp://c@h:1/user/client");
+        var message = new ApplyUpdates(7, [new WireUpdate(UpdateKind.AssignAdd, "w", [], [Samples.Floats(1, 2)])], [0], routing, ReplayedOn: [5]);
+        var back = (ApplyUpdates)ActorGraphSerializer.Deserialize(ActorGraphSerializer.Serialize(message), nameof(ApplyUpdates));
+        Assert.Equal(routing, back.Routing);
+        Assert.Equal([0], back.Wanted!);
+        Assert.Equal([5L], back.ReplayedOn!);
+        Assert.Null(((ApplyUpdates)ActorGraphSerializer.Deserialize(ActorGraphSerializer.Serialize(message with { Routing = null }), nameof(ApplyUpdates))).Routing);
+    }
+
+    [Fact]
+    public void Only_a_batch_with_something_to_route_carries_a_routing()
+    {
+        Assert.Null(UpdateRouting.Of(replicas: 1, weight: 1, ackTo: null, ackAlso: null));
+        Assert.Equal(new UpdateRouting(0, 1, "gatherer", null), UpdateRouting.Of(0, 1, "gatherer", null));
+        Assert.Equal(new UpdateRouting(2, 0.5), UpdateRouting.Of(2, 0.5, null, null));
+    }
+
+    [Fact]
     public void An_unknown_manifest_is_refused_instead_of_resolving_a_clr_type()
     {
         var bytes = ActorGraphSerializer.Serialize(new GetShardStatus());

@@ -1,7 +1,8 @@
+using ActorGraph.Execution;
+using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
-using ActorGraph.Execution;
 using Xunit;
 using static ActorGraph.ParameterServer.Tests.Samples;
 
@@ -40,7 +41,7 @@ public sealed class ShardActorTests() : TestKit(ActorConfig)
         shard.Tell(new ApplyUpdates(2, [new(UpdateKind.AssignAdd, "v", [], [Floats(1)])], Wanted: []));
         Assert.Empty(ExpectMsg<UpdatesApplied>(Wait).Values);
         shard.Tell(new ApplyUpdates(3, [new(UpdateKind.AssignAdd, "v", [], [Floats(1)])], Wanted: [1]));
-        Assert.Equal(ShardErrorCodes.InvalidArgument, ExpectMsg<ShardRequestFailed>(Wait).ErrorCode);
+        Assert.Equal(ErrorCodes.InvalidArgument, ExpectMsg<ShardRequestFailed>(Wait).ErrorCode);
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class ShardActorTests() : TestKit(ActorConfig)
         var shard = Sys.ActorOf(ShardActor.Props(0));
         shard.Tell(new ApplyUpdates(4, [new(UpdateKind.AssignAdd, "count", [], [1])]));
         var failed = ExpectMsg<ShardRequestFailed>(Wait);
-        Assert.Equal((4L, ShardErrorCodes.FailedPrecondition), (failed.StepId, failed.ErrorCode));
+        Assert.Equal((4L, ErrorCodes.FailedPrecondition), (failed.StepId, failed.ErrorCode));
         Assert.StartsWith("Attempting to use uninitialized value count", failed.Message);
     }
 
@@ -94,12 +95,12 @@ public sealed class ShardActorTests() : TestKit(ActorConfig)
 
         EventFilter.Exception<SimulatedFaultException>().ExpectOne(() => shard.Tell(new CrashShard(2, "injected")));
         var aborted = ExpectMsg<ShardRequestFailed>(Wait);
-        Assert.Equal((2L, ShardErrorCodes.Aborted), (aborted.StepId, aborted.ErrorCode));
+        Assert.Equal((2L, ErrorCodes.Aborted), (aborted.StepId, aborted.ErrorCode));
         Assert.Equal(2, notices.ExpectMsg<ShardRestarted>(Wait).Task);
 
         shard.Tell(new ReadVariables(3, ["w"]));
         var failed = ExpectMsg<ShardRequestFailed>(Wait);
-        Assert.Equal(ShardErrorCodes.FailedPrecondition, failed.ErrorCode);
+        Assert.Equal(ErrorCodes.FailedPrecondition, failed.ErrorCode);
         Assert.StartsWith("Attempting to use uninitialized value w: parameter server /job:ps/task:2 restarted and lost its state", failed.Message);
 
         shard.Tell(new ApplyUpdates(4, [new(UpdateKind.Assign, "w", [], [Floats(5, 6)])]));
@@ -123,7 +124,7 @@ public sealed class ShardActorTests() : TestKit(ActorConfig)
             shard.Tell(new ApplyUpdates(3, [new(UpdateKind.AssignAdd, "w", [], [1f])]));
         });
         ExpectMsg<UpdatesApplied>(Wait);
-        Assert.Equal(ShardErrorCodes.Aborted, ExpectMsg<ShardRequestFailed>(Wait).ErrorCode);
+        Assert.Equal(ErrorCodes.Aborted, ExpectMsg<ShardRequestFailed>(Wait).ErrorCode);
         var failed = ExpectMsg<ShardRequestFailed>(Wait);
         Assert.Equal(3, failed.StepId);
         Assert.Contains("restarted and lost its state", failed.Message);

@@ -1,5 +1,6 @@
 using ActorGraph.Execution;
 using ActorGraph.Messaging;
+using ActorGraph.Wire;
 using Xunit;
 using static ActorGraph.ParameterServer.Tests.Samples;
 
@@ -75,7 +76,7 @@ public sealed class ShardStateTests
     public void Updating_an_uninitialized_variable_fails_with_tensorflows_text()
     {
         var failed = Rejected(ShardState.Empty(0), new WireUpdate(UpdateKind.AssignAdd, "count", [], [1]));
-        Assert.Equal(ShardErrorCodes.FailedPrecondition, failed.ErrorCode);
+        Assert.Equal(ErrorCodes.FailedPrecondition, failed.ErrorCode);
         Assert.StartsWith("Attempting to use uninitialized value count", failed.Message);
         Assert.IsType<FailedPreconditionException>(failed.ToException());
     }
@@ -85,7 +86,7 @@ public sealed class ShardStateTests
     {
         var shard = ShardState.Lost(3);
         var read = Assert.IsType<ShardRequestFailed>(shard.Read(new ReadVariables(1, ["w"])));
-        Assert.Equal(ShardErrorCodes.FailedPrecondition, read.ErrorCode);
+        Assert.Equal(ErrorCodes.FailedPrecondition, read.ErrorCode);
         Assert.Equal("Attempting to use uninitialized value w: parameter server /job:ps/task:3 restarted and lost its state; " +
                      "run the initializer again, or restore a checkpoint (Saver.Restore)", read.Message);
         Assert.Contains("restarted", Rejected(shard, new WireUpdate(UpdateKind.AssignAdd, "w", [], [1f])).Message);
@@ -96,7 +97,7 @@ public sealed class ShardStateTests
     {
         var shard = With(("w", Floats(1, 2)));
         var failed = Rejected(shard, new WireUpdate(UpdateKind.Momentum, "w", ["w/Momentum"], [0.1f, Floats(1, 1), 0.9f]));
-        Assert.Equal(ShardErrorCodes.FailedPrecondition, failed.ErrorCode);
+        Assert.Equal(ErrorCodes.FailedPrecondition, failed.ErrorCode);
         Assert.StartsWith("Attempting to use uninitialized value w/Momentum", failed.Message);
     }
 
@@ -127,7 +128,7 @@ public sealed class ShardStateTests
     {
         var shard = With(("w", Floats(1, 2)), ("acc3", Floats(0, 0, 0)), ("n", Ints(1, 2)), ("flag", false));
         var failed = Rejected(shard, update);
-        Assert.Equal(ShardErrorCodes.InvalidArgument, failed.ErrorCode);
+        Assert.Equal(ErrorCodes.InvalidArgument, failed.ErrorCode);
         Assert.Contains(message, failed.Message);
         Assert.Equal([1f, 2f], shard.ValueOf("w")!.ToArray<float>());
     }
@@ -156,10 +157,10 @@ public sealed class ShardStateTests
     public void Malformed_commands_are_refused_rather_than_thrown()
     {
         var shard = With(("w", Floats(1, 2)));
-        Assert.Equal(ShardErrorCodes.InvalidArgument, shard.Decide(new ApplyUpdates(1, null!)).Rejection!.ErrorCode);
-        Assert.Equal(ShardErrorCodes.InvalidArgument, shard.Decide(new ApplyUpdates(1, [null!])).Rejection!.ErrorCode);
-        Assert.Equal(ShardErrorCodes.InvalidArgument, Assert.IsType<ShardRequestFailed>(shard.Read(new ReadVariables(1, null!))).ErrorCode);
-        Assert.Equal(ShardErrorCodes.InvalidArgument, Assert.IsType<ShardRequestFailed>(shard.Read(new ReadVariables(1, ["w", null!]))).ErrorCode);
+        Assert.Equal(ErrorCodes.InvalidArgument, shard.Decide(new ApplyUpdates(1, null!)).Rejection!.ErrorCode);
+        Assert.Equal(ErrorCodes.InvalidArgument, shard.Decide(new ApplyUpdates(1, [null!])).Rejection!.ErrorCode);
+        Assert.Equal(ErrorCodes.InvalidArgument, Assert.IsType<ShardRequestFailed>(shard.Read(new ReadVariables(1, null!))).ErrorCode);
+        Assert.Equal(ErrorCodes.InvalidArgument, Assert.IsType<ShardRequestFailed>(shard.Read(new ReadVariables(1, ["w", null!]))).ErrorCode);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using ActorGraph.Execution;
 using ActorGraph.ParameterServer;
 using ActorGraph.ParameterServer.Persistence;
+using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Xunit;
@@ -27,7 +28,7 @@ public sealed class CrashRecoveryTests() : TestKit(ActorConfig)
         for (int step = 11; step <= 15; step++) await Update(shard, step, AddOne);
 
         var aborted = await shard.Ask<ShardRequestFailed>(new CrashShard(16, "injected"), Wait);
-        Assert.Equal(ShardErrorCodes.Aborted, aborted.ErrorCode);
+        Assert.Equal(ErrorCodes.Aborted, aborted.ErrorCode);
         var restarted = notices.ExpectMsg<ShardRestarted>(Wait);
         Assert.Equal((10L, manifest.Id), (restarted.RecoveredToStep, restarted.RecoveredCheckpoint));
 

@@ -1,6 +1,7 @@
 using ActorGraph.Execution;
 using ActorGraph.ParameterServer;
 using ActorGraph.ParameterServer.Persistence;
+using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
@@ -40,7 +41,7 @@ public sealed class JournalFaultTests() : TestKit(ConfigurationFactory.ParseStri
         await Journal.OnWrite.Reject();
         var refused = await shard.Ask<object>(new ApplyUpdates(1, [AddOne]), Wait);
         var failed = Assert.IsType<ShardRequestFailed>(refused);
-        Assert.Equal((1L, ShardErrorCodes.Unavailable), (failed.StepId, failed.ErrorCode));
+        Assert.Equal((1L, ErrorCodes.Unavailable), (failed.StepId, failed.ErrorCode));
         Assert.Contains("could not journal the updates of step 1", failed.Message);
 
         await Journal.OnWrite.Pass();
@@ -57,7 +58,7 @@ public sealed class JournalFaultTests() : TestKit(ConfigurationFactory.ParseStri
         Watch(shard);
         await Journal.OnWrite.Fail();
         var failed = Assert.IsType<ShardRequestFailed>(await shard.Ask<object>(new ApplyUpdates(3, [AddOne]), Wait));
-        Assert.Equal(ShardErrorCodes.Unavailable, failed.ErrorCode);
+        Assert.Equal(ErrorCodes.Unavailable, failed.ErrorCode);
         notices.ExpectMsg<ShardStoreFailed>(Wait);
         ExpectTerminated(shard, Wait);
     }

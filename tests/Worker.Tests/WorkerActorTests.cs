@@ -86,7 +86,7 @@ public class WorkerActorTests : TestKit
         _gatherer.Send(_worker, new RunPartition(10, 1, [1f, 1f]));
         _shard.Send(_worker, new VariablesRead(10, [1f, 1f]));
         _shard.ExpectMsg<ApplyUpdates>(Wait);
-        _shard.Reply(new ShardRequestFailed(10, ShardErrorCodes.InvalidArgument, "refused"));
+        _shard.Reply(new ShardRequestFailed(10, ErrorCodes.InvalidArgument, "refused"));
         var failed = _gatherer.ExpectMsg<PartitionFailed>(Wait);
         Assert.Equal((ErrorCodes.InvalidArgument, "refused"), (failed.ErrorCode, failed.Message));
     }

@@ -1,4 +1,5 @@
 using ActorGraph.Execution;
+using ActorGraph.Training;
 
 namespace ActorGraph.Ops;
 
@@ -28,9 +29,7 @@ internal static class StateOps
             Kernel = ctx => ctx.SetOutput(0, ctx.Step.Variables.Read(ctx.Op)),
             Traits = OpTraits.Variable,
         },
-        Assignment("Assign", UpdateKind.Assign),
-        Assignment("AssignAdd", UpdateKind.AssignAdd),
-        Assignment("AssignSub", UpdateKind.AssignSub),
+        .. UpdateKinds.All.Where(r => r.Family == UpdateFamily.Assignment).Select(r => Assignment(r.OpType, r.Kind)),
         new()
         {
             Type = "Identity", Infer = Infer.SameAsInput,

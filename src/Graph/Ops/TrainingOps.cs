@@ -1,28 +1,30 @@
 using ActorGraph.Execution;
+using ActorGraph.Training;
 
 namespace ActorGraph.Ops;
 
 // Optimizer updates: the variable and its slots are reference inputs; running the op sends one
 // atomic update to whoever owns the variable (the in-process store or its parameter server).
+// Inputs: the variable, its slots, then the operands, in the order UpdateKinds declares them.
 internal static class TrainingOps
 {
-    public static IEnumerable<OpDef> Defs =>
-    [
-        // [var] lr, grad
-        Update("ApplyGradientDescent", UpdateKind.GradientDescent, refs: 1, gradInput: 2),
-        // [var, accum] lr, grad, momentum
-        Update("ApplyMomentum", UpdateKind.Momentum, refs: 2, gradInput: 3),
-        // [var, m, v, beta1_power, beta2_power] lr, beta1, beta2, epsilon, grad
-        Update("ApplyAdam", UpdateKind.Adam, refs: 5, gradInput: 9),
-    ];
+    public static IEnumerable<OpDef> Defs => UpdateKinds.All.Where(r => r.Family == UpdateFamily.Training).Select(Update);
 
-    private static OpDef Update(string type, UpdateKind kind, int refs, int gradInput) => new()
+    private static OpDef Update(UpdateRule rule)
+    {
+        var (kind, refs) = (rule.Kind, 1 + rule.Slots.Length);
+        int gradInput = refs + (rule.Gradient ?? throw new InvalidOperationException($"Training update {kind} declares no gradient."));
+        return Update(rule.OpType, kind, refs, gradInput, inputs: refs + rule.Operands.Length);
+    }
+
+    private static OpDef Update(string type, UpdateKind kind, int refs, int gradInput, int inputs) => new()
     {
         Type = type,
         RefInputs = refs,
         Traits = OpTraits.WritesVariable | OpTraits.NoGradient,
         Infer = ctx =>
         {
+            ctx.ExpectInputs(inputs);
             Tensor variable = ctx.Input(0), grad = ctx.Input(gradInput);
             for (int i = 0; i < refs; i++)
                 if (!ctx.Input(i).Op.Def.IsVariable) throw ctx.Error($"input {i} ('{ctx.Input(i).Name}') must be a variable");

@@ -3,9 +3,9 @@ using Xunit;
 
 namespace ActorGraph.Coordinator.Tests.Cluster;
 
-// Workers on other nodes than their shard keep what they read (ShardActor.HeldCopies): a read of an
+// Workers on other nodes than their shard keep what they read (CopyHolders): a read of an
 // unchanged variable sends its version alone, and any write makes the next read send the value again.
-// Their updates are acknowledged to the step's gatherer by the shard (ApplyUpdates.AckTo).
+// Their updates are acknowledged to the step's gatherer by the shard (UpdateRouting.AckTo).
 [Collection("cluster")]
 public class RemoteShardTests
 {
@@ -152,7 +152,7 @@ public class RemoteShardTests
                 Assert.True(BulkChannel.Get(ps.System).Connect(worker.Address, TimeSpan.FromSeconds(10)), "the ps could not open its channel to the worker");
     }
 
-    // The worker answers once its updates are sent and the shard tells the gatherer (ApplyUpdates.AckTo):
+    // The worker answers once its updates are sent and the shard tells the gatherer (UpdateRouting.AckTo):
     // a refusal there still fails the step, and the session goes on. Here a second graph declares "w" with
     // another shape: its worker's Assign is fine by that graph, the shard holding w [2, 2] refuses it.
     [Fact]
