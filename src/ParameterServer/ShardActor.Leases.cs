@@ -16,7 +16,7 @@ public sealed partial class ShardActor
             if (read.Values[i] is { } value && ReferenceEquals(value, _state.ValueOf(command.Names[i])))
             {
                 // A fetch of it on the worker is then copied before it leaves the step.
-                value.Owner = VariableStorage.Instance;
+                value.OwnedBy(VariableStorage.Instance);
                 _leases.Lend(Sender, command.StepId, value);
             }
         // A reader that stops never releases: its leases end with it.

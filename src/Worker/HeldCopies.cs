@@ -19,7 +19,7 @@ internal sealed class HeldCopies
     // this worker's steps sees it written by a replay.
     public void Keep(IActorRef shard, string name, long version, NDArray value)
     {
-        value.Owner = VariableStorage.Instance;
+        value.OwnedBy(VariableStorage.Instance);
         _held[(shard, name)] = (version, value);
         _replayed.Remove((shard, name));
     }
