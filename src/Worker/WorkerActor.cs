@@ -8,29 +8,25 @@ namespace ActorGraph.Worker;
 // Runs its share of each step with the Graph executor. Partitions are registered once; per step
 // it waits for its feeds (RunPartition), the variable values its shards push, and the tensors
 // other workers send, runs its stages, sends updates to the shards batched, and replies once.
+// The steps are state (WorkerSteps, WorkerStep): this actor hands them what arrives and sends what they ask.
 public sealed partial class WorkerActor : ReceiveActor, IWithTimers
 {
-    private const int RememberedAborts = 4096;
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(5);
 
     private int _task;
     private readonly Dictionary<long, PartitionProgram> _programs = [];
     private readonly Dictionary<long, string> _brokenPrograms = [];
-    private readonly Dictionary<long, WorkerStep> _steps = [];
-    private readonly HashSet<long> _aborted = [];
-    private readonly Queue<long> _abortOrder = new();
-    private readonly Dictionary<long, (string Code, string Message)> _failedEarly = [];
-    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(5);
     private readonly Dictionary<long, List<(RunPartition Run, IActorRef Sender)>> _awaitingPlan = [];
     private readonly HashSet<long> _waitedFor = [];
     private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
     private readonly HeldCopies _held = new();
     private readonly StepOutbox _outbox = new();
-    private readonly IStepSurroundings _surroundings;
+    private readonly WorkerSteps _steps;
 
     public WorkerActor(int task)
     {
         _task = task;
-        _surroundings = new Surroundings(this);
+        _steps = new WorkerSteps(_held, new Surroundings(this), _outbox);
         Receive<RegisterPartition>(Handle);
         Receive<RunPartition>(Handle);
         Receive<VariablesRead>(Handle);
@@ -54,7 +50,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
             }
             _held.Retain(ReadByPrograms());
         });
-        Receive<EndStep>(Handle);
+        Receive<EndStep>(m => _steps.End(m.StepId));
         Receive<StallWorker>(m => Thread.Sleep(m.Milliseconds));
         Receive<RegistrationOverdue>(m =>
         {
@@ -62,7 +58,11 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
             _waitedFor.Add(m.PlanId);
             foreach (var (run, sender) in waiting) Self.Tell(run, sender);
         });
-        Receive<AbortStep>(Handle);
+        Receive<AbortStep>(m =>
+        {
+            _steps.Abort(m.StepId);
+            Flush();
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -82,7 +82,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Context.GetLogger().Error(e, "{0} failed on {1}", Name, message.GetType().Name);
-            if (StepOf(message) is long stepId && !_aborted.Contains(stepId))
+            if (StepOf(message) is long stepId && !_steps.IsForgotten(stepId))
                 Failed(stepId, message, $"{Name} failed on {message.GetType().Name} of step {stepId}: {e.GetType().Name}: {e.Message}");
             return true;
         }
@@ -102,11 +102,11 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
     {
         // What the failed handler left to send belongs to a step that is over now.
         _outbox.Clear();
-        var step = StepFor(stepId);
+        var step = _steps.For(stepId);
         if (step.Program is null && message is RunPartition)
         {
             // The RunPartition that failed will not come again: answer it here.
-            Forget(stepId);
+            _steps.Forget(stepId);
             Flush();
             Sender.Tell(new PartitionFailed(stepId, ErrorCodes.Internal, why, null));
         }
@@ -147,8 +147,6 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         }
         waiting.Add((run, Sender));
     }
-
-    private Address DefaultAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
 
     // Every (shard, variable) a registered partition reads.
     private HashSet<(IActorRef, string)> ReadByPrograms()
