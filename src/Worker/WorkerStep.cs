@@ -4,7 +4,7 @@ using Akka.Actor;
 
 namespace ActorGraph.Worker;
 
-public enum StepOutcome
+internal enum StepOutcome
 {
     Running,
     Succeeded,
