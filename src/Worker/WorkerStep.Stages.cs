@@ -17,7 +17,7 @@ internal sealed partial class WorkerStep
         int shard = program.ShardIndexOf(shardRef);
         if (shard < 0) return;
         // The answer to a Fresh read of what was missing from this shard's first answer.
-        var indices = _refills.Remove(shard, out var refill) ? refill : program.Registration.Reads[shard];
+        var indices = _refills is not null && _refills.Remove(shard, out var refill) ? refill : program.Registration.Reads[shard];
         List<int>? missing = null;
         for (int i = 0; i < indices.Length && i < read.Values.Length; i++)
         {
@@ -35,7 +35,7 @@ internal sealed partial class WorkerStep
             return;
         }
         // The shard thinks this worker holds values it does not (it restarted): ask for them in full.
-        _refills[shard] = [.. missing];
+        (_refills ??= [])[shard] = [.. missing];
         var names = missing.Select(i => program.Registration.Variables[i]).ToArray();
         _outbox.Send(shardRef, new ReadVariables(StepId, names, Fresh: true));
     }

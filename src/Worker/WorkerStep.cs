@@ -34,7 +34,7 @@ internal sealed partial class WorkerStep
 
     private int _readsPending;
     // By shard: the variables asked for again (ReadVariables.Fresh) because this worker lacked the held copies named.
-    private readonly Dictionary<int, int[]> _refills = [];
+    private Dictionary<int, int[]>? _refills;
     private NDArray?[][] _received = [];
     private int[] _receivedCount = [];
     private bool[] _stageDone = [];
