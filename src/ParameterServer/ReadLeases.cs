@@ -31,7 +31,7 @@ internal sealed class ReadLeases<TReader> where TReader : notnull
             if (values[i] is { } value && ReferenceEquals(value, state.ValueOf(names[i])))
             {
                 // A fetch of it on the worker is then copied before it leaves the step.
-                value.Owner = VariableStorage.Instance;
+                value.OwnedBy(VariableStorage.Instance);
                 Lend(reader, step, value);
             }
         return _borrowers.Add(reader);

@@ -1,7 +1,7 @@
 namespace ActorGraph.ParameterServer;
 
 // Synchronous data-parallel steps at one shard: the replicas' updates wait here until all are in (or the step's
-// gatherer closes the step, leaving slow replicas out), then apply once as their weighted average. A replica's
+// step tracker closes the step, leaving slow replicas out), then apply once as their weighted average. A replica's
 // updates that come after its step closed are refused: that replica was left out.
 internal sealed class ReplicaRounds<TSender>
 {

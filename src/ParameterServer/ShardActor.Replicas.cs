@@ -4,7 +4,7 @@ using Akka.Actor;
 namespace ActorGraph.ParameterServer;
 
 // Synchronous data-parallel steps: the replicas' updates wait in ReplicaRounds until all are in (or the step's
-// gatherer closes it), then apply once as their weighted average.
+// step tracker closes it), then apply once as their weighted average.
 public sealed partial class ShardActor
 {
     private readonly ReplicaRounds<IActorRef> _rounds = new();

@@ -69,18 +69,18 @@ public sealed partial class ShardActor : ReceivePersistentActor
 
     private IActorRef Resolve(string path) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
 
-    // The step's gatherer hears first, whatever the outcome: the sender has answered it already. A client the
-    // gatherer answered already (UpdateRouting.AckAlso) hears of success only: a failure reaches it from the gatherer.
-    private void ApplyAcknowledged(ApplyUpdates command, IActorRef gatherer)
+    // The step tracker hears first, whatever the outcome: the sender has answered it already. A client the
+    // step tracker answered already (UpdateRouting.AckAlso) hears of success only: a failure reaches it from the step tracker.
+    private void ApplyAcknowledged(ApplyUpdates command, IActorRef stepTracker)
     {
         try
         {
             var client = command.Routing?.AckAlso is { } path ? Resolve(path) : null;
-            Apply(command, client is null ? [(gatherer, []), (Sender, command.Wanted)] : [(client, []), (gatherer, []), (Sender, command.Wanted)]);
+            Apply(command, client is null ? [(stepTracker, []), (Sender, command.Wanted)] : [(client, []), (stepTracker, []), (Sender, command.Wanted)]);
         }
         catch (Exception e)
         {
-            gatherer.Tell(Aborted(command.StepId, e));
+            stepTracker.Tell(Aborted(command.StepId, e));
             throw;
         }
     }

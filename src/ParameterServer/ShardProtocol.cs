@@ -75,8 +75,8 @@ public sealed record ApplyUpdates(
 
 // Replicas > 1: one of the replicas of a synchronous data-parallel step (Weight: its share of the batch); the shard
 // applies the replicas' weighted average once all are in (or CloseReplicas says so), and answers each replica with
-// the values it wants. AckTo: the path of the step's gatherer, which gets an UpdatesApplied (or the
-// ShardRequestFailed) too, before the sender does; AckAlso: the client waiting for the step, which the gatherer
+// the values it wants. AckTo: the path of the step tracker, which gets an UpdatesApplied (or the
+// ShardRequestFailed) too, before the sender does; AckAlso: the client waiting for the step, which the step tracker
 // answered already and which gets the UpdatesApplied as well (never a failure). The same for every shard of a step;
 // a struct, so routing a batch allocates nothing.
 [MessagePackObject]

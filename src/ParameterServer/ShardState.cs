@@ -81,7 +81,7 @@ public sealed partial class ShardState : IActorGraphMessage
     {
         var live = _variables[name];
         live.Bytes.CopyTo(copy.Bytes);
-        copy.Owner = VariableStorage.Instance;
+        copy.OwnedBy(VariableStorage.Instance);
         _variables[name] = copy;
     }
 

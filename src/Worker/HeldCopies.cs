@@ -4,7 +4,7 @@ using Akka.Actor;
 namespace ActorGraph.Worker;
 
 // The variable values this worker holds from shards on other nodes, with their versions (see
-// ShardActor.HeldCopies): a read that names a held version is served from here. One copy per variable
+// CopyHolders): a read that names a held version is served from here. One copy per variable
 // and shard, replaced when a newer one comes; the arrays are never written (reads are inputs only).
 // Copies live while a registered partition reads them (Retain, when partitions are forgotten).
 internal sealed class HeldCopies
@@ -19,7 +19,7 @@ internal sealed class HeldCopies
     // this worker's steps sees it written by a replay.
     public void Keep(IActorRef shard, string name, long version, NDArray value)
     {
-        value.Owner = VariableStorage.Instance;
+        value.OwnedBy(VariableStorage.Instance);
         _held[(shard, name)] = (version, value);
         _replayed.Remove((shard, name));
     }

@@ -18,8 +18,8 @@ internal sealed class PartitionProgram
         for (int s = 0; s < Stages.Length; s++)
         {
             Stages[s] = new StageProgram(registration.Stages[s], variableIndex);
-            for (int r = 0; r < registration.Stages[s].RecvEdges.Length; r++)
-                EdgeTargets[registration.Stages[s].RecvEdges[r]] = (s, r);
+            for (int r = 0; r < registration.Stages[s].Recvs.Length; r++)
+                EdgeTargets[registration.Stages[s].Recvs[r].Edge] = (s, r);
             HasPrint |= Stages[s].HasPrint;
         }
         ReadShardCount = registration.Reads.Count(r => r.Length > 0);
@@ -43,10 +43,10 @@ internal sealed class StageProgram
     {
         Definition = stage;
         var graph = Graph.FromDefs(stage.Ops);
-        Feeds = Array.ConvertAll(stage.FeedTensors, graph.GetTensor);
-        Recvs = Array.ConvertAll(stage.RecvTensors, n => n.Length == 0 ? null : graph.GetTensor(n));
-        Sends = Array.ConvertAll(stage.SendTensors, n => n.Length == 0 ? null : graph.GetTensor(n));
-        var fetched = stage.FetchTensors.Select(n => (Tensor?)graph.GetTensor(n)).ToList();
+        Feeds = Array.ConvertAll(stage.Feeds, f => graph.GetTensor(f.Tensor));
+        Recvs = Array.ConvertAll(stage.Recvs, r => r.Tensor.Length == 0 ? null : graph.GetTensor(r.Tensor));
+        Sends = Array.ConvertAll(stage.Sends, s => s.Tensor.Length == 0 ? null : graph.GetTensor(s.Tensor));
+        var fetched = stage.Fetches.Select(f => (Tensor?)graph.GetTensor(f.Tensor)).ToList();
         SendFetchOffset = fetched.Count;
         foreach (var t in Sends) fetched.Add(t);
         var fed = new HashSet<Tensor>(Feeds, ReferenceEqualityComparer<Tensor>.Instance);

@@ -8,26 +8,25 @@ namespace ActorGraph.Worker;
 // Runs its share of each step with the Graph executor. Partitions are registered once; per step
 // it waits for its feeds (RunPartition), the variable values its shards push, and the tensors
 // other workers send, runs its stages, sends updates to the shards batched, and replies once.
+// The steps are state (WorkerSteps, WorkerStep): this actor hands them what arrives and sends what they ask.
 public sealed partial class WorkerActor : ReceiveActor, IWithTimers
 {
-    private const int RememberedAborts = 4096;
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(5);
 
     private int _task;
     private readonly Dictionary<long, PartitionProgram> _programs = [];
     private readonly Dictionary<long, string> _brokenPrograms = [];
-    private readonly Dictionary<long, WorkerStep> _steps = [];
-    private readonly HashSet<long> _aborted = [];
-    private readonly Queue<long> _abortOrder = new();
-    private readonly Dictionary<long, (string Code, string Message)> _failedEarly = [];
-    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(5);
     private readonly Dictionary<long, List<(RunPartition Run, IActorRef Sender)>> _awaitingPlan = [];
     private readonly HashSet<long> _waitedFor = [];
     private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
     private readonly HeldCopies _held = new();
+    private readonly StepOutbox _outbox = new();
+    private readonly WorkerSteps _steps;
 
     public WorkerActor(int task)
     {
         _task = task;
+        _steps = new WorkerSteps(_held, new Surroundings(this), _outbox);
         Receive<RegisterPartition>(Handle);
         Receive<RunPartition>(Handle);
         Receive<VariablesRead>(Handle);
@@ -51,7 +50,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
             }
             _held.Retain(ReadByPrograms());
         });
-        Receive<EndStep>(Handle);
+        Receive<EndStep>(m => _steps.End(m.StepId));
         Receive<StallWorker>(m => Thread.Sleep(m.Milliseconds));
         Receive<RegistrationOverdue>(m =>
         {
@@ -61,9 +60,8 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         });
         Receive<AbortStep>(m =>
         {
-            _failedEarly.Remove(m.StepId);
-            _ending.Remove(m.StepId);
-            Forget(m.StepId);
+            _steps.Abort(m.StepId);
+            Flush();
         });
     }
 
@@ -84,7 +82,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Context.GetLogger().Error(e, "{0} failed on {1}", Name, message.GetType().Name);
-            if (StepOf(message) is long stepId && !_aborted.Contains(stepId))
+            if (StepOf(message) is long stepId && !_steps.IsForgotten(stepId))
                 Failed(stepId, message, $"{Name} failed on {message.GetType().Name} of step {stepId}: {e.GetType().Name}: {e.Message}");
             return true;
         }
@@ -102,14 +100,21 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
 
     private void Failed(long stepId, object message, string why)
     {
-        var step = StepFor(stepId);
+        // What the failed handler left to send belongs to a step that is over now.
+        _outbox.Clear();
+        var step = _steps.For(stepId);
         if (step.Program is null && message is RunPartition)
         {
             // The RunPartition that failed will not come again: answer it here.
-            Forget(stepId);
+            _steps.Forget(stepId);
+            Flush();
             Sender.Tell(new PartitionFailed(stepId, ErrorCodes.Internal, why, null));
         }
-        else Fail(step, ErrorCodes.Internal, why);
+        else
+        {
+            step.Fail(ErrorCodes.Internal, why);
+            Settle(step);
+        }
     }
 
     private void Handle(RegisterPartition m)
@@ -132,83 +137,15 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
             foreach (var (run, sender) in waiting) Self.Tell(run, sender);
     }
 
-    private void Handle(RunPartition m)
+    // On a cluster the registration may come by Akka.Remote and a RunPartition by the tensor channel, after it.
+    private void AwaitRegistration(RunPartition run)
     {
-        if (_failedEarly.Remove(m.StepId, out var failure))
+        if (!_awaitingPlan.TryGetValue(run.PlanId, out var waiting))
         {
-            Sender.Tell(new PartitionFailed(m.StepId, failure.Code, failure.Message, null));
-            return;
+            _awaitingPlan[run.PlanId] = waiting = [];
+            Timers.StartSingleTimer(("registration", run.PlanId), new RegistrationOverdue(run.PlanId), RegistrationWait);
         }
-        if (_aborted.Contains(m.StepId)) return;
-        if (!_programs.TryGetValue(m.PlanId, out var program) && !_brokenPrograms.ContainsKey(m.PlanId) && !_waitedFor.Contains(m.PlanId))
-        {
-            // On a cluster the registration may come by Akka.Remote and this by the tensor channel, after it.
-            if (!_awaitingPlan.TryGetValue(m.PlanId, out var waiting))
-            {
-                _awaitingPlan[m.PlanId] = waiting = [];
-                Timers.StartSingleTimer(("registration", m.PlanId), new RegistrationOverdue(m.PlanId), RegistrationWait);
-            }
-            waiting.Add((m, Sender));
-            return;
-        }
-        if (program is null)
-        {
-            var why = _brokenPrograms.GetValueOrDefault(m.PlanId) ?? $"{Name} has no partition registered for plan {m.PlanId} (did it restart?)";
-            Sender.Tell(new PartitionFailed(m.StepId, _brokenPrograms.ContainsKey(m.PlanId) ? ErrorCodes.Internal : ErrorCodes.Aborted, why, null));
-            Forget(m.StepId);
-            return;
-        }
-        var step = StepFor(m.StepId);
-        step.Start(program, m, Sender);
-        foreach (var (shard, read) in step.EarlyReads) Absorb(step, shard, read);
-        foreach (var sent in step.EarlyTensors) Absorb(step, sent);
-        step.EarlyReads.Clear();
-        step.EarlyTensors.Clear();
-        Progress(step);
-    }
-
-    private void Handle(VariablesRead m)
-    {
-        if (_aborted.Contains(m.StepId))
-        {
-            if (m.Lent) Sender.Tell(new ReleaseReads(m.StepId));
-            return;
-        }
-        var step = StepFor(m.StepId);
-        if (m.Lent) step.Lenders.Add(Sender);
-        if (step.Program is null) step.EarlyReads.Add((Sender, m));
-        else
-        {
-            Absorb(step, Sender, m);
-            Progress(step);
-        }
-    }
-
-    private void Handle(TensorsSent m)
-    {
-        if (_aborted.Contains(m.StepId)) return;
-        var step = StepFor(m.StepId);
-        if (step.Program is null) step.EarlyTensors.Add(m);
-        else
-        {
-            Absorb(step, m);
-            Progress(step);
-        }
-    }
-
-    private void Handle(UpdatesApplied m)
-    {
-        if (!_steps.TryGetValue(m.StepId, out var step) || step.Program is null) return;
-        int shard = step.Program.ShardIndexOf(Sender);
-        if (shard >= 0) step.ResolveUpdateOutputs(shard, m.Values);
-        if (--step.UpdatesPending == 0) Succeed(step);
-    }
-
-    private void Handle(ShardRequestFailed m)
-    {
-        if (_aborted.Contains(m.StepId)) return;
-        var step = StepFor(m.StepId);
-        Fail(step, m.ErrorCode, m.Message);
+        waiting.Add((run, Sender));
     }
 
     // Every (shard, variable) a registered partition reads.
@@ -219,24 +156,5 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
             for (int shard = 0; shard < program.Shards.Length; shard++)
                 foreach (int i in program.Registration.Reads[shard]) read.Add((program.Shards[shard], program.Registration.Variables[i]));
         return read;
-    }
-
-    private WorkerStep StepFor(long stepId)
-    {
-        if (!_steps.TryGetValue(stepId, out var step)) _steps[stepId] = step = new WorkerStep(stepId);
-        return step;
-    }
-
-    // Forgets the step and drops whatever of it arrives later.
-    private void Forget(long stepId)
-    {
-        if (_steps.Remove(stepId, out var step))
-        {
-            foreach (var shard in step.Lenders) shard.Tell(new ReleaseReads(stepId));
-            step.Finish();
-        }
-        if (!_aborted.Add(stepId)) return;
-        _abortOrder.Enqueue(stepId);
-        if (_abortOrder.Count > RememberedAborts) _aborted.Remove(_abortOrder.Dequeue());
     }
 }

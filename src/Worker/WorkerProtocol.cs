@@ -30,20 +30,31 @@ public sealed record RegisterPartition(
     [property: Key(9)] int Task) : IWorkerCommand, IBulkMessage;
 
 // One piece of a partition that can run as a whole once its feeds, reads and receives are in.
-// RecvTensors / SendTensors hold "" for a control edge; SendWorkers index RegisterPartition.WorkerPaths.
 [MessagePackObject]
 public sealed record PartitionStage(
     [property: Key(0)] OperationDef[] Ops,
     [property: Key(1)] string[] Roots,
-    [property: Key(2)] string[] FeedTensors,
-    [property: Key(3)] int[] FeedSlots,
-    [property: Key(4)] string[] RecvTensors,
-    [property: Key(5)] int[] RecvEdges,
-    [property: Key(6)] string[] SendTensors,
-    [property: Key(7)] int[] SendEdges,
-    [property: Key(8)] int[] SendWorkers,
-    [property: Key(9)] string[] FetchTensors,
-    [property: Key(10)] int[] FetchIndices);
+    [property: Key(2)] StageFeed[] Feeds,
+    [property: Key(3)] StageRecv[] Recvs,
+    [property: Key(4)] StageSend[] Sends,
+    [property: Key(5)] StageFetch[] Fetches);
+
+// A client feed: the tensor whose value it is inside the stage, and its index in RunPartition.Feeds.
+[MessagePackObject]
+public sealed record StageFeed([property: Key(0)] string Tensor, [property: Key(1)] int Slot);
+
+// An edge from another stage: its _Recv's tensor ("" for a control edge) and the edge's id in TensorsSent.
+[MessagePackObject]
+public sealed record StageRecv([property: Key(0)] string Tensor, [property: Key(1)] int Edge);
+
+// An edge to another stage: the tensor sent ("" for a control edge), the edge's id, and the worker that
+// receives it (an index into RegisterPartition.WorkerPaths).
+[MessagePackObject]
+public sealed record StageSend([property: Key(0)] string Tensor, [property: Key(1)] int Edge, [property: Key(2)] int Worker);
+
+// A client fetch computed by the stage: the tensor, and its index in the step's fetch list.
+[MessagePackObject]
+public sealed record StageFetch([property: Key(0)] string Tensor, [property: Key(1)] int Index);
 
 // Feeds in the order of the partition's feed slots. The coordinator asks each shard to push
 // this step's reads to the worker (ReadVariables with the worker as sender) at the same time.

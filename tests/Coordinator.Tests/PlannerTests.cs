@@ -81,8 +81,8 @@ public class PlannerTests
         Assert.Equal([0, 2], plan.Shares.Select(s => s.Task).Order());
         var receiver = plan.Shares.Single(s => s.Task == 0).Registration.Stages.Single();
         var sender = plan.Shares.Single(s => s.Task == 2).Registration.Stages.Single();
-        Assert.Equal(sender.SendEdges, receiver.RecvEdges);
-        Assert.Equal([0], sender.SendWorkers);
+        Assert.Equal(sender.Sends.Select(s => s.Edge), receiver.Recvs.Select(r => r.Edge));
+        Assert.Equal([0], sender.Sends.Select(s => s.Worker));
         Assert.Contains(receiver.Ops, o => o.Name == "d" && o.Inputs.SequenceEqual(["a:0", "_Recv/c_0/w0:0"]));
     }
 
@@ -123,6 +123,6 @@ public class PlannerTests
         Assert.Contains("a", stages[0].Roots);
         Assert.Contains("c", stages[1].Roots);
         // a reaches the later stage on its own worker without a message; b comes from worker 1.
-        Assert.Equal(["_Recv/a_0/w0s1:0", "_Recv/b_0/w0s1:0"], stages[1].RecvTensors.Order(StringComparer.Ordinal));
+        Assert.Equal(["_Recv/a_0/w0s1:0", "_Recv/b_0/w0s1:0"], stages[1].Recvs.Select(r => r.Tensor).Order(StringComparer.Ordinal));
     }
 }

@@ -21,8 +21,8 @@ internal static class Partitions
             TF.Identity(TF.Square(y - (m * x + b)), name: "loss");
             trainOp = new GradientDescentOptimizer(0.5).Minimize(g.GetTensor("loss:0")).Name;
         }
-        var stage = new PartitionStage(g.ExportSince(0).ToArray(), train ? ["loss", trainOp] : ["loss"], ["x:0", "y:0"], [0, 1],
-            [], [], [], [], [], ["loss:0"], [0]);
+        var stage = new PartitionStage(g.ExportSince(0).ToArray(), train ? ["loss", trainOp] : ["loss"],
+            [new StageFeed("x:0", 0), new StageFeed("y:0", 1)], [], [], [new StageFetch("loss:0", 0)]);
         return new RegisterPartition(planId, [stage], ["m", "b"], [0, 0], [[0, 1]], [Path(shard)], [Path(worker)], 2, false, 0);
     }
 }

@@ -67,7 +67,7 @@ public class UpdateBufferTests : TestKit
         var stage = new PartitionStage(
             [Def("x", "Placeholder", [], vector), Def("two", "Const", [], AttrDef.Of("value", (NDArray)2f)),
              Def("y", "Mul", ["x:0", "two:0"]), Def("_Send/y_0/w1", "_Send", ["y:0"])],
-            ["y", "_Send/y_0/w1"], ["x:0"], [0], [], [], ["y:0"], [0], [1], [], []);
+            ["y", "_Send/y_0/w1"], [new StageFeed("x:0", 0)], [], [new StageSend("y:0", 0, 1)], []);
         _worker.Tell(new RegisterPartition(5, [stage], [], [], [[]], [Partitions.Path(_shard.Ref)], [Partitions.Path(_worker), Partitions.Path(other.Ref)], 1, false, 0));
         NDArray Sent(long step, float x)
         {

@@ -159,11 +159,11 @@ public class WorkerActorTests : TestKit
         var scalar = new[] { AttrDef.Of("dtype", DType.Float32), AttrDef.Of("shape", Shape.Scalar) };
         var sender = new PartitionStage(
             [Def("a", "Const", [], AttrDef.Of("value", (NDArray)3f)), Def("_Send/a_0/w1", "_Send", ["a:0"])],
-            ["a", "_Send/a_0/w1"], [], [], [], [], ["a:0"], [0], [1], [], []);
+            ["a", "_Send/a_0/w1"], [], [], [new StageSend("a:0", 0, 1)], []);
         var receiver = new PartitionStage(
             [Def("_Recv/a_0/w1", "_Recv", [], scalar), Def("two", "Const", [], AttrDef.Of("value", (NDArray)2f)),
              Def("b", "Mul", ["_Recv/a_0/w1:0", "two:0"])],
-            ["two", "b"], [], [], ["_Recv/a_0/w1:0"], [0], [], [], [], ["b:0"], [0]);
+            ["two", "b"], [], [new StageRecv("_Recv/a_0/w1:0", 0)], [], [new StageFetch("b:0", 0)]);
         _worker.Tell(new RegisterPartition(3, [sender], [], [], [[]], [Path(_shard.Ref)], workers, 0, false, 0));
         other.Tell(new RegisterPartition(3, [receiver], [], [], [[]], [Path(_shard.Ref)], workers, 0, false, 1));
         _gatherer.Send(_worker, new RunPartition(20, 3, []));

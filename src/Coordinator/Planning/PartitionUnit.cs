@@ -44,10 +44,10 @@ internal sealed class PartitionUnit(int task, int stage)
         ops.AddRange(Sends);
         var roots = Ops.Select(o => o.Name).Concat(Variables.Where(Members.Contains).Select(v => v.Name)).Concat(Sends.Select(s => s.Name));
         return new PartitionStage(ops.ToArray(), roots.ToArray(),
-            FeedTensors.ToArray(), FeedClientIndices.Select(feedSlotOf).ToArray(),
-            RecvTensors.ToArray(), RecvEdges.ToArray(),
-            SendTensors.ToArray(), SendEdges.ToArray(), SendTasks.Select(workerIndexOf).ToArray(),
-            FetchTensors.ToArray(), FetchIndices.ToArray());
+            FeedTensors.Select((t, i) => new StageFeed(t, feedSlotOf(FeedClientIndices[i]))).ToArray(),
+            RecvTensors.Select((t, i) => new StageRecv(t, RecvEdges[i])).ToArray(),
+            SendTensors.Select((t, i) => new StageSend(t, SendEdges[i], workerIndexOf(SendTasks[i]))).ToArray(),
+            FetchTensors.Select((t, i) => new StageFetch(t, FetchIndices[i])).ToArray());
     }
 
     // Inputs from outside the stage now come from its _Recv/_Feed endpoints; a control input

@@ -57,9 +57,13 @@ public sealed class NDArray
 
     internal Array RawArray => _data;
 
-    // Who may overwrite this buffer later: the KernelContext that allocated it, or a variable store.
-    // A value that leaves a step is released from its owner or copied (see Execution.Plan).
-    internal object? Owner { get; set; }
+    // Who may still write this array (ArrayOwner says what keeping it takes); free unless an owner marked it.
+    internal ArrayOwner Owner { get; private set; } = ArrayOwner.None;
+
+    internal void OwnedBy(ArrayOwner owner) => Owner = owner;
+
+    // The array to keep beyond its owner's next write: this one, given up by its owner, or a copy.
+    internal NDArray ToKeep() => Owner.ToKeep(this);
 
     internal Span<T> Span<T>() where T : unmanaged => ((T[])_data).AsSpan(0, Length);
 

@@ -84,8 +84,8 @@ public sealed partial class CompiledPlan
             Array.Clear(ctx.Inputs);
         }
 
-        // A fetched value leaves the step: take it from its kernel's reuse list, or copy it out
-        // of a variable's storage (under its lock) so updates do not change what the caller holds.
+        // A fetched value leaves the step (ToKeep): taken from its kernel, or copied out of a variable's storage so
+        // that updates do not change what the caller holds. Lent kernel buffers stay the kernels'.
         private NDArray?[] CollectFetches(int lendFrom)
         {
             var slots = plan._fetchSlots;
@@ -94,19 +94,7 @@ public sealed partial class CompiledPlan
             {
                 if (slots[f] < 0) continue;
                 var value = _values[slots[f]]!;
-                switch (value.Owner)
-                {
-                    case KernelContext when f >= lendFrom:
-                        break;
-                    case KernelContext owner:
-                        owner.Release(value);
-                        value.Owner = null;
-                        break;
-                    case VariableStorage storage:
-                        value = storage.Snapshot(value);
-                        break;
-                }
-                result[f] = value;
+                result[f] = f >= lendFrom && value.Owner is KernelBuffer ? value : value.ToKeep();
             }
             return result;
         }

@@ -73,15 +73,3 @@ internal static class Errors
         return null;
     }
 }
-
-// The owner mark of arrays that hold a variable's state (see NDArray.Owner). A store that updates
-// in place locks the mark it set, so a snapshot never sees half an update.
-internal sealed class VariableStorage
-{
-    public static readonly VariableStorage Instance = new();
-
-    public NDArray Snapshot(NDArray value)
-    {
-        lock (this) return value.Copy();
-    }
-}

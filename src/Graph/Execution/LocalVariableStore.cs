@@ -27,7 +27,7 @@ public sealed class LocalVariableStore : IVariableAccess
         lock (cell.Storage)
         {
             var value = UpdateRules.Apply(update.Kind, update.Variable.Name, cell.Value, slots, update.Operands);
-            value.Owner = cell.Storage;
+            value.OwnedBy(cell.Storage);
             cell.Value = value;
             return value;
         }

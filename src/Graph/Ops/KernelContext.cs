@@ -7,6 +7,7 @@ namespace ActorGraph.Ops;
 public sealed class KernelContext
 {
     private readonly NDArray?[] _buffers;
+    private KernelBuffer? _owner;
 
     internal KernelContext(Operation op)
     {
@@ -36,8 +37,8 @@ public sealed class KernelContext
         if (buffer is null || buffer.DType != dtype || !buffer.Shape.Equals(shape))
         {
             _buffers[output] = buffer = NDArray.Zeros(dtype, shape);
-            // Marks the buffer as reused next step, so a fetch of it is released (Release) first.
-            buffer.Owner = this;
+            // Reused next step: a fetch of it is taken from this kernel (ToKeep) first.
+            buffer.OwnedBy(_owner ??= new KernelBuffer(this));
         }
         Outputs[output] = buffer;
         return buffer;
@@ -54,7 +55,7 @@ public sealed class KernelContext
         return Allocate(output, dtype, Shape.Create(dims));
     }
 
-    // A value handed to the caller must not be overwritten by the next step.
+    // A value handed to the caller must not be overwritten by the next step (KernelBuffer.ToKeep).
     internal void Release(NDArray value)
     {
         for (int i = 0; i < _buffers.Length; i++)

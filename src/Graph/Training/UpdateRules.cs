@@ -37,7 +37,7 @@ public static class UpdateRules
             return current;
         }
         var copy = value.Copy();
-        copy.Owner = VariableStorage.Instance;
+        copy.OwnedBy(VariableStorage.Instance);
         return copy;
     }
 }

@@ -250,28 +250,26 @@ public sealed class BulkChannel : IExtension, ITensorSink
     {
         if (edge == 1) return dtype == DType.Int32 && shape.Rank == 1 && PayloadBuffer.IsPooled(shape) ? PayloadBuffer.Rent(shape) : null;
         var value = _receivePool.Rent(dtype, shape);
-        value.Owner = _receivePool;
+        value.OwnedBy(_pooled);
         return value;
     }
 
     // The tensors beside received messages, returned by whoever held them last (a shard, once it applied a remote
     // worker's gradients): the next ones are received into them. A reused array is warm in the cache, where a fresh
     // ~1 MB one each step is new memory the copy out of the lane has to fault in (the ps's profile: ~5% of its CPU
-    // in page faults, its copies ~4.6 GB/s). Only arrays this channel gave out are taken (NDArray.Owner says so), others
+    // in page faults, its copies ~4.6 GB/s). Only arrays this channel gave out are taken (their owner is _pooled), others
     // are left alone; of those it gave out, the caller must hold the only reference.
     public void Recycle(IEnumerable<ParameterServer.WireUpdate>? updates)
     {
         if (updates is null) return;
         foreach (var update in updates)
             foreach (var operand in update.Operands ?? [])
-                if (operand is not null && ReferenceEquals(operand.Owner, _receivePool))
-                {
-                    operand.Owner = null;
-                    _receivePool.Return(operand);
-                }
+                if (operand is not null && _pooled.TakeBack(operand)) _receivePool.Return(operand);
     }
 
     private readonly TensorPool _receivePool = new(maxRetainedBytes: 64L << 20);
+    // The mark of the arrays _receivePool gave out, so that only those go back to it.
+    private readonly PooledBuffer _pooled = new();
 
     public void Disconnected(Peer peer, Exception? error)
     {
