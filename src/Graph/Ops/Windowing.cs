@@ -39,6 +39,8 @@ internal readonly record struct Windowing(int StrideHeight, int StrideWidth, boo
 
     private (int, int) Axis(InferContext ctx, Shape input, int axis, int window, int stride)
     {
+        // A SAME output's size does not depend on the window; a VALID one's is unknown with the window.
+        if (window < 0) return (Same ? ConvGeometry.Axis(input[axis], 1, stride, true).Output : -1, 0);
         if (!Same && input[axis] >= 0 && input[axis] < window)
             throw ctx.Error($"with VALID padding the window ({window}) must fit in the input, but input dimension {axis} is {input[axis]} " +
                 $"(input shape {input}); use \"SAME\" padding or a smaller window; inputs: {ctx.Describe()}");
