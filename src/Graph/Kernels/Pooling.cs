@@ -50,16 +50,15 @@ public static unsafe class Pooling
             ForImages(g, (first, end) =>
             {
                 new Span<T>((T*)pdx + (long)first * geometry.InputImage, (end - first) * geometry.InputImage).Clear();
-                var argmax = new int[geometry.InChannels];
-                var w = new Windows(geometry);
+                var maxima = new FirstMaxima<T>(geometry);
                 for (int n = first; n < end; n++)
                     for (int oh = 0; oh < geometry.OutHeight; oh++)
                         for (int ow = 0; ow < geometry.OutWidth; ow++)
                         {
-                            FirstMaxima(w, (T*)px, n, oh, ow, argmax);
-                            var grad = w.Out((T*)pdy, n, oh, ow);
+                            maxima.Find((T*)px, n, oh, ow);
+                            var grad = maxima.Windows.Out((T*)pdy, n, oh, ow);
                             T* target = (T*)pdx + (long)n * geometry.InputImage;
-                            for (int c = 0; c < argmax.Length; c++) target[argmax[c] + c] += grad[c];
+                            for (int c = 0; c < grad.Length; c++) target[maxima.OffsetOf(c) + c] += grad[c];
                         }
             });
         }
@@ -77,16 +76,15 @@ public static unsafe class Pooling
             nint px = (nint)x, pgg = (nint)gg, py = (nint)y;
             ForImages(g, (first, end) =>
             {
-                var argmax = new int[geometry.InChannels];
-                var w = new Windows(geometry);
+                var maxima = new FirstMaxima<T>(geometry);
                 for (int n = first; n < end; n++)
                     for (int oh = 0; oh < geometry.OutHeight; oh++)
                         for (int ow = 0; ow < geometry.OutWidth; ow++)
                         {
-                            FirstMaxima(w, (T*)px, n, oh, ow, argmax);
-                            var result = w.Out((T*)py, n, oh, ow);
+                            maxima.Find((T*)px, n, oh, ow);
+                            var result = maxima.Windows.Out((T*)py, n, oh, ow);
                             T* source = (T*)pgg + (long)n * geometry.InputImage;
-                            for (int c = 0; c < argmax.Length; c++) result[c] = source[argmax[c] + c];
+                            for (int c = 0; c < result.Length; c++) result[c] = source[maxima.OffsetOf(c) + c];
                         }
             });
         }
@@ -148,30 +146,54 @@ public static unsafe class Pooling
         }
     }
 
-    // For each channel c, the offset within image n of the pixel holding window (oh, ow)'s first maximum (its element: + c).
-    static void FirstMaxima<T>(in Windows w, T* x, int n, int oh, int ow, int[] argmax) where T : unmanaged, INumber<T>
+    // Finds, channel by channel and a vector of channels at a time, the first maximum of a window in
+    // (row, column) order. The tap that holds it is kept as a number of T (exact for any window size), so the
+    // comparison, the running maximum and the tap number all stay in vectors of one type.
+    sealed class FirstMaxima<T>(ConvGeometry g) where T : unmanaged, INumber<T>
     {
-        var (h0, h1, w0, w1) = w.At(oh, ow);
-        var channels = argmax.Length;
-        Span<T> best = channels <= 256 ? stackalloc T[channels] : new T[channels];
-        w.In(x, n, h0, w0).CopyTo(best);
-        argmax.AsSpan().Fill(w.Offset(h0, w0));
-        for (int ih = h0; ih < h1; ih++)
-            for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
-            {
-                var tap = w.In(x, n, ih, iw);
-                int offset = w.Offset(ih, iw);
-                for (int c = 0; c < channels; c++)
-                    if (tap[c] > best[c])
-                    {
-                        best[c] = tap[c];
-                        argmax[c] = offset;
-                    }
-            }
+        private readonly T[] _best = new T[g.InChannels], _tap = new T[g.InChannels];
+        private readonly int[] _offsets = new int[g.WindowHeight * g.WindowWidth];
+
+        public Windows Windows { get; } = new(g);
+
+        // The offset within its image of the pixel holding channel c's maximum (the element: + c).
+        public int OffsetOf(int c) => _offsets[int.CreateTruncating(_tap[c])];
+
+        public void Find(T* x, int n, int oh, int ow)
+        {
+            var (h0, h1, w0, w1) = Windows.At(oh, ow);
+            Span<T> best = _best, tapOfMax = _tap;
+            Windows.In(x, n, h0, w0).CopyTo(best);
+            tapOfMax.Clear();
+            _offsets[0] = Windows.Offset(h0, w0);
+            int tap = 0, channels = best.Length;
+            for (int ih = h0; ih < h1; ih++)
+                for (int iw = ih == h0 ? w0 + 1 : w0; iw < w1; iw++)
+                {
+                    _offsets[++tap] = Windows.Offset(ih, iw);
+                    ReadOnlySpan<T> values = Windows.In(x, n, ih, iw);
+                    T number = T.CreateChecked(tap);
+                    int c = 0;
+                    if (Vector.IsHardwareAccelerated)
+                        for (; c + Vector<T>.Count <= channels; c += Vector<T>.Count)
+                        {
+                            Vector<T> v = new(values[c..]), b = new(best[c..]);
+                            var greater = Vector.GreaterThan(v, b);
+                            Vector.ConditionalSelect(greater, v, b).CopyTo(best[c..]);
+                            Vector.ConditionalSelect(greater, new Vector<T>(number), new Vector<T>(tapOfMax[c..])).CopyTo(tapOfMax[c..]);
+                        }
+                    for (; c < channels; c++)
+                        if (values[c] > best[c])
+                        {
+                            best[c] = values[c];
+                            tapOfMax[c] = number;
+                        }
+                }
+        }
     }
 
     // Window bounds clipped to the input, and the pixels of an image as spans over their channels.
-    readonly struct Windows(ConvGeometry g)
+    internal readonly struct Windows(ConvGeometry g)
     {
         public (int H0, int H1, int W0, int W1) At(int oh, int ow)
         {
