@@ -6,8 +6,9 @@ namespace ActorGraph.Kernels;
 // Conv2D and its two gradients as products on the shared Gemm. A block of output positions' patches is
 // copied into an im2col block (one row per output position, columns (kh, kw, ci)) that stays in L2, and
 // multiplied by the filter, read in place as the [h·w·in, out] matrix that a [h, w, in, out] filter is.
-// The blocks are split over the compute threads: forward and filter gradient by rows, the input gradient by
-// images, so that no two threads add into the same input pixels.
+// With fewer than Gemm.PackAMinN output channels the micro-kernel reads the block in place, so each patch
+// is copied once. The rows are split over the compute threads (the col2im input gradient by images, so that
+// no two threads add into the same input pixels). Layout choices and measurements: bench/README.md, "conv".
 public static unsafe class Convolution
 {
     // Elements in one im2col block: 64 Ki (256 KiB of float32) keeps the block and the
