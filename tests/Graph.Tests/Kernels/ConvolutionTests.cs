@@ -8,11 +8,13 @@ namespace ActorGraph.Tests.Kernels;
 // too small to split), against the op table's plain references.
 public class ConvolutionTests
 {
-    // (input, filter, stride, same): the CNN's second layer on a few images, a strided SAME one, and one
-    // image large enough to split, where the input gradient (split by images) runs on one thread.
+    // (input, filter, stride, same): the CNN's second layer on a few images, an even window whose SAME pad is
+    // larger after than before, a strided SAME one, and one image large enough to split, where the input
+    // gradient (split by images) runs on one thread.
     public static TheoryData<int[], int[], int, bool> Geometries() => new()
     {
         { [3, 14, 14, 32], [5, 5, 32, 64], 1, true },
+        { [6, 20, 19, 16], [4, 2, 16, 24], 1, true },
         { [8, 29, 27, 16], [3, 4, 16, 32], 2, true },
         { [1, 30, 29, 16], [3, 3, 16, 32], 1, false },
     };
@@ -38,6 +40,10 @@ public class ConvolutionTests
         var dw = Garbage(w.Size);
         Convolution.FilterGradient(g, Floats(x), Floats(dy), dw);
         AssertClose(ConvCases.Conv2DBackpropFilter(x, filterDims, dy, window), dw);
+
+        var dx64 = new double[x.Size];
+        Convolution.InputGradient(g, w.Data, dy.Data, dx64);
+        AssertClose(ConvCases.Conv2DBackpropInput(inputDims, w, dy, window), dx64.Select(v => (float)v).ToArray());
 
         var dw64 = new double[w.Size];
         Convolution.FilterGradient(g, x.Data, dy.Data, dw64);
