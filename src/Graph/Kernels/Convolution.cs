@@ -21,6 +21,10 @@ public static unsafe class Convolution
     // The narrowest turned filter worth a product of its own: one micro-kernel panel (Gemm.NR) of output columns.
     const int TransposedMinChannels = 16;
 
+    // Parts are claimed by whichever thread is free (ComputeThreads), so more than one per thread would let a
+    // free thread take over a preempted one's work; 1 and 4 measured within noise on a shared machine (bench --parts).
+    internal static int PartsPerThread = 1;
+
     // Below ~2^21 multiply-adds a convolution takes well under 100 µs: splitting it costs more than it saves.
     const long ParallelThreshold = 1L << 21;
 
@@ -210,7 +214,7 @@ public static unsafe class Convolution
     static int Parts(in ConvGeometry g)
     {
         long work = g.MultiplyAdds;
-        return work < ParallelThreshold ? 1 : Math.Max(1, Math.Min(Environment.ProcessorCount, g.Rows / MinBlockRows));
+        return work < ParallelThreshold ? 1 : Math.Max(1, Math.Min(Environment.ProcessorCount * PartsPerThread, g.Rows / MinBlockRows));
     }
 
     // Splits [0, total) into `parts` ranges of near-equal size and runs body(part, start, end) on each,
