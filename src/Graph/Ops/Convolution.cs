@@ -66,7 +66,9 @@ internal static class Convolution
         ctx.ExpectInputs(3);
         var dtype = FloatingDType(ctx, [like == 0 ? 1 : 0, 2]);
         Windowing.Of(ctx, pooling: false);
-        for (int i = 0; i < 3; i++) ExpectRank4(ctx, i, $"input {i}", "rank 4");
+        ExpectRank4(ctx, 0, "input (input 0)", "[batch, height, width, in_channels]");
+        ExpectRank4(ctx, 1, "filter (input 1)", "[filter_height, filter_width, in_channels, out_channels]");
+        ExpectRank4(ctx, 2, "output gradient (input 2)", "[batch, out_height, out_width, out_channels]");
         var shape = ctx.Input(like).Shape;
         return [new(dtype, shape.IsUnknownRank ? new Shape(-1, -1, -1, -1) : shape)];
     }
