@@ -8,6 +8,12 @@ public static partial class TF
 
     // Over the last axis.
     public static Tensor Softmax(Tensor logits, string? name = null) => Op("Softmax", [logits], name);
+
+    // One-parameter overloads, so that the method groups fit a Func<Tensor, Tensor> (a layer's activation).
+    public static Tensor Relu(Tensor x) => Relu(x, null);
+    public static Tensor Sigmoid(Tensor x) => Sigmoid(x, null);
+    public static Tensor Tanh(Tensor x) => Tanh(x, null);
+    public static Tensor Softmax(Tensor logits) => Softmax(logits, null);
     public static Tensor LogSoftmax(Tensor logits, string? name = null) => Op("LogSoftmax", [logits], name);
 
     // The per-example loss −Σ labels · log softmax(logits), shape [batch]; labels and logits are

@@ -1,7 +1,7 @@
 using ActorGraph.Ops;
 using Xunit;
 
-namespace ActorGraph.Tests.Core;
+namespace ActorGraph.GraphTests.Core;
 
 // Who may still write an array, and what keeping it takes: the array itself, taken from its owner, or a copy.
 public class ArrayOwnerTests

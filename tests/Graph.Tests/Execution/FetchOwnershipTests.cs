@@ -1,7 +1,7 @@
 using ActorGraph.Execution;
 using Xunit;
 
-namespace ActorGraph.Tests.Execution;
+namespace ActorGraph.GraphTests.Execution;
 
 // What a plan's fetches are when they leave the run: the caller's to keep, except those it borrows (lendFrom on).
 public class FetchOwnershipTests

@@ -131,6 +131,7 @@ public static class OpCases
                 t => GradUtil.BroadcastToShapeOf(t[0], t[1], expand), v => BroadcastTo(Expand(v[0], v[1].Dims.Length, expand), v[1].Dims)) { Ints = true });
         }
         cases.Add(new("ReducedCount (2, 3) to (3,)", "ReducedCount", [Matrix, [3]], t => GradUtil.ReducedCount(t[0], t[1]), _ => new Value(2)) { Ints = true });
+        cases.AddRange(ConvCases.All());
         cases.Add(new("ReshapeLike (2, 3) like (3, 2)", "ReshapeLike", [Matrix, [3, 2]], t => GradUtil.ReshapeLike(t[0], t[1]), v => new(v[0].Data, v[1].Dims)) { Ints = true });
         cases.AddRange(ArrayOpCases.Build());
         return cases;
