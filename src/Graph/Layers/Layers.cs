@@ -19,7 +19,7 @@ public static partial class Layers
             var kernel = TF.GetVariable("kernel", [shape[shape.Rank - 1], units], inputs.DType, kernelInitializer);
             var flat = shape.Rank == 2 ? inputs : TF.Reshape(inputs, [-1, shape[shape.Rank - 1]]);
             var outputs = TF.MatMul(flat, kernel);
-            if (useBias) outputs += TF.GetVariable("bias", [units], inputs.DType, TF.ZerosInitializer());
+            if (useBias) outputs = TF.BiasAdd(outputs, TF.GetVariable("bias", [units], inputs.DType, TF.ZerosInitializer()));
             if (outputShape is not null) outputs = TF.Reshape(outputs, outputShape);
             return activation is null ? outputs : activation(outputs);
         }

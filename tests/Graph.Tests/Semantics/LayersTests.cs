@@ -179,4 +179,85 @@ public class LayersTests
         Assert.Contains("'batch_normalization/AssignMovingAvg'", warning);
         Assert.Contains("TF.ControlDependencies([.. TF.GetCollection(GraphKeys.UpdateOps)])", warning);
     }
+
+    [Fact]
+    public void Conv2D_layers_are_named_conv2d_then_conv2d_1_with_a_kernel_and_a_bias()
+    {
+        var g = new Graph();
+        using var _ = g.AsDefault();
+        var x = TF.Placeholder(DType.Float32, [-1, 8, 8, 3]);
+        var y = Layers.Conv2D(x, 4, [5, 5], padding: "same");
+        var z = Layers.Conv2D(y, 2, [3, 3], strides: [2, 2]);
+        Assert.Equal(["conv2d/kernel", "conv2d/bias", "conv2d_1/kernel", "conv2d_1/bias"], TF.GlobalVariables().Select(v => v.Op.Name));
+        Assert.Equal(new Shape(5, 5, 3, 4), g.GetTensor("conv2d/kernel:0").Shape);
+        Assert.Equal(new Shape(-1, 8, 8, 4), y.Shape);
+        Assert.Equal(new Shape(-1, 3, 3, 2), z.Shape);   // VALID, stride 2: (8 - 3) / 2 + 1
+    }
+
+    [Fact]
+    public void Conv2D_adds_its_bias_per_filter_then_the_activation()
+    {
+        var g = new Graph();
+        using var _ = g.AsDefault();
+        // One 3x3 single-channel image of ones; a 2x2 kernel of ones sums four pixels per output.
+        var x = TF.Constant(NDArray.FromArray(Enumerable.Repeat(1f, 9).ToArray(), [1, 3, 3, 1]));
+        var y = Layers.Conv2D(x, 2, [2, 2], kernelInitializer: TF.OnesInitializer(), activation: TF.Relu);
+        var run = new Run(g).Initialized();
+        run.Values([TF.Assign((Variable)g.GetTensor("conv2d/bias:0"), TF.Constant(new float[] { 1, -10 }))]);
+        var value = run.Value(y);
+        Assert.Equal(new Shape(1, 2, 2, 2), value.Shape);
+        Assert.Equal([5f, 0, 5, 0, 5, 0, 5, 0], value.ToArray<float>());
+    }
+
+    [Fact]
+    public void Conv2D_refuses_inputs_that_are_not_nhwc_and_bad_kernel_sizes()
+    {
+        using var _ = new Graph().AsDefault();
+        var ex = Assert.Throws<ArgumentException>(() => Layers.Conv2D(TF.Placeholder(DType.Float32, [-1, 784]), 32, [5, 5]));
+        Assert.Contains("[batch, height, width, channels]", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => Layers.Conv2D(TF.Placeholder(DType.Float32, [-1, 28, 28, 1]), 32, [5, 0, 5]));
+        Assert.Contains("kernelSize must be [height, width]", ex.Message);
+    }
+
+    [Fact]
+    public void MaxPooling2D_takes_the_maximum_of_each_window()
+    {
+        var g = new Graph();
+        using var _ = g.AsDefault();
+        var x = TF.Constant(NDArray.FromArray(Enumerable.Range(0, 16).Select(i => (float)i).ToArray(), [1, 4, 4, 1]));
+        var pooled = Layers.MaxPooling2D(x, [2, 2], [2, 2]);
+        Assert.StartsWith("max_pooling2d/", pooled.Op.Name);
+        Assert.Equal(new Shape(1, 2, 2, 1), pooled.Shape);
+        Assert.Equal([5f, 7, 13, 15], new Run(g).Value(pooled).ToArray<float>());
+    }
+
+    [Fact]
+    public void Dropout_drops_and_rescales_only_when_training_is_true()
+    {
+        var g = new Graph();
+        using var _ = g.AsDefault();
+        var x = TF.Constant(NDArray.FromArray(Enumerable.Repeat(1f, 1000).ToArray(), [10, 100]));
+        var training = TF.Placeholder(DType.Bool, []);
+        var y = Layers.Dropout(x, 0.4, training, seed: 7);
+        Assert.Same(x, Layers.Dropout(x, 0.4));
+        var run = new Run(g);
+
+        Assert.All(run.Value(y, new FeedDict { [training] = false }).ToArray<float>(), v => Assert.Equal(1f, v));
+        var dropped = run.Value(y, new FeedDict { [training] = true }).ToArray<float>();
+        Assert.All(dropped, v => Assert.True(v == 0 || Math.Abs(v - 1 / 0.6f) < 1e-6, $"got {v}"));
+        Assert.InRange(dropped.Count(v => v == 0), 300, 500);
+    }
+
+    [Fact]
+    public void Dropout_passes_gradients_through_the_kept_elements_only()
+    {
+        var g = new Graph();
+        using var _ = g.AsDefault();
+        var x = TF.Placeholder(DType.Float32, [2, 50]);
+        var training = TF.Placeholder(DType.Bool, []);
+        var y = Layers.Dropout(x, 0.5, training, seed: 3);
+        var grad = TF.Gradients(TF.ReduceSum(y), [x])[0]!;
+        var values = new Run(g).Values([y, grad], new FeedDict { [x] = NDArray.FromArray(Enumerable.Repeat(1f, 100).ToArray(), [2, 50]), [training] = true });
+        Assert.Equal(values[0]!.ToArray<float>(), values[1]!.ToArray<float>());
+    }
 }
