@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorGraph.Host.Commands;
 
-// `actorgraph train fashion-mnist`: an MLP on Fashion-MNIST, with progress per epoch, the final
-// test accuracy and a PNG of loss and accuracy per epoch.
+// `actorgraph train fashion-mnist`: an MLP (or with --model cnn a convolutional network) on Fashion-MNIST,
+// with progress per epoch, the final test accuracy and a PNG of loss and accuracy per epoch.
 internal static class TrainCommand
 {
     public static Command Create()
@@ -26,6 +26,8 @@ internal static class TrainCommand
         CommonOptions.AtLeastOne(limit);
         var data = new Option<string>("--data") { Description = "Folder of the IDX files", DefaultValueFactory = _ => FashionMnist.DefaultFolder, HelpName = "DIR" };
         var plot = new Option<string>("--plot") { Description = "PNG of loss and accuracy per epoch", DefaultValueFactory = _ => "fashion-mnist.png", HelpName = "FILE.png" };
+        var model = new Option<string>("--model") { Description = "mlp (784-256-128-10, quick) or cnn (two 5x5 convolutions, max-pooling, dense 1024, dropout 0.4)", DefaultValueFactory = _ => "mlp" };
+        model.AcceptOnlyFromAmong("mlp", "cnn");
         var optimizer = new Option<string>("--optimizer") { Description = "adam, momentum (0.9) or sgd", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "momentum", "sgd");
         var learningRate = new Option<double>("--learning-rate") { Description = "Step size of the optimizer", DefaultValueFactory = _ => 1e-3, HelpName = "RATE" };
@@ -38,9 +40,9 @@ internal static class TrainCommand
         var cluster = CommonOptions.Cluster();
         var access = new ClusterAccessOptions();
         var saveGraph = SaveGraphOption.Create();
-        var command = new Command("fashion-mnist", "A 784-256-128-10 MLP on Fashion-MNIST (Debian: dataset-fashion-mnist)")
+        var command = new Command("fashion-mnist", "An MLP or a CNN on Fashion-MNIST (Debian: dataset-fashion-mnist)")
         {
-            epochs, batch, limit, data, plot, optimizer, learningRate, seed, workers, ps, store, resume, cluster, saveGraph,
+            epochs, batch, limit, data, plot, model, optimizer, learningRate, seed, workers, ps, store, resume, cluster, saveGraph,
         };
         foreach (var option in access.All) command.Options.Add(option);
         command.SetAction(parsed =>
@@ -48,7 +50,7 @@ internal static class TrainCommand
             using var logging = CommonOptions.Logging(parsed);
             var address = CommonOptions.CheckCluster(parsed.GetValue(cluster));
             var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
-                parsed.GetValue(plot)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
+                parsed.GetValue(plot)!, parsed.GetValue(model)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
                 parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume), address,
                 access.ForClient(parsed, address), parsed.GetValue(saveGraph));
             return Run(settings, logging);
@@ -56,7 +58,7 @@ internal static class TrainCommand
         return command;
     }
 
-    private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Optimizer, double LearningRate, int Seed,
+    private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Model, string Optimizer, double LearningRate, int Seed,
         int Workers, int ParameterServers, string? Store, bool Resume, string? Cluster,
         ClusterAccess Access, string? SaveGraph)
     {
@@ -75,14 +77,14 @@ internal static class TrainCommand
         var clock = Stopwatch.StartNew();
         var (train, test) = FashionMnist.Load(s.Data, s.Limit);
         log.LogInformation("Loaded {Train} training and {Test} test images from {Folder} in {Seconds:F1} s", train.Count, test.Count, s.Data, clock.Elapsed.TotalSeconds);
-        int fineTune = Mlp.FineTuneEpochs(s.Epochs);
-        Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images; MLP {string.Join('-', Mlp.Layers)}, " +
+        var graph = new Graph();
+        using var scope = graph.AsDefault();
+        var model = Classifier.Build(s.Model, s.Optimizer, s.LearningRate, s.Seed);
+        int fineTune = Classifier.FineTuneEpochs(s.Epochs);
+        Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images; {model.Description}, " +
             $"{s.Optimizer} at {s.LearningRate:G3}" + (fineTune > 0 ? $" (the last {fineTune} epoch(s) at {s.LearningRate / 10:G3})" : "") +
             $", batch {s.Batch}, {s.Epochs} epoch(s), {(s.Cluster is null ? $"local mode ({s.Workers} worker(s), {s.ParameterServers} parameter server(s))" : $"cluster mode at {s.Cluster}")}");
 
-        var graph = new Graph();
-        using var scope = graph.AsDefault();
-        var model = Mlp.Build(s.Optimizer, s.LearningRate, s.Seed);
         SaveGraphOption.Write(graph, s.SaveGraph);
         using var sess = new Session(graph, new SessionOptions
         {
@@ -108,7 +110,7 @@ internal static class TrainCommand
                 $"test loss {r.TestLoss:F4}  test accuracy {r.TestAccuracy:F4}  {r.SamplesPerSecond:N0} samples/s");
             if (s.CheckpointStore is not null) Console.WriteLine($"checkpoint {retrying.Run(() => saver.Save(sess, $"epoch-{e}"))}");
         }
-        TrainingPlot.Save(s.Plot, $"Fashion-MNIST, MLP {string.Join('-', Mlp.Layers)} ({s.Optimizer})", results);
+        TrainingPlot.Save(s.Plot, $"Fashion-MNIST, {model.Description} ({s.Optimizer})", results);
         var last = results[^1];
         Console.WriteLine($"Test accuracy: {last.TestAccuracy:F4} ({last.TestAccuracy * test.Count:N0} of {test.Count:N0} test images)");
         Console.WriteLine($"Plot: {Path.GetFullPath(s.Plot)}");

@@ -1,19 +1,14 @@
 namespace ActorGraph.Host.Training;
 
-// The classifier of `train fashion-mnist`: 784-256-128-10, ReLU, softmax cross-entropy. A batch is
-// fed as images [batch, 784] and one-hot labels [batch, 10]; one Run of [Loss, Correct, TrainOp]
-// is one training step, one Run of [Loss, Correct] an evaluation.
-internal sealed record Mlp(Tensor Images, Tensor Labels, Tensor Loss, Tensor Correct, Operation TrainOp, Operation FineTuneOp, Operation Init)
+// The default classifier of `train fashion-mnist`: 784-256-128-10, ReLU, softmax cross-entropy.
+internal static class Mlp
 {
-    public static readonly int[] Layers = [784, 256, 128, 10];
-    private const float PixelMean = 0.2860f, PixelStd = 0.3530f;
+    public static readonly int[] Layers = [Classifier.Pixels, 256, 128, Classifier.Classes];
 
-    public static Mlp Build(string optimizer, double learningRate, int seed)
+    public static Classifier Build(string optimizer, double learningRate, int seed)
     {
-        var images = TF.Placeholder(DType.Float32, [-1, Layers[0]], name: "images");
-        var labels = TF.Placeholder(DType.Float32, [-1, Layers[^1]], name: "labels");
-        // Standardized in the graph (Fashion-MNIST's pixel mean and deviation), so Adam starts on well-scaled inputs.
-        Tensor h = (images - PixelMean) / PixelStd;
+        var (images, labels) = Classifier.Inputs();
+        Tensor h = Classifier.Standardized(images);
         for (int l = 1; l < Layers.Length; l++)
         {
             using var scope = TF.NameScope($"layer{l}");
@@ -22,26 +17,6 @@ internal sealed record Mlp(Tensor Images, Tensor Labels, Tensor Loss, Tensor Cor
             h = TF.MatMul(h, w) + b;
             if (l < Layers.Length - 1) h = TF.Relu(h);
         }
-        var logits = h;
-        // The mean per-example loss of the batch; Correct counts right answers, for accuracy over any number of batches.
-        var loss = TF.ReduceMean(TF.SoftmaxCrossEntropyWithLogits(labels, logits), name: "loss");
-        var correct = TF.ReduceSum(TF.Cast(TF.Equal(TF.ArgMax(logits, 1), TF.ArgMax(labels, 1)), DType.Float32), name: "correct");
-        // One gradient, two train ops: the learning rate, and a tenth of it for the last epochs (TF1's
-        // learning-rate drop, as two ops on the graph rather than a schedule in the optimizer).
-        var gradients = Make(optimizer, learningRate).ComputeGradients(loss);
-        var trainOp = Make(optimizer, learningRate).ApplyGradients(gradients);
-        var fineTuneOp = Make(optimizer, learningRate / 10).ApplyGradients(gradients);
-        return new Mlp(images, labels, loss, correct, trainOp, fineTuneOp, TF.GlobalVariablesInitializer());
+        return Classifier.Head($"MLP {string.Join('-', Layers)}", images, labels, null, h, optimizer, learningRate);
     }
-
-    private static Optimizer Make(string optimizer, double learningRate) => optimizer switch
-    {
-        "adam" => new AdamOptimizer(learningRate),
-        "momentum" => new MomentumOptimizer(learningRate, 0.9),
-        "sgd" => new GradientDescentOptimizer(learningRate),
-        _ => throw new ArgumentException($"Unknown optimizer '{optimizer}': use adam, momentum or sgd."),
-    };
-
-    // The last fifth of the epochs (one at least, from 3 epochs on) trains at the lower rate.
-    public static int FineTuneEpochs(int epochs) => epochs < 3 ? 0 : Math.Max(1, epochs / 5);
 }

@@ -6,15 +6,15 @@ namespace ActorGraph.Host.Training;
 
 internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double SamplesPerSecond);
 
-// Mini-batch training of the MLP: a shuffled pass over the training set per epoch, then one pass
+// Mini-batch training of a classifier: a shuffled pass over the training set per epoch, then one pass
 // over the test set. Each batch is one Run, as the seed's loop does with its single examples.
-internal sealed class Trainer(Session session, Mlp model, int batchSize, int seed, ClusterSteps steps)
+internal sealed class Trainer(Session session, Classifier model, int batchSize, int seed, ClusterSteps steps)
 {
     private const int EvalBatch = 1000;
 
     public EpochResult Epoch(int epoch, int epochs, Dataset train, Dataset test)
     {
-        var trainOp = epoch > epochs - Mlp.FineTuneEpochs(epochs) ? model.FineTuneOp : model.TrainOp;
+        var trainOp = epoch > epochs - Classifier.FineTuneEpochs(epochs) ? model.FineTuneOp : model.TrainOp;
         var order = Enumerable.Range(0, train.Count).ToArray();
         new Random(seed + epoch).Shuffle(order);
         int batches = (train.Count + batchSize - 1) / batchSize;
@@ -25,7 +25,7 @@ internal sealed class Trainer(Session session, Mlp model, int batchSize, int see
             for (int b = 0; b < batches; b++)
             {
                 int from = b * batchSize, n = Math.Min(batchSize, train.Count - from);
-                var feed = Batch(train, order.AsSpan(from, n));
+                var feed = Batch(train, order.AsSpan(from, n), training: true);
                 var r = steps.Run(() => session.Run([model.Loss, model.Correct, trainOp], feed));
                 lossSum += r[0]!.ToScalar<float>() * n;
                 correctSum += r[1]!.ToScalar<float>();
@@ -46,7 +46,7 @@ internal sealed class Trainer(Session session, Mlp model, int batchSize, int see
         {
             int n = Math.Min(EvalBatch, data.Count - from);
             var indices = Enumerable.Range(from, n).ToArray();
-            var feed = Batch(data, indices);
+            var feed = Batch(data, indices, training: false);
             var r = steps.Run(() => session.Run([model.Loss, model.Correct], feed));
             lossSum += r[0]!.ToScalar<float>() * n;
             correctSum += r[1]!.ToScalar<float>();
@@ -54,7 +54,7 @@ internal sealed class Trainer(Session session, Mlp model, int batchSize, int see
         return (lossSum / data.Count, correctSum / data.Count);
     }
 
-    private FeedDict Batch(Dataset data, ReadOnlySpan<int> indices)
+    private FeedDict Batch(Dataset data, ReadOnlySpan<int> indices, bool training)
     {
         int n = indices.Length;
         var images = new float[n * data.Features];
@@ -64,10 +64,12 @@ internal sealed class Trainer(Session session, Mlp model, int batchSize, int see
             data.Image(indices[i]).CopyTo(images.AsSpan(i * data.Features, data.Features));
             labels[i * Dataset.Classes + data.Labels[indices[i]]] = 1;
         }
-        return new FeedDict
+        var feed = new FeedDict
         {
             [model.Images] = NDArray.FromArray(images, new Shape(n, data.Features)),
             [model.Labels] = NDArray.FromArray(labels, new Shape(n, Dataset.Classes)),
         };
+        if (model.Training is not null) feed[model.Training] = training;
+        return feed;
     }
 }

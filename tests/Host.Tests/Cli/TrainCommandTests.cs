@@ -22,6 +22,29 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void The_cnn_model_learns_the_tiny_dataset_with_dropout_in_training_only()
+    {
+        var data = TinyFashionMnist.Write(train: 200, test: 100);
+        var work = TempDir.Create();
+        var r = ActorGraphProcess.RunIn(work, null, "train", "fashion-mnist", "--model", "cnn", "--data", data, "--epochs", "2", "--batch", "50", "--plot", "cnn.png");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("CNN 5x5x32-pool2-5x5x64-pool2-1024-dropout-10", r.Out);
+        Assert.Contains("epoch 2/2  loss", r.Out);
+        var accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Out, @"Test accuracy: (\d\.\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy > 0.5, $"The bands are easy to tell apart; test accuracy {accuracy}.\n{r}");
+        Assert.Equal((900, 540), Images.PngSize(Path.Combine(work, "cnn.png")));
+    }
+
+    [Fact]
+    public void An_unknown_model_is_refused_with_the_choices()
+    {
+        var r = ActorGraphProcess.RunIn(TempDir.Create(), null, "train", "fashion-mnist", "--model", "resnet");
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("resnet", r.Err);
+        Assert.Contains("cnn", r.Err);
+    }
+
+    [Fact]
     public void A_missing_dataset_says_how_to_install_it_and_exits_1()
     {
         var empty = TempDir.Create();
