@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using ActorGraph.Bench.Harness;
+
+namespace ActorGraph.Bench.Benches;
+
+// One training step of the Fashion-MNIST CNN (CnnGraph) on a synthetic batch: samples/s for the executor
+// alone and, with --mode local, local mode's actors, trials interleaved in the same run, with the CPU time
+// per step beside it (steadier than wall time on a crowded machine).
+public static class CnnBench
+{
+    public static void Run(Options options, Report report)
+    {
+        string mode = options.String("mode", "local");
+        int batch = options.Int("batch", 100);
+        int steps = options.Int("steps", 10);
+        int trials = options.Int("trials", 5);
+        if (mode is not ("executor" or "local"))
+            throw new ArgumentException($"cnn: --mode {mode} is not known; use executor or local (local runs both).");
+        if (batch <= 0 || steps <= 0 || trials <= 0)
+            throw new ArgumentException($"cnn: --batch, --steps and --trials must be positive, got {batch}, {steps}, {trials}.");
+
+        var (pixels, oneHot, _) = CnnGraph.SyntheticBatch(batch);
+        var configs = new List<((string, object)[] Config, SessionOptions Options)>
+        {
+            ([("mode", "executor"), ("batch", batch)], new SessionOptions { ExecutorOnly = true }),
+        };
+        if (mode == "local") configs.Add(([("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], new SessionOptions()));
+        var loops = new List<CnnLoop>();
+        try
+        {
+            foreach (var c in configs) loops.Add(new CnnLoop(CnnGraph.Build(batch, pixels, oneHot), c.Options, batch, steps));
+            var stats = Measure.Interleaved(loops.Select(l => (Func<double>)l.Trial).ToList(), warmup: 1, trials);
+            Row? executor = null;
+            for (int i = 0; i < loops.Count; i++)
+            {
+                var row = report.Add("samples_per_s", configs[i].Config, stats[i], "samples/s", executor);
+                executor ??= row;
+            }
+            for (int i = 0; i < loops.Count; i++)
+                report.Add("cpu_per_step", configs[i].Config, new Stats(loops[i].CpuMsPerStep, stats[i].OtherLoad), "ms");
+        }
+        finally
+        {
+            foreach (var loop in loops) loop.Dispose();
+        }
+    }
+
+    private sealed class CnnLoop : IDisposable
+    {
+        private readonly CnnGraph _model;
+        private readonly Session _session;
+        private readonly int _batch, _steps;
+
+        public CnnLoop(CnnGraph model, SessionOptions options, int batch, int steps)
+        {
+            (_model, _batch, _steps) = (model, batch, steps);
+            _session = new Session(model.Graph, options);
+            _session.Run(model.Init);
+        }
+
+        public List<double> CpuMsPerStep { get; } = [];
+
+        public double Trial()
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < _steps; i++) _session.Run([_model.Loss, _model.Train], _model.Feed);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            CpuMsPerStep.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / _steps);
+            return _steps * _batch / seconds;
+        }
+
+        public void Dispose() => _session.Dispose();
+    }
+}
