@@ -4,7 +4,7 @@
 # builds a minimal Debian 13 tree with debootstrap once (~1 min, in $TRIXIE, default /opt/trixie) and runs
 # the same dotnet, build and NuGet cache inside it through bind mounts. Arguments go to the bench:
 #
-#   sudo bench/Torch/run.sh [--trials N] [--threads N] [--batch N] [--steps N] [--cnn-batch N] [--cnn-steps N] [--size N]
+#   sudo bench/Torch/run.sh [--trials N] [--threads N] [--batch N] [--steps N] [--cnn-batch N] [--cnn-steps N] [--seed-steps N] [--size N]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dll="$root/bench/Torch/bin/Release/net10.0/ActorGraph.TorchBench.dll"
