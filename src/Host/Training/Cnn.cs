@@ -15,8 +15,8 @@ internal static class Cnn
         return Classifier.Head(Description, images, labels, training, logits, optimizer, learningRate);
     }
 
-    // images [batch, 784] → logits [batch, 10]; shared with the cnn bench so both measure one network.
-    public static Tensor Logits(Tensor images, Tensor training, int seed)
+    // images [batch, 784] → logits [batch, 10]; bench/Benches/CnnGraph.cs builds the same layers for bench `cnn`.
+    private static Tensor Logits(Tensor images, Tensor training, int seed)
     {
         var x = TF.Reshape(images, [-1, 28, 28, 1]);
         x = Layers.Conv2D(x, 32, [5, 5], padding: "same", activation: TF.Relu, kernelInitializer: TF.GlorotUniformInitializer(seed + 1));
