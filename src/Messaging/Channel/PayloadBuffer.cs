@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace ActorGraph.Channel;
+namespace ActorGraph.Messaging.Channel;
 
 // A bulk message's bytes in a pooled int[] (the channel carries tensors): serialized into one on the way
 // out, received into one on the way in, back to the pool once sent or deserialized. A fresh array per
