@@ -35,7 +35,7 @@ internal sealed partial class ClusterRuntime
 
     // One request's reply: a temporary actor ref (no actor, no mailbox) that completes the answer on the thread
     // that delivers the reply. The request leaves from the caller's thread and the reply wakes the caller
-    // directly: an actor per request cost each step two thread hand-offs (~150 µs on a busy machine).
+    // directly: an actor per request costs each step two thread hand-offs (~150 µs on a busy machine).
     // A StepSucceeded with ShardAcks completes it once that many UpdatesApplied came from the step's shards
     // (before or after it), or a StepFailed comes instead; what else the shards send it is not an answer.
     private sealed class PendingReply : MinimalActorRef
