@@ -8,7 +8,7 @@ namespace ActorGraph;
 
 // A concrete value: what Run returns and what a feed holds. Row-major, one typed array.
 [MessagePackFormatter(typeof(NDArrayFormatter))]
-public sealed class NDArray
+public sealed partial class NDArray
 {
     private readonly Array _data;
 
@@ -26,7 +26,8 @@ public sealed class NDArray
         if (data.Length < Length) throw new ArgumentException($"{Length} elements needed for shape {shape}, {data.Length} given.");
     }
 
-    public static NDArray Zeros(DType dtype, Shape shape) => new(dtype, shape, Array.CreateInstance(dtype.ClrType(), shape.ElementCount));
+    public static NDArray Zeros(DType dtype, Shape shape) =>
+        dtype == DType.String ? EmptyStrings(shape) : new(dtype, shape, Array.CreateInstance(dtype.ClrType(), shape.ElementCount));
 
     public static NDArray FromArray<T>(T[] values, Shape shape) where T : unmanaged
     {
@@ -50,6 +51,7 @@ public sealed class NDArray
             DType.Float64 => GC.AllocateUninitializedArray<double>(n),
             DType.Int32 => GC.AllocateUninitializedArray<int>(n),
             DType.Int64 => GC.AllocateUninitializedArray<long>(n),
+            DType.String => new byte[n][],
             _ => GC.AllocateUninitializedArray<bool>(n),
         };
         return new NDArray(dtype, shape, data);
@@ -69,7 +71,7 @@ public sealed class NDArray
         return ((T[])_data).AsSpan(0, Length);
     }
 
-    internal Span<byte> Bytes => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(_data), Length * DType.SizeInBytes());
+    internal Span<byte> Bytes => DType == DType.String ? throw NoFixedWidth() : MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(_data), Length * DType.SizeInBytes());
 
     public T ToScalar<T>() where T : unmanaged
     {
@@ -100,6 +102,7 @@ public sealed class NDArray
         DType.Float64 => ((double[])_data)[i],
         DType.Int32 => ((int[])_data)[i],
         DType.Int64 => ((long[])_data)[i],
+        DType.String => throw NotANumber(),
         _ => ((bool[])_data)[i] ? 1 : 0,
     };
 
@@ -150,6 +153,7 @@ public sealed class NDArray
         DType.Float64 => ((double[])_data)[i].ToString(CultureInfo.InvariantCulture),
         DType.Int32 => ((int[])_data)[i].ToString(CultureInfo.InvariantCulture),
         DType.Int64 => ((long[])_data)[i].ToString(CultureInfo.InvariantCulture),
+        DType.String => PythonBytes(((byte[][])_data)[i]),
         _ => ((bool[])_data)[i] ? "True" : "False",
     };
 

@@ -21,5 +21,6 @@ internal static class OpFamilies
         RandomOps.Defs,
         TrainingOps.Defs,
         RuntimeOps.Defs,
+        SummaryOps.Defs,
     ];
 }
