@@ -43,6 +43,10 @@ public sealed partial class NDArray
         ? (byte[][])_data
         : throw new InvalidOperationException($"This array holds {DType.PythonName()}, not strings; ByteStrings and ToStrings read string tensors.");
 
+    // As tf.Print shows values: strings as their text, unquoted ([abc] rather than [b'abc']).
+    internal string PrintText() =>
+        DType == DType.String ? Layout(i => Encoding.UTF8.GetString(((byte[][])_data)[i])) : ToString();
+
     private static NDArray EmptyStrings(Shape shape)
     {
         var data = new byte[shape.ElementCount][];

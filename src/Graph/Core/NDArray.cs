@@ -125,24 +125,26 @@ public sealed partial class NDArray
     }
 
     // A scalar prints as its value (5); arrays as NumPy does ([1 2 3], [[1 2] [3 4]]).
-    public override string ToString()
+    public override string ToString() => Layout(Format);
+
+    private string Layout(Func<int, string> format)
     {
-        if (Shape.Rank == 0) return Format(0);
+        if (Shape.Rank == 0) return format(0);
         var sb = new StringBuilder();
         int index = 0;
-        AppendDims(sb, 0, ref index);
+        AppendDims(sb, 0, ref index, format);
         return sb.ToString();
     }
 
-    private void AppendDims(StringBuilder sb, int axis, ref int index)
+    private void AppendDims(StringBuilder sb, int axis, ref int index, Func<int, string> format)
     {
         sb.Append('[');
         int n = Shape[axis];
         for (int i = 0; i < n; i++)
         {
             if (i > 0) sb.Append(' ');
-            if (axis == Shape.Rank - 1) sb.Append(Format(index++));
-            else AppendDims(sb, axis + 1, ref index);
+            if (axis == Shape.Rank - 1) sb.Append(format(index++));
+            else AppendDims(sb, axis + 1, ref index, format);
         }
         sb.Append(']');
     }
