@@ -74,4 +74,14 @@ public class StringTensorTests
         Assert.Contains("ToStrings", Assert.Throws<InvalidOperationException>(() => value.ToArray<float>()).Message);
         Assert.Contains("not strings", Assert.Throws<InvalidOperationException>(() => NDArray.Scalar(1f).ToStrings()).Message);
     }
+
+    [Fact]
+    public void Casting_between_strings_and_numbers_is_refused_naming_both_dtypes()
+    {
+        var g = new Graph();
+        using var _ = g.AsDefault();
+        var e = Assert.Throws<ArgumentException>(() => TF.Cast(TF.Constant("1"), DType.Float32));
+        Assert.Contains("Cast string to float32 is not supported", e.Message);
+        Assert.Contains("Cast int32 to string is not supported", Assert.Throws<ArgumentException>(() => TF.Constant(1, DType.String)).Message);
+    }
 }
