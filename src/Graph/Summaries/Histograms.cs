@@ -6,7 +6,9 @@ namespace ActorGraph.Summaries;
 // from 1e-12 to 1e20 on each side of zero, so TensorBoard reads ours as it reads TensorFlow's.
 public static class Histograms
 {
-    public static IReadOnlyList<double> DefaultBucketLimits { get; } = BuildDefaultLimits();
+    private static readonly double[] Limits = BuildDefaultLimits();
+
+    public static IReadOnlyList<double> DefaultBucketLimits => Limits;
 
     private static double[] BuildDefaultLimits()
     {
@@ -23,7 +25,7 @@ public static class Histograms
     // A run of empty buckets is written as one, as TensorFlow's summary kernel does.
     internal static HistogramProto Build(IEnumerable<double> values)
     {
-        var limits = (double[])DefaultBucketLimits;
+        var limits = Limits;
         var counts = new double[limits.Length];
         double min = double.MaxValue, max = -double.MaxValue, num = 0, sum = 0, sumSquares = 0;
         foreach (var value in values)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Numerics;
 
 namespace ActorGraph.Summaries;
@@ -14,7 +15,7 @@ public static class MaskedCrc
     {
         uint crc = ~0u;
         int i = 0;
-        for (; i + 8 <= data.Length; i += 8) crc = BitOperations.Crc32C(crc, BitConverter.ToUInt64(data[i..]));
+        for (; i + 8 <= data.Length; i += 8) crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data[i..]));
         for (; i < data.Length; i++) crc = BitOperations.Crc32C(crc, data[i]);
         return ~crc;
     }
