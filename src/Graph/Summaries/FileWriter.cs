@@ -19,17 +19,18 @@ public sealed class FileWriter : IDisposable
     public FileWriter(string logdir, Graph? graph = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(logdir);
+        long seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Path = System.IO.Path.Combine(logdir, $"events.out.tfevents.{seconds}.{HostName()}");
         try
         {
             Directory.CreateDirectory(logdir);
+            // Readable while written: TensorBoard follows the file as it grows.
+            _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"Cannot create the log directory '{logdir}': {e.Message} Pass a directory you can write to.", e);
+            throw new IOException($"Cannot write an event file in the log directory '{logdir}': {e.Message} Pass a directory you can write to.", e);
         }
-        long seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        Path = System.IO.Path.Combine(logdir, $"events.out.tfevents.{seconds}.{HostName()}");
-        _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
         _records = new RecordWriter(_stream);
         Write(new Event { WallTime = WallTime(), FileVersion = FileVersion });
         Flush();

@@ -112,4 +112,15 @@ public class FileWriterTests
         writer.Dispose();
         Assert.Throws<ObjectDisposedException>(() => writer.Flush());
     }
+
+    [Fact]
+    public void A_logdir_that_is_a_file_is_refused_naming_it()
+    {
+        using var dir = new TempDir();
+        var file = System.IO.Path.Combine(dir.Path, "taken");
+        File.WriteAllText(file, "");
+        var e = Assert.Throws<IOException>(() => new FileWriter(file));
+        Assert.Contains($"log directory '{file}'", e.Message);
+        Assert.Contains("Pass a directory you can write to", e.Message);
+    }
 }
