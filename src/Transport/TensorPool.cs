@@ -29,7 +29,7 @@ public sealed class TensorPool(long maxRetainedBytes = 256L << 20)
 
     public void Return(NDArray? value)
     {
-        if (value is null) return;
+        if (value is null || value.DType == DType.String) return;
         var array = value.RawArray;
         long bytes = (long)array.Length * value.DType.SizeInBytes();
         if (bytes < MinPooledBytes || array.Length != value.Length) return;

@@ -34,7 +34,7 @@ public static class OutOfBandTensors
     internal static bool TryCollect(NDArray value, out int index)
     {
         index = -1;
-        if (t_collected is not { } collected || (long)value.Length * value.DType.SizeInBytes() < MinBytes) return false;
+        if (t_collected is not { } collected || value.DType == DType.String || (long)value.Length * value.DType.SizeInBytes() < MinBytes) return false;
         index = collected.Count;
         collected.Add(value);
         return true;
