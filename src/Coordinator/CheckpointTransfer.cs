@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.Coordinator.Steps;
 using ActorGraph.ParameterServer;
 using ActorGraph.Wire;
@@ -22,9 +23,9 @@ internal sealed class CheckpointTransfer : ReceiveActor, IWithTimers
         _what = what;
         _done = done;
         _waiting = requests.ToDictionary(r => r.Shard, r => r.Ref);
-        var bulk = Channel.BulkChannel.Get(Context.System);
+        var bulk = BulkChannel.Get(Context.System);
         foreach (var (_, shard, command) in requests)
-            if (command is Channel.IBulkMessage large) bulk.Tell(shard, large, Self);
+            if (command is IBulkMessage large) bulk.Tell(shard, large, Self);
             else shard.Tell(command, Self);
         Receive<ShardRequestFailed>(f => Fail(ErrorCodes.Of(f.ToException()), f.Message));
         Receive<ShardLeft>(l => { if (_waiting.ContainsKey(l.Shard)) Fail(ErrorCodes.Unavailable, l.Reason); });
@@ -67,7 +68,7 @@ internal sealed class CheckpointTransfer : ReceiveActor, IWithTimers
             Fail(ErrorCodes.Of(e), e.Message);
             return;
         }
-        if (answer is Channel.IBulkMessage large) Channel.BulkChannel.Get(Context.System).Tell(_client, large, Context.Parent);
+        if (answer is IBulkMessage large) BulkChannel.Get(Context.System).Tell(_client, large, Context.Parent);
         else _client.Tell(answer, Context.Parent);
         Context.Stop(Self);
     }

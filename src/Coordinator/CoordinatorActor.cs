@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.Coordinator.Steps;
 using ActorGraph.Wire;
 using ActorGraph.Worker;
@@ -23,7 +24,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
     private readonly TimeSpan _stepTimeout;
     private readonly ClusterSession? _cluster;
     private readonly DataParallelism? _dataParallel;
-    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
+    private readonly BulkChannel _bulk = BulkChannel.Get(Context.System);
     private readonly Dictionary<PlanKey, StepPlan> _plans = [];
     private readonly HashSet<(long Plan, int Task)> _registered = [];
     private long _plansMade;

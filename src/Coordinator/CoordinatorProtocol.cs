@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.Messaging;
 using ActorGraph.Wire;
 using MessagePack;
@@ -17,7 +18,7 @@ public sealed record RunStep(
     [property: Key(1)] OperationDef[] Extend,
     [property: Key(2)] string[] Fetches,
     [property: Key(3)] string[] Feeds,
-    [property: Key(4)] NDArray[] FeedValues) : ICoordinatorCommand, Channel.IStableTensors;
+    [property: Key(4)] NDArray[] FeedValues) : ICoordinatorCommand, IStableTensors;
 
 [MessagePackObject]
 public sealed record ExplainStep(
@@ -36,7 +37,7 @@ public sealed record StepSucceeded(
     [property: Key(1)] NDArray?[] Values,
     [property: Key(2)] string? Printed,
     [property: Key(3)] string? Warning = null,
-    [property: Key(4)] int ShardAcks = 0) : ICoordinatorReply, Channel.IStableTensors;
+    [property: Key(4)] int ShardAcks = 0) : ICoordinatorReply, IStableTensors;
 
 // ErrorCode is a TensorFlow status name (ErrorCodes); Printed holds the Print lines that ran before the failure.
 [MessagePackObject]
@@ -65,14 +66,14 @@ public sealed record CopyVariables(
     [property: Key(2)] string[] Names) : ICoordinatorCommand;
 
 [MessagePackObject]
-public sealed record VariablesCopied([property: Key(0)] ParameterServer.Persistence.ShardSnapshot[] Snapshots) : ICoordinatorReply, Channel.IBulkMessage;
+public sealed record VariablesCopied([property: Key(0)] ParameterServer.Persistence.ShardSnapshot[] Snapshots) : ICoordinatorReply, IBulkMessage;
 
 [MessagePackObject]
 public sealed record RestoreVariables(
     [property: Key(0)] string CheckpointId,
     [property: Key(1)] long GlobalStep,
     [property: Key(2)] string[] Names,
-    [property: Key(3)] NDArray[] Values) : ICoordinatorCommand, Channel.IBulkMessage;
+    [property: Key(3)] NDArray[] Values) : ICoordinatorCommand, IBulkMessage;
 
 [MessagePackObject]
 public sealed record VariablesRestored([property: Key(0)] string CheckpointId) : ICoordinatorReply;

@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.ParameterServer.Persistence;
 using ActorGraph.Wire;
 using Akka.Actor;
@@ -16,7 +17,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
     private readonly int _task;
     private readonly ShardPersistence _persistence;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
+    private readonly BulkChannel _bulk = BulkChannel.Get(Context.System);
     private readonly ShardProgress _progress = new();
     private readonly JournalWaits<IActorRef> _journal = new();
     private ShardState _state;
@@ -50,7 +51,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
     // Values may be large: on a cluster they take the tensor channel.
     private void Reply(IActorRef to, IShardReply reply)
     {
-        if (reply is Channel.IBulkMessage bulk) _bulk.Tell(to, bulk, Self);
+        if (reply is IBulkMessage bulk) _bulk.Tell(to, bulk, Self);
         else to.Tell(reply);
     }
 
@@ -64,7 +65,9 @@ public sealed partial class ShardActor : ReceivePersistentActor
         if (command.Routing?.AckTo is { } path) ApplyAcknowledged(command, Resolve(path));
         else Apply(command, [(Sender, command.Wanted)]);
         // Applied (or refused) and acknowledged: nothing holds the operands any more, unless a journal write does.
-        if (_persistence.Durability == Durability.Checkpoint) _bulk.Recycle(command.Updates);
+        if (_persistence.Durability == Durability.Checkpoint)
+            foreach (var update in command.Updates)
+                foreach (var operand in update.Operands ?? []) _bulk.Recycle(operand);
     }
 
     private IActorRef Resolve(string path) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);

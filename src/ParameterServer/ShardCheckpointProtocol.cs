@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.ParameterServer.Persistence;
 using MessagePack;
 
@@ -28,7 +29,7 @@ public sealed record ShardCheckpointSaved(
 public sealed record RestoreShard(
     [property: Key(0)] string CheckpointId,
     [property: Key(1)] long GlobalStep,
-    [property: Key(2)] Dictionary<string, NDArray> Variables) : IShardCommand, Channel.IBulkMessage;
+    [property: Key(2)] Dictionary<string, NDArray> Variables) : IShardCommand, IBulkMessage;
 
 [MessagePackObject]
 public sealed record ShardRestored(
@@ -44,4 +45,4 @@ public sealed record CopyShardVariables(
     [property: Key(2)] string[] Names) : IShardCommand;
 
 [MessagePackObject]
-public sealed record ShardVariablesCopied([property: Key(0)] ShardSnapshot Snapshot) : IShardReply, Channel.IBulkMessage;
+public sealed record ShardVariablesCopied([property: Key(0)] ShardSnapshot Snapshot) : IShardReply, IBulkMessage;

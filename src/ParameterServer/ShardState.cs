@@ -80,7 +80,8 @@ public sealed partial class ShardState : IActorGraphMessage
     public void Unshare(string name, NDArray copy)
     {
         var live = _variables[name];
-        live.Bytes.CopyTo(copy.Bytes);
+        if (live.DType == DType.String) live.StringData.CopyTo(copy.StringData, 0);
+        else live.Bytes.CopyTo(copy.Bytes);
         copy.OwnedBy(VariableStorage.Instance);
         _variables[name] = copy;
     }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
 using ActorGraph.Transport.Wire;
+using ActorGraph.Wire;
 
 namespace ActorGraph.Transport;
 
@@ -141,6 +142,11 @@ internal sealed class FrameReceiver(Socket socket, SocketReader reader, Peer pee
         await reader.ReadExactlyAsync(_scratch.AsMemory(0, (int)(described - TensorEntry.PrefixSize)), ct).ConfigureAwait(false);
         var dims = TensorEntry.ParseDims(_scratch, rank, dtype, inLane ? _lane!.Capacity : left - described, out long dataBytes);
         var shape = Shape.Own(dims);
+        if (dtype == DType.String)
+        {
+            var (strings, used) = await ReadStringsAsync(shape, inLane, left - described, ct).ConfigureAwait(false);
+            return (strings, described + used);
+        }
         var value = sink.Destination(peer, _frame.StepId, edge, dtype, shape);
         if (value is null || value.DType != dtype || !value.Shape.Equals(shape)) value = NDArray.Uninitialized(dtype, shape);
         if (inLane)
@@ -152,6 +158,19 @@ internal sealed class FrameReceiver(Socket socket, SocketReader reader, Peer pee
         if (dtype == DType.Bool && value.Bytes.IndexOfAnyExcept((byte)0, (byte)1) >= 0)
             throw new ChannelProtocolException("a bool element is neither 0 nor 1");
         return (value, described + dataBytes);
+    }
+
+    // A string tensor: its length table, then as many bytes as the table says, checked against the frame.
+    private async Task<(NDArray, long)> ReadStringsAsync(Shape shape, bool inLane, long left, CancellationToken ct)
+    {
+        if (inLane) throw new ChannelProtocolException("a string tensor's entry names the shared-memory lane; strings travel inline");
+        var lengths = new byte[4 * shape.ElementCount];
+        await reader.ReadExactlyAsync(lengths, ct).ConfigureAwait(false);
+        long dataBytes = StringElements.DataSize(lengths, shape.ElementCount, left - lengths.Length);
+        if (dataBytes < 0) throw new ChannelProtocolException($"a string tensor of shape {shape} says its elements need more than the {left - lengths.Length} bytes the frame has left");
+        var data = new byte[dataBytes];
+        await reader.ReadExactlyAsync(data, ct).ConfigureAwait(false);
+        return (StringElements.Decode(lengths, data, shape), lengths.Length + dataBytes);
     }
 
     // Tell the sender why before closing, then drain a little: closing with unread bytes would reset the

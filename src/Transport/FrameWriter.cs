@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using ActorGraph.Transport.Wire;
+using ActorGraph.Wire;
 
 namespace ActorGraph.Transport;
 
@@ -54,7 +55,12 @@ internal sealed class FrameWriter(Socket socket) : IDisposable
                 if (!laneFilled) lane!.Write(position, value.Bytes);
                 continue;
             }
-            if (data <= CopyBelow)
+            if (value.DType == DType.String)
+            {
+                await FlushAsync(ct).ConfigureAwait(false);
+                await SendAllAsync(StringElements.Encode(value), ct).ConfigureAwait(false);
+            }
+            else if (data <= CopyBelow)
             {
                 if (Room < data) await FlushAsync(ct).ConfigureAwait(false);
                 value.Bytes.CopyTo(Take((int)data));

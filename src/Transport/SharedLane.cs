@@ -10,7 +10,7 @@ namespace ActorGraph.Transport;
 // copies a large tensor's bytes into it and sends only the tensor's place in the ring, the receiver
 // copies them out. On loopback that is two memcpys instead of a trip through the kernel's TCP stack:
 // 1.6–2.9× the socket's MiB/s into the same pooled buffers (`bench -- transport`, channel-lane against
-// channel-pooled; bench/README.md). The socket still carries every frame, so order,
+// channel-pooled; docs/performance.md). The socket still carries every frame, so order,
 // framing, errors and a vanished peer are as on a plain channel; the ring only holds bytes.
 //
 // The segment is a file in /dev/shm, mode 0600, preallocated (a tmpfs that runs out would otherwise

@@ -4,7 +4,7 @@ namespace ActorGraph.Transport;
 
 // Receive buffers to reuse. A fresh array per received tensor costs more than the socket does: a 1 MiB
 // array lands on the large-object heap, and the LOH budget runs out every ~15 of them, each time a
-// gen2 collection (bench/README.md has the figures). Rent gives an array of the same dtype and length
+// gen2 collection (docs/performance.md has the figures). Rent gives an array of the same dtype and length
 // back when one was returned; Return only a tensor nothing references any more, or its bytes change under you.
 public sealed class TensorPool(long maxRetainedBytes = 256L << 20)
 {
@@ -29,7 +29,7 @@ public sealed class TensorPool(long maxRetainedBytes = 256L << 20)
 
     public void Return(NDArray? value)
     {
-        if (value is null) return;
+        if (value is null || value.DType == DType.String) return;
         var array = value.RawArray;
         long bytes = (long)array.Length * value.DType.SizeInBytes();
         if (bytes < MinPooledBytes || array.Length != value.Length) return;

@@ -214,7 +214,8 @@ public sealed class TensorSender : IAsyncDisposable
         for (int i = 0; i < values.Count; i++)
         {
             long bytes = TensorEntry.DataSize(values[i]);
-            if (bytes < LaneMinBytes) continue;
+            // A string tensor's bytes are encoded on the way out: they always go inline.
+            if (bytes < LaneMinBytes || values[i]!.DType == DType.String) continue;
             if (lane.Reserve(bytes) is not { } position)
             {
                 if (all) return null;

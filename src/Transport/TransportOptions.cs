@@ -26,7 +26,7 @@ public sealed record TransportOptions
 
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    // SO_SNDBUF / SO_RCVBUF; null leaves Linux's autotuning, which measured as fast here (see bench/README.md).
+    // SO_SNDBUF / SO_RCVBUF; null leaves Linux's autotuning, which measured as fast here (see docs/performance.md, "Tensor transport").
     public int? SocketBufferBytes { get; init; }
 
     // A sender offers a peer on this machine a ring of this many bytes in /dev/shm for its large tensors

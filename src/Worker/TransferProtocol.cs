@@ -1,4 +1,4 @@
-using ActorGraph.Channel;
+using ActorGraph.Messaging.Channel;
 using MessagePack;
 
 namespace ActorGraph.Worker;

@@ -1,4 +1,4 @@
-using ActorGraph.Channel;
+using ActorGraph.Messaging.Channel;
 using ActorGraph.ParameterServer;
 using ActorGraph.Wire;
 using Akka.Actor;

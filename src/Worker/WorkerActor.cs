@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.ParameterServer;
 using ActorGraph.Wire;
 using Akka.Actor;
@@ -18,7 +19,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
     private readonly Dictionary<long, string> _brokenPrograms = [];
     private readonly Dictionary<long, List<(RunPartition Run, IActorRef Sender)>> _awaitingPlan = [];
     private readonly HashSet<long> _waitedFor = [];
-    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
+    private readonly BulkChannel _bulk = BulkChannel.Get(Context.System);
     private readonly HeldCopies _held = new();
     private readonly StepOutbox _outbox = new();
     private readonly WorkerSteps _steps;

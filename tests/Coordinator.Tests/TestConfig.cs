@@ -12,6 +12,6 @@ internal static class TestConfig
         """).WithFallback(ActorGraphSerialization.Hocon);
 
     // How long an expected message may take: generous, because a first step in a suite pays the planner's JIT
-    // while other suites' classes run beside it on two cores (a fresh clone's run once waited out 10 s).
+    // while other suites' classes run beside it on two cores (10 s is not always enough on a fresh clone's first run).
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 }

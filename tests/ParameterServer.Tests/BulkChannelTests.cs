@@ -1,4 +1,4 @@
-using ActorGraph.Channel;
+using ActorGraph.Messaging.Channel;
 using ActorGraph.Execution;
 using ActorGraph.Messaging;
 using ActorGraph.Transport;
@@ -49,7 +49,7 @@ public sealed class BulkChannelTests() : TestKit(ActorConfig)
         var channel = BulkChannel.Get(Sys);
         var shape = new Shape(256, 256);
         var received = channel.Destination(From, 1, 2, DType.Float32, shape)!;
-        channel.Recycle([new WireUpdate(UpdateKind.AssignAdd, "w", [], [received])]);
+        channel.Recycle(received);
 
         Assert.Same(received.RawArray, channel.Destination(From, 2, 2, DType.Float32, shape)!.RawArray);
     }
@@ -61,7 +61,7 @@ public sealed class BulkChannelTests() : TestKit(ActorConfig)
         var channel = BulkChannel.Get(Sys);
         var shape = new Shape(128, 512);
         var foreign = NDArray.Zeros(DType.Float32, shape);
-        channel.Recycle([new WireUpdate(UpdateKind.AssignAdd, "w", [], [foreign])]);
+        channel.Recycle(foreign);
 
         Assert.NotSame(foreign.RawArray, channel.Destination(From, 1, 2, DType.Float32, shape)!.RawArray);
     }

@@ -1,4 +1,4 @@
-using ActorGraph.Channel;
+using ActorGraph.Messaging.Channel;
 using ActorGraph.Execution;
 using ActorGraph.Messaging;
 using ActorGraph.Transport;

@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.Coordinator.Logging;
 using ActorGraph.Messaging;
 using ActorGraph.ParameterServer;
@@ -101,7 +102,7 @@ public sealed class ClusterNode
             BindAddress = global::System.Net.IPAddress.Parse(bind == "localhost" ? "127.0.0.1" : bind),
             SharedMemoryLaneBytes = ClusterConfig.SharedMemoryLaneBytes(config),
         };
-        Channel.BulkChannel.Get(system).Start(options, listen: true);
+        BulkChannel.Get(system).Start(options, listen: true);
         return advertised;
     }
 

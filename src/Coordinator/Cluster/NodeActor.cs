@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using Akka.Actor;
 
 namespace ActorGraph.Coordinator.Cluster;
@@ -10,8 +11,8 @@ public sealed class NodeActor : ReceiveActor
 
     public NodeActor(ClusterSecret secret, IActorRef? roleActor, string channelHost)
     {
-        Receive<Channel.GetTensorEndpoint>(_ => Sender.Tell(Channel.BulkChannel.Get(Context.System).Endpoint is { } endpoint
-            ? new Channel.TensorEndpoint(channelHost, endpoint.Port) : new Channel.TensorEndpoint("", 0)));
+        Receive<GetTensorEndpoint>(_ => Sender.Tell(BulkChannel.Get(Context.System).Endpoint is { } endpoint
+            ? new TensorEndpoint(channelHost, endpoint.Port) : new TensorEndpoint("", 0)));
         var address = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
         var rolePath = roleActor?.Path.ToSerializationFormatWithAddress(address) ?? "";
         Receive<ProveNode>(m => Sender.Tell(new NodeProved(m.Nonce, secret.Prove(NodePurpose(address.ToString()), m.Nonce), rolePath)));

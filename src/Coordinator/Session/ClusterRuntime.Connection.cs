@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using System.Net;
 using ActorGraph.Coordinator.Cluster;
 using ActorGraph.ParameterServer;
@@ -34,7 +35,7 @@ internal sealed partial class ClusterRuntime
 
     // One request's reply: a temporary actor ref (no actor, no mailbox) that completes the answer on the thread
     // that delivers the reply. The request leaves from the caller's thread and the reply wakes the caller
-    // directly: an actor per request cost each step two thread hand-offs (~150 µs on a busy machine).
+    // directly: an actor per request costs each step two thread hand-offs (~150 µs on a busy machine).
     // A StepSucceeded with ShardAcks completes it once that many UpdatesApplied came from the step's shards
     // (before or after it), or a StepFailed comes instead; what else the shards send it is not an answer.
     private sealed class PendingReply : MinimalActorRef
@@ -93,7 +94,7 @@ internal sealed partial class ClusterRuntime
     private PendingReply Request(IActorRef session, object request)
     {
         var reply = new PendingReply(((ExtendedActorSystem)_system).Provider);
-        if (request is Channel.IBulkMessage bulk) Channel.BulkChannel.Get(_system).Tell(session, bulk, reply);
+        if (request is IBulkMessage bulk) BulkChannel.Get(_system).Tell(session, bulk, reply);
         else session.Tell(request, reply);
         return reply;
     }
@@ -125,7 +126,7 @@ internal sealed partial class ClusterRuntime
         var config = ConfigurationFactory.ParseString(string.Join("\n", lines)).WithFallback(ClusterConfig.Client);
         var system = AkkaLogging.CreateSystem("actorgraph-client", config, options.LoggerFactory, tls);
         var secret = new ClusterSecret(options.ClusterSecret ?? Environment.GetEnvironmentVariable("ACTORGRAPH_SECRET"));
-        var channel = Channel.BulkChannel.Get(system);
+        var channel = BulkChannel.Get(system);
         var channelOptions = new Transport.TransportOptions
         {
             ClusterName = contact.System, SharedSecret = secret.ChannelKey(), NodeName = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString(),
@@ -152,8 +153,8 @@ internal sealed partial class ClusterRuntime
     private sealed class ChannelEndpoint : ReceiveActor
     {
         public ChannelEndpoint(string host) =>
-            Receive<Channel.GetTensorEndpoint>(_ => Sender.Tell(Channel.BulkChannel.Get(Context.System).Endpoint is { } endpoint
-                ? new Channel.TensorEndpoint(host, endpoint.Port) : new Channel.TensorEndpoint("", 0)));
+            Receive<GetTensorEndpoint>(_ => Sender.Tell(BulkChannel.Get(Context.System).Endpoint is { } endpoint
+                ? new TensorEndpoint(host, endpoint.Port) : new TensorEndpoint("", 0)));
     }
 
     private static bool IsLoopback(string? host) =>
@@ -192,7 +193,7 @@ internal sealed partial class ClusterRuntime
                                 if (!_contacts.Contains(c)) _contacts.Add(c);
                             var session = ((ExtendedActorSystem)_system).Provider.ResolveActorRef(opened.SessionPath);
                             // Steps go on the tensor channel from the first one, or on remoting throughout: never both, in turn.
-                            Channel.BulkChannel.Get(_system).Connect(session.Path.Address, TimeSpan.FromSeconds(5));
+                            BulkChannel.Get(_system).Connect(session.Path.Address, TimeSpan.FromSeconds(5));
                             var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                             var lostToken = new CancellationTokenSource();
                             _system.ActorOf(Props.Create(() => new SessionWatcher(session, lost, lostToken)));

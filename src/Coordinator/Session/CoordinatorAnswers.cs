@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.Coordinator;
 using ActorGraph.Wire;
 
@@ -52,7 +53,7 @@ internal static class CoordinatorAnswers
     public static Exception Failure(object reply, string what, string note = "") => reply switch
     {
         StepFailed failed => ErrorCodes.ToException(failed.ErrorCode, failed.Message + note),
-        Channel.FrameRefused refused => new InternalException($"The coordinator's node could not read {what}'s {refused.Manifest}: {refused.Reason} " +
+        FrameRefused refused => new InternalException($"The coordinator's node could not read {what}'s {refused.Manifest}: {refused.Reason} " +
             "Are this client and the cluster's nodes the same ActorGraph version?"),
         _ => new InternalException($"The coordinator answered {what} with {reply.GetType().Name}."),
     };

@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using Akka.Configuration;
 using Akka.Dispatch;
 
@@ -35,7 +36,7 @@ internal sealed class InlineDispatcher(MessageDispatcherConfigurator configurato
 
     protected override void ExecuteTask(IRunnable run)
     {
-        if (_depth >= MaxDepth || (onChannelOnly && _depth == 0 && !Channel.BulkChannel.IsDelivering))
+        if (_depth >= MaxDepth || (onChannelOnly && _depth == 0 && !BulkChannel.IsDelivering))
         {
             ThreadPool.UnsafeQueueUserWorkItem(static r => r.Run(), run, preferLocal: false);
             return;

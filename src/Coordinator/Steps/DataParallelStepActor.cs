@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.ParameterServer;
 using ActorGraph.Wire;
 using ActorGraph.Worker;
@@ -17,7 +18,7 @@ internal sealed class DataParallelStepActor : ReceiveActor, IWithTimers
     private readonly List<int> _leftOut = [];
     private readonly IReadOnlyList<IActorRef> _shards;
     // On the tensor channel, as the step's reads: the next step's reads must not overtake the close.
-    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
+    private readonly BulkChannel _bulk = BulkChannel.Get(Context.System);
     private readonly DataParallelism _settings;
     private readonly List<string> _printed = [];
     private bool _backupPassed;

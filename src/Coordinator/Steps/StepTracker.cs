@@ -1,3 +1,4 @@
+using ActorGraph.Messaging.Channel;
 using ActorGraph.ParameterServer;
 using ActorGraph.Worker;
 using Akka.Actor;
@@ -15,7 +16,7 @@ internal sealed class StepTracker : ReceiveActor, IWithTimers
     private readonly Dictionary<long, PendingStep> _steps = [];
     private readonly HashSet<IActorRef> _watched = [];
     private readonly HashSet<IActorRef> _stopped = [];
-    private readonly Channel.BulkChannel _bulk = Channel.BulkChannel.Get(Context.System);
+    private readonly BulkChannel _bulk = BulkChannel.Get(Context.System);
 
     public StepTracker(TimeSpan sweepPeriod)
     {
@@ -109,7 +110,7 @@ internal sealed class StepTracker : ReceiveActor, IWithTimers
     // Fetched values go to a client with a tensor channel on it, like the feeds came.
     private void Tell(PendingStep step, ICoordinatorReply reply)
     {
-        if (reply is Channel.IBulkMessage bulk) _bulk.Tell(step.Client, bulk, Self);
+        if (reply is IBulkMessage bulk) _bulk.Tell(step.Client, bulk, Self);
         else step.Client.Tell(reply);
     }
 }

@@ -7,6 +7,8 @@ public enum DType
     Int32,
     Int64,
     Bool,
+    // Byte strings (TensorFlow's tf.string): serialized protocol buffers, text.
+    String,
 }
 
 public static class DTypes
@@ -19,6 +21,7 @@ public static class DTypes
         DType.Int32 => "int32",
         DType.Int64 => "int64",
         DType.Bool => "bool",
+        DType.String => "string",
         _ => dtype.ToString(),
     };
 
@@ -32,12 +35,14 @@ public static class DTypes
 
     public static bool IsFloating(this DType dtype) => dtype is DType.Float32 or DType.Float64;
     public static bool IsInteger(this DType dtype) => dtype is DType.Int32 or DType.Int64;
-    public static bool IsNumeric(this DType dtype) => dtype != DType.Bool;
+    public static bool IsNumeric(this DType dtype) => dtype is not (DType.Bool or DType.String);
 
     public static int SizeInBytes(this DType dtype) => dtype switch
     {
         DType.Float32 or DType.Int32 => 4,
         DType.Float64 or DType.Int64 => 8,
+        // A string element is a reference; its bytes vary (StringElements.EncodedSize counts them).
+        DType.String => IntPtr.Size,
         _ => 1,
     };
 
@@ -47,6 +52,7 @@ public static class DTypes
         DType.Float64 => typeof(double),
         DType.Int32 => typeof(int),
         DType.Int64 => typeof(long),
+        DType.String => typeof(byte[]),
         _ => typeof(bool),
     };
 
@@ -57,6 +63,7 @@ public static class DTypes
         if (typeof(T) == typeof(int)) return DType.Int32;
         if (typeof(T) == typeof(long)) return DType.Int64;
         if (typeof(T) == typeof(bool)) return DType.Bool;
+        if (typeof(T) == typeof(byte[])) return DType.String;
         throw new ArgumentException($"{typeof(T).Name} is not an element type; use float, double, int, long or bool.");
     }
 }

@@ -39,4 +39,7 @@ public static class GraphKeys
 {
     // The ops that update batch normalization's moving statistics: a train op must depend on them.
     public const string UpdateOps = "update_ops";
+
+    // The summary ops TF.Summary.MergeAll merges.
+    public const string Summaries = "summaries";
 }

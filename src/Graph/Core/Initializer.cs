@@ -11,6 +11,9 @@ internal sealed class ConstantInitializer(double value) : Initializer
     internal override Tensor Build(Shape shape, DType dtype)
     {
         var array = NDArray.Zeros(dtype, shape);
+        // A string variable starts as empty strings, as TensorFlow's zeros_initializer makes them.
+        if (dtype == DType.String)
+            return value == 0 ? TF.Constant(array) : throw new ArgumentException($"A string variable cannot start at {value}; use TF.ZerosInitializer() (empty strings) and assign the strings.");
         for (int i = 0; i < array.Length; i++) Kernels.Fill.Set(array, i, value);
         return TF.Constant(array);
     }

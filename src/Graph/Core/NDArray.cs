@@ -8,7 +8,7 @@ namespace ActorGraph;
 
 // A concrete value: what Run returns and what a feed holds. Row-major, one typed array.
 [MessagePackFormatter(typeof(NDArrayFormatter))]
-public sealed class NDArray
+public sealed partial class NDArray
 {
     private readonly Array _data;
 
@@ -26,7 +26,8 @@ public sealed class NDArray
         if (data.Length < Length) throw new ArgumentException($"{Length} elements needed for shape {shape}, {data.Length} given.");
     }
 
-    public static NDArray Zeros(DType dtype, Shape shape) => new(dtype, shape, Array.CreateInstance(dtype.ClrType(), shape.ElementCount));
+    public static NDArray Zeros(DType dtype, Shape shape) =>
+        dtype == DType.String ? EmptyStrings(shape) : new(dtype, shape, Array.CreateInstance(dtype.ClrType(), shape.ElementCount));
 
     public static NDArray FromArray<T>(T[] values, Shape shape) where T : unmanaged
     {
@@ -50,6 +51,7 @@ public sealed class NDArray
             DType.Float64 => GC.AllocateUninitializedArray<double>(n),
             DType.Int32 => GC.AllocateUninitializedArray<int>(n),
             DType.Int64 => GC.AllocateUninitializedArray<long>(n),
+            DType.String => new byte[n][],
             _ => GC.AllocateUninitializedArray<bool>(n),
         };
         return new NDArray(dtype, shape, data);
@@ -73,7 +75,7 @@ public sealed class NDArray
         return ((T[])_data).AsSpan(0, Length);
     }
 
-    internal Span<byte> Bytes => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(_data), Length * DType.SizeInBytes());
+    internal Span<byte> Bytes => DType == DType.String ? throw NoFixedWidth() : MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(_data), Length * DType.SizeInBytes());
 
     public T ToScalar<T>() where T : unmanaged
     {
@@ -104,6 +106,7 @@ public sealed class NDArray
         DType.Float64 => ((double[])_data)[i],
         DType.Int32 => ((int[])_data)[i],
         DType.Int64 => ((long[])_data)[i],
+        DType.String => throw NotANumber(),
         _ => ((bool[])_data)[i] ? 1 : 0,
     };
 
@@ -126,24 +129,26 @@ public sealed class NDArray
     }
 
     // A scalar prints as its value (5); arrays as NumPy does ([1 2 3], [[1 2] [3 4]]).
-    public override string ToString()
+    public override string ToString() => Layout(Format);
+
+    private string Layout(Func<int, string> format)
     {
-        if (Shape.Rank == 0) return Format(0);
+        if (Shape.Rank == 0) return format(0);
         var sb = new StringBuilder();
         int index = 0;
-        AppendDims(sb, 0, ref index);
+        AppendDims(sb, 0, ref index, format);
         return sb.ToString();
     }
 
-    private void AppendDims(StringBuilder sb, int axis, ref int index)
+    private void AppendDims(StringBuilder sb, int axis, ref int index, Func<int, string> format)
     {
         sb.Append('[');
         int n = Shape[axis];
         for (int i = 0; i < n; i++)
         {
             if (i > 0) sb.Append(' ');
-            if (axis == Shape.Rank - 1) sb.Append(Format(index++));
-            else AppendDims(sb, axis + 1, ref index);
+            if (axis == Shape.Rank - 1) sb.Append(format(index++));
+            else AppendDims(sb, axis + 1, ref index, format);
         }
         sb.Append(']');
     }
@@ -154,6 +159,7 @@ public sealed class NDArray
         DType.Float64 => ((double[])_data)[i].ToString(CultureInfo.InvariantCulture),
         DType.Int32 => ((int[])_data)[i].ToString(CultureInfo.InvariantCulture),
         DType.Int64 => ((long[])_data)[i].ToString(CultureInfo.InvariantCulture),
+        DType.String => PythonBytes(((byte[][])_data)[i]),
         _ => ((bool[])_data)[i] ? "True" : "False",
     };
 

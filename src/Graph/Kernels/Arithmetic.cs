@@ -74,7 +74,7 @@ public readonly struct ReluOperator : IUnaryOperator
 
 // TensorFlow's ReluGrad(gradients, features): the gradient where the Relu's output is positive, else 0 (0, not
 // gradient × 0: a NaN or infinite gradient where the unit is off stays off). One pass instead of the three of
-// gradient × Cast(output > 0), which took ~3% of an MLP step's CPU.
+// gradient × Cast(output > 0), which takes ~3% of an MLP step's CPU.
 public readonly struct ReluGradOperator : IBinaryOperator
 {
     public static T Scalar<T>(T gradient, T output) where T : unmanaged, INumber<T> => output > T.Zero ? gradient : T.Zero;

@@ -17,6 +17,8 @@ public static class Cast
 
     public static void Into(NDArray source, NDArray target)
     {
+        if (source.DType == DType.String || target.DType == DType.String)
+            throw new ArgumentException($"Cast {source.DType.PythonName()} to {target.DType.PythonName()} is not supported; build the value with the dtype it needs.");
         switch (source.DType)
         {
             case DType.Float32: From<float>(source.Span<float>(), target); break;

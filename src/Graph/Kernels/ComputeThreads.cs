@@ -6,8 +6,8 @@ namespace ActorGraph.Kernels;
 //
 // Why: a training step runs a dozen products back to back, each split in two, so every one of them waits
 // for a helper to wake. Woken through the thread pool, which the cluster nodes run without spinning (their
-// idle spinning cost the other processes' CPU, Host.csproj), each wake is a futex round trip, and the MLP
-// step's products took 1.32-1.47 ms instead of 1.07-1.16 (local mode under the nodes' settings). Here a
+// idle spinning costs the other processes' CPU: deploy/small-machine.env), each wake is a futex round trip, and the MLP
+// step's products take 1.32-1.47 ms against 1.07-1.16 (local mode under the nodes' settings). Here a
 // helper spins for a short while after each part, which covers the gap to the next product of the same step,
 // then blocks: an idle process spends nothing, and a busy step pays no wake-up between its products.
 internal static class ComputeThreads

@@ -8,7 +8,7 @@ namespace ActorGraph.Kernels;
 // multiplied by the filter, read in place as the [h·w·in, out] matrix that a [h, w, in, out] filter is.
 // With fewer than Gemm.PackAMinN output channels the micro-kernel reads the block in place, so each patch
 // is copied once. The rows are split over the compute threads (the col2im input gradient by images, so that
-// no two threads add into the same input pixels). Layout choices and measurements: bench/README.md, "conv".
+// no two threads add into the same input pixels). Layout choices and measurements: docs/performance.md, "Convolution".
 public static unsafe class Convolution
 {
     // Elements in one im2col block: 64 Ki (256 KiB of float32) keeps the block and the

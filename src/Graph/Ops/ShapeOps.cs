@@ -41,7 +41,10 @@ internal static class ShapeOps
             Infer = ctx =>
             {
                 ctx.ExpectInputs(1);
-                return [new(ctx.Attr<DType>("dtype"), ctx.Input(0).Shape)];
+                var (from, to) = (ctx.Input(0).DType, ctx.Attr<DType>("dtype"));
+                if ((from == DType.String) != (to == DType.String))
+                    throw ctx.Error($"Cast {from.PythonName()} to {to.PythonName()} is not supported; strings convert to and from numbers only outside the graph");
+                return [new(to, ctx.Input(0).Shape)];
             },
             Gradient = g => [g.Input(0).DType.IsFloating() && g.Output().DType.IsFloating() ? TF.Cast(g.Grad, g.Input(0).DType) : null],
         },

@@ -82,7 +82,7 @@ internal static class StateOps
         for (int i = 1; i < ctx.Inputs.Length; i++)
         {
             var v = ctx.Input(i);
-            line.Append(v.Shape.Rank == 0 ? $"[{v}]" : v.ToString());
+            line.Append(v.Shape.Rank == 0 ? $"[{v.PrintText()}]" : v.PrintText());
         }
         lock (PrintLock) ctx.Step.PrintOutput.WriteLine(line.ToString());
         ctx.SetOutput(0, ctx.Input(0));

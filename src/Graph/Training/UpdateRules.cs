@@ -31,7 +31,7 @@ public static class UpdateRules
 
     private static NDArray AssignInto(string variable, NDArray? current, NDArray value)
     {
-        if (current is not null && current.DType == value.DType && current.Shape.Equals(value.Shape))
+        if (current is not null && current.DType == value.DType && current.Shape.Equals(value.Shape) && value.DType != DType.String)
         {
             value.Bytes.CopyTo(current.Bytes);
             return current;

@@ -5,7 +5,8 @@ using MessagePack.Formatters;
 namespace ActorGraph.Wire;
 
 // An NDArray on the wire: [dtype, [dims…], bin(raw little-endian element bytes)]. One blob, so a
-// 1M-float tensor costs one copy each way instead of a million encoded numbers.
+// 1M-float tensor costs one copy each way instead of a million encoded numbers. A string tensor's
+// data is an array of bins, one per element; it always travels inside the message.
 public sealed class NDArrayFormatter : IMessagePackFormatter<NDArray?>
 {
     // TensorFlow's own limit on rank; anything above is corrupt data.
@@ -32,7 +33,8 @@ public sealed class NDArrayFormatter : IMessagePackFormatter<NDArray?>
         var dims = value.Shape.Span;
         writer.WriteArrayHeader(dims.Length);
         foreach (var d in dims) writer.Write(d);
-        WriteBlob(ref writer, value.Bytes);
+        if (value.DType == DType.String) WriteStrings(ref writer, value);
+        else WriteBlob(ref writer, value.Bytes);
     }
 
     // In pieces: one span of the whole tensor would make the writer allocate a buffer that large.
@@ -48,6 +50,23 @@ public sealed class NDArrayFormatter : IMessagePackFormatter<NDArray?>
         }
     }
 
+    private static void WriteStrings(ref MessagePackWriter writer, NDArray value)
+    {
+        var strings = value.StringData;
+        writer.WriteArrayHeader(value.Length);
+        for (int i = 0; i < value.Length; i++) WriteBlob(ref writer, strings[i]);
+    }
+
+    private static NDArray ReadStrings(ref MessagePackReader reader, int[] dims, long elements)
+    {
+        int count = reader.ReadArrayHeader();
+        if (count != elements) throw Malformed($"shape [{string.Join(",", dims)}] of string needs {elements} elements, found {count}");
+        var strings = new byte[count][];
+        for (int i = 0; i < count; i++)
+            strings[i] = reader.ReadBytes()?.ToArray() ?? throw Malformed($"string element {i} is nil");
+        return NDArray.WrapStrings(strings, Shape.Own(dims));
+    }
+
     public NDArray? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
         if (reader.TryReadNil()) return null;
@@ -60,6 +79,7 @@ public sealed class NDArrayFormatter : IMessagePackFormatter<NDArray?>
             if (fields != 3) throw Malformed($"expected 3 fields (dtype, dims, data), found {fields}");
             var dtype = ReadDType(ref reader);
             var dims = ReadDims(ref reader, out long elements);
+            if (dtype == DType.String) return ReadStrings(ref reader, dims, elements);
             var data = reader.ReadBytes() ?? throw Malformed("the data is nil");
             long expected = elements * dtype.SizeInBytes();
             if (data.Length != expected)

@@ -3,7 +3,7 @@ namespace ActorGraph.Wire;
 // Large tensors that travel beside a message's MessagePack bytes instead of inside them: within a Collect
 // scope the NDArray formatter writes a tensor's index where its bytes would go and hands the tensor to the
 // scope; the tensor channel then writes its bytes straight from the array to the socket, and the receiver
-// reads them straight into the array its Resolve scope gives back. Inside the payload each ~1 MB tensor was
+// reads them straight into the array its Resolve scope gives back. Inside the payload each ~1 MB tensor would be
 // copied twice more: into the payload on one side, out of it on the other.
 //
 // Thread-static: a scope covers one Serialize or Deserialize call on the thread that runs it.
@@ -34,7 +34,7 @@ public static class OutOfBandTensors
     internal static bool TryCollect(NDArray value, out int index)
     {
         index = -1;
-        if (t_collected is not { } collected || (long)value.Length * value.DType.SizeInBytes() < MinBytes) return false;
+        if (t_collected is not { } collected || value.DType == DType.String || (long)value.Length * value.DType.SizeInBytes() < MinBytes) return false;
         index = collected.Count;
         collected.Add(value);
         return true;

@@ -40,9 +40,10 @@ internal static class TrainCommand
         var cluster = CommonOptions.Cluster();
         var access = new ClusterAccessOptions();
         var saveGraph = SaveGraphOption.Create();
+        var logdir = new Option<string?>("--logdir") { Description = "Write TensorBoard event files here (loss, accuracy, weight histograms, the graph); view with: tensorboard --logdir DIR", HelpName = "DIR" };
         var command = new Command("fashion-mnist", "An MLP or a CNN on Fashion-MNIST (Debian: dataset-fashion-mnist)")
         {
-            epochs, batch, limit, data, plot, model, optimizer, learningRate, seed, workers, ps, store, resume, cluster, saveGraph,
+            epochs, batch, limit, data, plot, model, optimizer, learningRate, seed, workers, ps, store, resume, cluster, saveGraph, logdir,
         };
         foreach (var option in access.All) command.Options.Add(option);
         command.SetAction(parsed =>
@@ -52,7 +53,7 @@ internal static class TrainCommand
             var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
                 parsed.GetValue(plot)!, parsed.GetValue(model)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
                 parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume), address,
-                access.ForClient(parsed, address), parsed.GetValue(saveGraph));
+                access.ForClient(parsed, address), parsed.GetValue(saveGraph), parsed.GetValue(logdir));
             return Run(settings, logging);
         });
         return command;
@@ -60,7 +61,7 @@ internal static class TrainCommand
 
     private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Model, string Optimizer, double LearningRate, int Seed,
         int Workers, int ParameterServers, string? Store, bool Resume, string? Cluster,
-        ClusterAccess Access, string? SaveGraph)
+        ClusterAccess Access, string? SaveGraph, string? Logdir)
     {
         // A store when checkpoints are asked for: --store, or the default one for --resume alone.
         public string? CheckpointStore => Store is null && !Resume ? null : StoreOption.ConnectionString(Store);
@@ -85,6 +86,8 @@ internal static class TrainCommand
             $"{s.Optimizer} at {s.LearningRate:G3}" + (fineTune > 0 ? $" (the last {fineTune} epoch(s) at {s.LearningRate / 10:G3})" : "") +
             $", batch {s.Batch}, {s.Epochs} epoch(s), {(s.Cluster is null ? $"local mode ({s.Workers} worker(s), {s.ParameterServers} parameter server(s))" : $"cluster mode at {s.Cluster}")}");
 
+        using var summaries = s.Logdir is null ? null : new TrainingSummaries(s.Logdir, model);
+        if (summaries is not null) Console.WriteLine($"TensorBoard events: {Path.GetFullPath(summaries.EventFile)} (view with: tensorboard --logdir {s.Logdir})");
         SaveGraphOption.Write(graph, s.SaveGraph);
         using var sess = new Session(graph, new SessionOptions
         {
@@ -100,12 +103,13 @@ internal static class TrainCommand
             Console.WriteLine($"Resumed from checkpoint {latest}");
         }
         else retrying.Run(() => sess.Run([model.Init]));
-        var trainer = new Trainer(sess, model, s.Batch, s.Seed, retrying);
+        var trainer = new Trainer(sess, model, s.Batch, s.Seed, retrying, summaries);
         var results = new List<EpochResult>();
         for (int e = 1; e <= s.Epochs; e++)
         {
             var r = trainer.Epoch(e, s.Epochs, train, test);
             results.Add(r);
+            summaries?.AddEpoch(sess, r, trainer.GlobalStep);
             Console.WriteLine($"epoch {e}/{s.Epochs}  loss {r.TrainLoss:F4}  accuracy {r.TrainAccuracy:F4}  " +
                 $"test loss {r.TestLoss:F4}  test accuracy {r.TestAccuracy:F4}  {r.SamplesPerSecond:N0} samples/s");
             if (s.CheckpointStore is not null) Console.WriteLine($"checkpoint {retrying.Run(() => saver.Save(sess, $"epoch-{e}"))}");

@@ -8,8 +8,11 @@ internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccu
 
 // Mini-batch training of a classifier: a shuffled pass over the training set per epoch, then one pass
 // over the test set. Each batch is one Run, as the seed's loop does with its single examples.
-internal sealed class Trainer(Session session, Classifier model, int batchSize, int seed, ClusterSteps steps)
+internal sealed class Trainer(Session session, Classifier model, int batchSize, int seed, ClusterSteps steps, TrainingSummaries? summaries = null)
 {
+    // Training steps taken so far: the step TensorBoard plots against.
+    public long GlobalStep { get; private set; }
+
     private const int EvalBatch = 1000;
 
     public EpochResult Epoch(int epoch, int epochs, Dataset train, Dataset test)
@@ -26,7 +29,12 @@ internal sealed class Trainer(Session session, Classifier model, int batchSize, 
             {
                 int from = b * batchSize, n = Math.Min(batchSize, train.Count - from);
                 var feed = Batch(train, order.AsSpan(from, n), training: true);
-                var r = steps.Run(() => session.Run([model.Loss, model.Correct, trainOp], feed));
+                bool summarize = summaries is not null && GlobalStep % TrainingSummaries.StepEvery == 0;
+                var r = summarize
+                    ? steps.Run(() => session.Run([model.Loss, model.Correct, trainOp, summaries!.StepSummary], feed))
+                    : steps.Run(() => session.Run([model.Loss, model.Correct, trainOp], feed));
+                if (summarize) summaries!.AddStep(r[3]!, GlobalStep);
+                GlobalStep++;
                 lossSum += r[0]!.ToScalar<float>() * n;
                 correctSum += r[1]!.ToScalar<float>();
                 int seen = from + n;

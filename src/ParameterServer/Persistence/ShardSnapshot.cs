@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ActorGraph.Messaging;
+using ActorGraph.Wire;
 using MessagePack;
 
 namespace ActorGraph.ParameterServer.Persistence;
@@ -46,7 +47,7 @@ public sealed record SnapshotVariable(
 {
     public static SnapshotVariable Of(string name, NDArray value)
     {
-        var bytes = value.Bytes.ToArray();
+        var bytes = value.DType == DType.String ? StringElements.Encode(value) : value.Bytes.ToArray();
         return new(name, value.DType, value.Shape.Span.ToArray(), bytes, SHA256.HashData(bytes));
     }
 
@@ -61,6 +62,7 @@ public sealed record SnapshotVariable(
             if (d < 0) throw new DataLossException($"{what} has a negative dimension in shape [{string.Join(",", Shape)}].");
             elements = Math.Min(elements * d, int.MaxValue + 1L);
         }
+        if (DType == DType.String) return Strings(what, elements);
         long expected = elements * DType.SizeInBytes();
         if (Data.Length != expected)
             throw new DataLossException($"{what} is truncated or corrupted: shape [{string.Join(",", Shape)}] of {DType.PythonName()} needs {expected} bytes, the snapshot holds {Data.Length}.");
@@ -71,6 +73,23 @@ public sealed record SnapshotVariable(
         if (DType == DType.Bool && array.Bytes.IndexOfAnyExcept((byte)0, (byte)1) >= 0)
             throw new DataLossException($"{what} is corrupted: a bool element is neither 0 nor 1.");
         return array;
+    }
+
+    // A string variable's bytes are StringElements' form: checked against the checksum, then the length table.
+    private NDArray Strings(string what, long elements)
+    {
+        if (elements > int.MaxValue || Data.Length < 4 * elements)
+            throw new DataLossException($"{what} is truncated or corrupted: shape [{string.Join(",", Shape)}] of string needs at least {4 * elements} bytes, the snapshot holds {Data.Length}.");
+        if (!SHA256.HashData(Data).AsSpan().SequenceEqual(Sha256))
+            throw new DataLossException($"{what} is corrupted: its bytes do not match the checksum written with them.");
+        try
+        {
+            return StringElements.Decode(Data, ActorGraph.Shape.Create(Shape));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataLossException($"{what} is corrupted: {e.Message}");
+        }
     }
 }
 

@@ -1,11 +1,13 @@
 using System.Buffers.Binary;
+using ActorGraph.Wire;
 
 namespace ActorGraph.Transport.Wire;
 
 // One tensor in a frame: u8 dtype (0xFF = no value, a control edge) | u8 rank | u16 flags | i32 dims[rank] | raw
 // little-endian element bytes. A Batch entry is prefixed by its i32 edge. The bytes go to and from the
 // NDArray's own memory: no staging copy of the payload at either end. Flag InLane: instead of the bytes,
-// an i64 position in the channel's shared-memory lane, where the sender put them.
+// an i64 position in the channel's shared-memory lane, where the sender put them. A string tensor's bytes
+// are StringElements' form (a length table, then the elements), always inline.
 public static class TensorEntry
 {
     public const int PrefixSize = 4;
@@ -23,7 +25,8 @@ public static class TensorEntry
         return PrefixSize + 4 * rank + (inLane ? LanePositionSize : 0);
     }
 
-    public static long DataSize(NDArray? value) => value is null ? 0 : (long)value.Length * value.DType.SizeInBytes();
+    public static long DataSize(NDArray? value) =>
+        value is null ? 0 : value.DType == DType.String ? StringElements.EncodedSize(value) : (long)value.Length * value.DType.SizeInBytes();
 
     // lanePosition: where the sender put the bytes in the shared-memory lane, or -1 when they follow inline.
     public static int WriteDescriptor(Span<byte> destination, NDArray? value, long lanePosition = -1)
@@ -75,7 +78,8 @@ public static class TensorEntry
             dims[i] = d;
             elements = Math.Min(elements * d, (long)int.MaxValue + 1);   // saturate: [0, huge] is legal and empty
         }
-        dataBytes = elements * dtype.SizeInBytes();
+        // A string tensor's length table: the least its bytes can be.
+        dataBytes = elements * (dtype == DType.String ? 4 : dtype.SizeInBytes());
         if (elements > int.MaxValue || dataBytes > bytesLeft)
             throw new ChannelProtocolException($"shape [{string.Join(",", dims)}] of {dtype.PythonName()} needs {dataBytes} bytes, but the frame has {bytesLeft} left");
         return dims;

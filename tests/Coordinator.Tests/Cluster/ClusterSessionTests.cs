@@ -56,6 +56,6 @@ public class ClusterSessionTests
         for (int i = 0; i < 3; i++) sess.Run([train], feed);
         var actual = sess.Run(y, feed);
         Assert.Equal(expected.ToArray<float>(), actual.ToArray<float>());
-        Assert.True(cluster.Nodes.Sum(n => ActorGraph.Channel.BulkChannel.Get(n.System).MessagesReceived) > 0, "nothing travelled on the tensor channel");
+        Assert.True(cluster.Nodes.Sum(n => ActorGraph.Messaging.Channel.BulkChannel.Get(n.System).MessagesReceived) > 0, "nothing travelled on the tensor channel");
     }
 }

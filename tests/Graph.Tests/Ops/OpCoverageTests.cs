@@ -22,6 +22,9 @@ public class OpCoverageTests
         ["ApplyGradientDescent"] = "training: an optimizer's variable update",
         ["ApplyMomentum"] = "training: an optimizer's variable update",
         ["ApplyAdam"] = "training: an optimizer's variable update",
+        ["ScalarSummary"] = "summary: a serialized protocol buffer, read back in Summaries/SummaryOpTests",
+        ["HistogramSummary"] = "summary: a serialized protocol buffer, read back in Summaries/SummaryOpTests",
+        ["MergeSummary"] = "summary: a serialized protocol buffer, read back in Summaries/SummaryOpTests",
     };
 
     [Fact]

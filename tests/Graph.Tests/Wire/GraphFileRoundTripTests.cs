@@ -108,6 +108,9 @@ public class GraphFileRoundTripTests
         var loss = TF.ReduceMean(TF.SoftmaxCrossEntropyWithLogits(y, logits), name: "loss");
         var report = TF.Print(loss, [steps], "step ", name: "report");
         using (TF.ControlDependencies(report.Op)) TF.NoOp(name: "after");
+        TF.Summary.Scalar("loss_summary", loss);
+        TF.Summary.Histogram("w_summary", w);
+        TF.Summary.MergeAll();
         var train = TF.Group(
             new GradientDescentOptimizer(0.1).Minimize(loss, [w]),
             new MomentumOptimizer(0.1, 0.9).Minimize(loss, [b]),
@@ -132,7 +135,7 @@ public class GraphFileRoundTripTests
         };
         var train = g.Operations.Last(o => o.Type == "NoOp" && o.Name.StartsWith("group_deps"));
         for (int i = 0; i < 3; i++) sess.Run([train, g.GetOperation("after")], feed);
-        return sess.Run([.. g.Variables.Select(v => (Fetch)v), g.GetTensor("loss:0")], feed).Select(v => v!.ToString()).ToArray();
+        return sess.Run([.. g.Variables.Select(v => (Fetch)v), g.GetTensor("loss:0"), g.GetTensor("Merge/MergeSummary:0")], feed).Select(v => v!.ToString()).ToArray();
     }
 
     internal static Graph RoundTrip(Graph g)

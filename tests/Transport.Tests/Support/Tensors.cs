@@ -17,6 +17,12 @@ public static class Tensors
 
     public static NDArray Random(DType dtype, Shape shape, Random random)
     {
+        if (dtype == DType.String)
+        {
+            var strings = new byte[shape.ElementCount][];
+            for (int i = 0; i < strings.Length; i++) random.NextBytes(strings[i] = new byte[random.Next(0, 40)]);
+            return NDArray.WrapStrings(strings, shape);
+        }
         var value = NDArray.Uninitialized(dtype, shape);
         random.NextBytes(value.Bytes);
         if (dtype == DType.Bool)
@@ -41,6 +47,11 @@ public static class Tensors
         Assert.NotNull(actual);
         Assert.Equal(expected.DType, actual.DType);
         Assert.Equal(expected.Shape, actual.Shape);
+        if (expected.DType == DType.String)
+        {
+            Assert.Equal(expected.ByteStrings, actual.ByteStrings);
+            return;
+        }
         Assert.True(expected.Bytes.SequenceEqual(actual.Bytes), $"the {expected.DType} {expected.Shape} payload differs");
     }
 

@@ -1,7 +1,7 @@
 using ActorGraph.Messaging;
 using MessagePack;
 
-namespace ActorGraph.Channel;
+namespace ActorGraph.Messaging.Channel;
 
 // A message that may be large (tensors): between nodes that both run a tensor channel it travels on
 // the channel as one frame instead of through Akka.Remote (BulkChannel.Tell).

@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace ActorGraph.Channel;
+namespace ActorGraph.Messaging.Channel;
 
 // A bulk message's bytes in a pooled int[] (the channel carries tensors): serialized into one on the way
 // out, received into one on the way in, back to the pool once sent or deserialized. A fresh array per
-// message cost two or three large-object allocations of each ~1 MB message, and a gen2 collection every few steps.
+// message costs two or three large-object allocations of each ~1 MB message, and a gen2 collection every few steps.
 internal sealed class PayloadBuffer : IBufferWriter<byte>
 {
     // Below this a payload is a cheap gen0 allocation; pooling it would only add contention.

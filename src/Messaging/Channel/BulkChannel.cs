@@ -6,7 +6,7 @@ using ActorGraph.Wire;
 using Akka.Actor;
 using Akka.Event;
 
-namespace ActorGraph.Channel;
+namespace ActorGraph.Messaging.Channel;
 
 // A node's tensor channel for its actors' large messages: a listener (on cluster nodes) that hands
 // each frame's message to its target actor, and senders to the other nodes' listeners, found by
@@ -259,12 +259,9 @@ public sealed class BulkChannel : IExtension, ITensorSink
     // ~1 MB one each step is new memory the copy out of the lane has to fault in (the ps's profile: ~5% of its CPU
     // in page faults, its copies ~4.6 GB/s). Only arrays this channel gave out are taken (their owner is _pooled), others
     // are left alone; of those it gave out, the caller must hold the only reference.
-    public void Recycle(IEnumerable<ParameterServer.WireUpdate>? updates)
+    public void Recycle(NDArray? array)
     {
-        if (updates is null) return;
-        foreach (var update in updates)
-            foreach (var operand in update.Operands ?? [])
-                if (operand is not null && _pooled.TakeBack(operand)) _receivePool.Return(operand);
+        if (array is not null && _pooled.TakeBack(array)) _receivePool.Return(array);
     }
 
     private readonly TensorPool _receivePool = new(maxRetainedBytes: 64L << 20);
