@@ -12,6 +12,8 @@ public abstract class Dataset
 
     internal abstract IEnumerable<NDArray[]> Enumerate(IteratorRun run);
 
+    internal abstract Wire.DatasetDef ToDef();
+
     public static Dataset FromTensorSlices(params NDArray[] components) => new SlicesDataset(components);
 
     public static Dataset FromIdxFiles(params string[] paths) => new IdxDataset(paths);

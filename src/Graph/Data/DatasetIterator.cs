@@ -10,7 +10,7 @@ public sealed class DatasetIterator
     {
         Dataset = dataset;
         IsOneShot = oneShot;
-        Resource = TF.G.AddOperation(oneShot ? "OneShotIterator" : "Iterator", [], new Dictionary<string, object> { ["dataset"] = dataset });
+        Resource = TF.G.AddOperation(oneShot ? "OneShotIterator" : "Iterator", []);
         if (!oneShot) _initializer = TF.G.AddOperation("MakeIterator", [], Attrs(), "MakeIterator");
     }
 

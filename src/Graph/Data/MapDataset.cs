@@ -11,12 +11,14 @@ internal sealed class MapDataset : Dataset
     private readonly Tensor[] _arguments;
     private readonly Fetch[] _results;
     private readonly Executor _function;
+    private readonly Tensor[] _resultTensors;
 
     private MapDataset(Dataset input, Graph function, Tensor[] arguments, Tensor[] results)
         : base(results.Select(t => new TensorSpec(t.DType, t.Shape)).ToArray())
     {
         (_input, _arguments) = (input, arguments);
         _results = results.Select(t => (Fetch)t).ToArray();
+        _resultTensors = results;
         _function = new Executor(function);
     }
 
@@ -36,6 +38,16 @@ internal sealed class MapDataset : Dataset
                 throw new ArgumentException("Map's function creates variables; a dataset function must be stateless.", nameof(fn));
             return new MapDataset(input, graph, arguments, results);
         }
+    }
+
+    internal override Wire.DatasetDef ToDef() =>
+        new("Map", _input.ToDef(), Function: _function.Graph.Operations.Select(Wire.OperationDef.From).ToArray(),
+            Arguments: _arguments.Select(t => t.Name).ToArray(), Results: _resultTensors.Select(t => t.Name).ToArray());
+
+    internal static MapDataset FromDefs(Dataset input, Wire.OperationDef[] function, string[] arguments, string[] results)
+    {
+        var graph = Graph.FromDefs(function);
+        return new MapDataset(input, graph, arguments.Select(graph.GetTensor).ToArray(), results.Select(graph.GetTensor).ToArray());
     }
 
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)

@@ -25,6 +25,8 @@ internal sealed class SlicesDataset : Dataset
 
     internal int Count => _components[0].Shape[0];
 
+    internal override Wire.DatasetDef ToDef() => new("TensorSlices", Arrays: _components);
+
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)
     {
         for (int i = 0; i < Count; i++)
@@ -37,7 +39,10 @@ internal sealed class IdxDataset : Dataset
 {
     private readonly string[] _paths;
 
-    public IdxDataset(string[] paths) : base(SpecsOf(paths)) => _paths = paths;
+    public IdxDataset(string[] paths, TensorSpec[]? knownSpecs = null) : base(knownSpecs ?? SpecsOf(paths)) => _paths = paths;
+
+    internal override Wire.DatasetDef ToDef() =>
+        new("IdxFiles", Paths: _paths, Ints: ElementSpec.Select(s => (int)s.DType).ToArray(), Shapes: ElementSpec.Select(s => s.Shape.ToArray()).ToArray());
 
     private static TensorSpec[] SpecsOf(string[] paths)
     {

@@ -17,6 +17,8 @@ internal sealed class ShuffleDataset : Dataset
         (_input, _bufferSize, _seed) = (input, bufferSize, seed);
     }
 
+    internal override Wire.DatasetDef ToDef() => new("Shuffle", _input.ToDef(), Ints: [_bufferSize, _seed is null ? 0 : 1, _seed ?? 0]);
+
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)
     {
         var rng = run.StateOf(this, () => _seed is { } s ? new Random(s) : new Random());
@@ -55,6 +57,8 @@ internal sealed class BatchDataset : Dataset
             s.Shape.IsUnknownRank ? Shape.Unknown : new Shape([dropRemainder ? batchSize : -1, .. s.Shape.ToArray()]))).ToArray();
     }
 
+    internal override Wire.DatasetDef ToDef() => new("Batch", _input.ToDef(), Ints: [_batchSize, _dropRemainder ? 1 : 0]);
+
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)
     {
         var pending = new List<NDArray[]>(_batchSize);
@@ -85,6 +89,8 @@ internal sealed class RepeatDataset : Dataset
         (_input, _count) = (input, count);
     }
 
+    internal override Wire.DatasetDef ToDef() => new("Repeat", _input.ToDef(), Ints: [_count]);
+
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)
     {
         for (int epoch = 0; _count < 0 || epoch < _count; epoch++)
@@ -113,6 +119,8 @@ internal sealed class ShardDataset : Dataset
         (_input, _numShards, _index) = (input, numShards, index);
     }
 
+    internal override Wire.DatasetDef ToDef() => new("Shard", _input.ToDef(), Ints: [_numShards, _index]);
+
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run) =>
         _input.Enumerate(run).Where((_, i) => i % _numShards == _index);
 }
@@ -128,6 +136,8 @@ internal sealed class TakeDataset : Dataset
         (_input, _count) = (input, count);
     }
 
+    internal override Wire.DatasetDef ToDef() => new("Take", _input.ToDef(), Ints: [_count]);
+
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run) =>
         _count < 0 ? _input.Enumerate(run) : _input.Enumerate(run).Take(_count);
 }
@@ -142,6 +152,8 @@ internal sealed class SkipDataset : Dataset
         CheckCount(count, "Skip's count");
         (_input, _count) = (input, count);
     }
+
+    internal override Wire.DatasetDef ToDef() => new("Skip", _input.ToDef(), Ints: [_count]);
 
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run) =>
         _count < 0 ? [] : _input.Enumerate(run).Skip(_count);
@@ -160,6 +172,8 @@ internal sealed class PrefetchDataset : Dataset
     }
 
     private sealed record Item(NDArray[]? Element, Exception? Error);
+
+    internal override Wire.DatasetDef ToDef() => new("Prefetch", _input.ToDef(), Ints: [_bufferSize]);
 
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)
     {
