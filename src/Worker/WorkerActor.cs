@@ -22,6 +22,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
     private readonly HeldCopies _held = new();
     private readonly StepOutbox _outbox = new();
     private readonly WorkerSteps _steps;
+    private readonly Execution.IteratorStore _iterators = new();
 
     public WorkerActor(int task)
     {

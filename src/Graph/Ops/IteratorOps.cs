@@ -20,6 +20,9 @@ internal static class IteratorOps
         },
     ];
 
+    // Ops that read or move an iterator's position: they must run where it lives.
+    public static bool UsesPosition(OpDef def) => def.Type is "MakeIterator" or "IteratorGetNext";
+
     private static TensorSpec[] ElementSpec(InferContext ctx) => [.. ctx.Attr<Dataset>("dataset").ElementSpec];
 
     private static void GetNext(KernelContext ctx)
