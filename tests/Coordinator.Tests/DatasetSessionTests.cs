@@ -88,4 +88,18 @@ public class DatasetSessionTests() : TestKit(TestConfig.Actors)
         Assert.Equal(10, viaActors.Length);
         Assert.Equal(Losses(executorOnly: true), viaActors);
     }
+
+    [Fact]
+    public void Feeding_both_outputs_of_a_GetNext_evaluates_without_moving_the_iterator()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var next = Pairs(4).MakeOneShotIterator().GetNext();
+        var total = TF.ReduceSum(next[0]) + TF.ReduceSum(TF.Cast(next[1], DType.Float32));
+        using var sess = NewSession(g, 1);
+        var fed = new FeedDict { [next[0]] = (NDArray)10f, [next[1]] = (NDArray)5 };
+        Assert.Equal(15f, sess.Run(total, fed).ToScalar<float>());
+        Assert.Equal(15f, sess.Run(total, fed).ToScalar<float>());
+        Assert.Equal(0f, sess.Run(total).ToScalar<float>());
+    }
 }

@@ -82,7 +82,8 @@ internal static class TrainCommand
 
         var graph = new Graph();
         using var scope = graph.AsDefault();
-        var model = Mlp.Build(s.Optimizer, s.LearningRate, s.Seed);
+        var batches = Trainer.TrainingData(train, s.Batch, s.Seed).MakeOneShotIterator().GetNext("training_batch");
+        var model = Mlp.Build(s.Optimizer, s.LearningRate, s.Seed, batches[0], batches[1]);
         SaveGraphOption.Write(graph, s.SaveGraph);
         using var sess = new Session(graph, new SessionOptions
         {
@@ -98,7 +99,9 @@ internal static class TrainCommand
             Console.WriteLine($"Resumed from checkpoint {latest}");
         }
         else retrying.Run(() => sess.Run([model.Init]));
-        var trainer = new Trainer(sess, model, s.Batch, s.Seed, retrying);
+        var trainer = new Trainer(sess, model, s.Batch, retrying);
+        var reader = sess.Explain([model.Loss]).Placement[batches[0].Op.Name];
+        Console.WriteLine($"Training batches: a Dataset (shuffled, batch {s.Batch}) that {reader} produces; the test set is fed from here.");
         var results = new List<EpochResult>();
         for (int e = 1; e <= s.Epochs; e++)
         {

@@ -1,17 +1,17 @@
 namespace ActorGraph.Host.Training;
 
-// The classifier of `train fashion-mnist`: 784-256-128-10, ReLU, softmax cross-entropy. A batch is
-// fed as images [batch, 784] and one-hot labels [batch, 10]; one Run of [Loss, Correct, TrainOp]
-// is one training step, one Run of [Loss, Correct] an evaluation.
+// The classifier of `train fashion-mnist`: 784-256-128-10, ReLU, softmax cross-entropy, on images
+// [batch, 784] and one-hot labels [batch, 10]: placeholders, or a dataset iterator's GetNext (which a
+// feed still overrides, as in TensorFlow). One Run of [Loss, Correct, TrainOp] is one training step.
 internal sealed record Mlp(Tensor Images, Tensor Labels, Tensor Loss, Tensor Correct, Operation TrainOp, Operation FineTuneOp, Operation Init)
 {
     public static readonly int[] Layers = [784, 256, 128, 10];
     private const float PixelMean = 0.2860f, PixelStd = 0.3530f;
 
-    public static Mlp Build(string optimizer, double learningRate, int seed)
+    public static Mlp Build(string optimizer, double learningRate, int seed, Tensor? images = null, Tensor? labels = null)
     {
-        var images = TF.Placeholder(DType.Float32, [-1, Layers[0]], name: "images");
-        var labels = TF.Placeholder(DType.Float32, [-1, Layers[^1]], name: "labels");
+        images ??= TF.Placeholder(DType.Float32, [-1, Layers[0]], name: "images");
+        labels ??= TF.Placeholder(DType.Float32, [-1, Layers[^1]], name: "labels");
         // Standardized in the graph (Fashion-MNIST's pixel mean and deviation), so Adam starts on well-scaled inputs.
         Tensor h = (images - PixelMean) / PixelStd;
         for (int l = 1; l < Layers.Length; l++)
