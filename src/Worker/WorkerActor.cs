@@ -68,6 +68,12 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    protected override void PostStop()
+    {
+        _iterators.Dispose();
+        base.PostStop();
+    }
+
     public static Props Props(int task) => Akka.Actor.Props.Create(() => new WorkerActor(task));
 
     public string Name => $"/job:worker/task:{_task}";

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace ActorGraph.Execution;
 
 // The position of each dataset iterator a session (or a worker) runs, keyed by the iterator op's name.
-public sealed class IteratorStore
+public sealed class IteratorStore : IDisposable
 {
     private readonly ConcurrentDictionary<string, Position> _positions = new(StringComparer.Ordinal);
 
@@ -37,6 +37,13 @@ public sealed class IteratorStore
             }
             return position.Elements.Current;
         }
+    }
+
+    // Stops every iterator's pipeline (a Prefetch's thread with it).
+    public void Dispose()
+    {
+        foreach (var position in _positions.Values)
+            lock (position) Finish(position);
     }
 
     private static void Restart(Position position, Dataset dataset)

@@ -145,4 +145,19 @@ public class DatasetIteratorTests
             Assert.Contains("Gather", e.Message);
         }
     }
+
+    [Fact]
+    public async Task Disposing_the_store_stops_a_prefetching_pipeline_that_never_ends()
+    {
+        var g = new Graph();
+        using (g.AsDefault())
+        {
+            var next = Dataset.FromTensorSlices(Range(3)).Repeat().Prefetch(2).MakeOneShotIterator().GetNext()[0];
+            var iterators = new IteratorStore();
+            var step = new StepContext(new LocalVariableStore(), TextWriter.Null, iterators: iterators);
+            Assert.Equal(0, new Executor(g).Run([next], null, step)[0]!.ToScalar<int>());
+            await Task.Run(iterators.Dispose).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Throws<OutOfRangeException>(() => new Executor(g).Run([next], null, step));
+        }
+    }
 }
