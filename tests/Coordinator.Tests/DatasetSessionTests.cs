@@ -102,4 +102,16 @@ public class DatasetSessionTests() : TestKit(TestConfig.Actors)
         Assert.Equal(15f, sess.Run(total, fed).ToScalar<float>());
         Assert.Equal(0f, sess.Run(total).ToScalar<float>());
     }
+
+    [Fact]
+    public void A_step_fed_by_a_dataset_runs_whole_on_one_worker_under_data_parallelism()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var next = Pairs(6).Batch(6).MakeOneShotIterator().GetNext();
+        var total = TF.ReduceSum(next[0]);
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ActorSystem = Sys, DataParallel = new DataParallelism() });
+        Assert.Equal(15f, sess.Run(total).ToScalar<float>());
+        Assert.Throws<OutOfRangeException>(() => sess.Run(total));
+    }
 }
