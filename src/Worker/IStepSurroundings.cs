@@ -21,4 +21,7 @@ internal interface IStepSurroundings
     string FullPath(IActorRef actor);
 
     bool OthersRunStages(WorkerStep step);
+
+    // The positions of the dataset iterators this worker runs: they outlive every step.
+    Execution.IteratorStore Iterators { get; }
 }

@@ -111,6 +111,7 @@ public sealed partial class WorkerActor
         public bool SerializesNow(IActorRef actor) => worker._bulk.SerializesNow(actor);
         public string FullPath(IActorRef actor) => actor.Path.ToSerializationFormatWithAddress(DefaultAddress);
         public bool OthersRunStages(WorkerStep step) => worker._steps.OthersRunStages(step);
+        public Execution.IteratorStore Iterators => worker._iterators;
 
         private static Address DefaultAddress => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
     }

@@ -23,6 +23,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
     private readonly HeldCopies _held = new();
     private readonly StepOutbox _outbox = new();
     private readonly WorkerSteps _steps;
+    private readonly Execution.IteratorStore _iterators = new();
 
     public WorkerActor(int task)
     {
@@ -67,6 +68,12 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PostStop()
+    {
+        _iterators.Dispose();
+        base.PostStop();
+    }
 
     public static Props Props(int task) => Akka.Actor.Props.Create(() => new WorkerActor(task));
 

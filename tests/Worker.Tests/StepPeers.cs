@@ -35,4 +35,5 @@ internal sealed class FakeSurroundings(IActorRef self) : IStepSurroundings
     public bool SerializesNow(IActorRef actor) => ChannelOpen && Remote.Contains(actor);
     public string FullPath(IActorRef actor) => "akka.tcp://actorgraph@10.0.0.1:4053" + actor.Path.ToStringWithoutAddress();
     public bool OthersRunStages(WorkerStep step) => OthersRunning;
+    public ActorGraph.Execution.IteratorStore Iterators { get; } = new();
 }

@@ -35,7 +35,7 @@ internal sealed class Placement
                 p.Assign(op, load.LeastLoaded(), load);
                 continue;
             }
-            int task = DeviceTask(op, load) ?? Colocated(op, fed, p, load) ?? load.LeastLoaded();
+            int task = DeviceTask(op, load) ?? IteratorTask(op, load) ?? Colocated(op, fed, p, load) ?? load.LeastLoaded();
             p.Assign(op, task, load);
             p.Devices[op.Name] = op.Def.Traits.HasFlag(OpTraits.WritesVariable) ? p.UpdateDevice(op, variables) : WorkerDevice(task);
         }
@@ -125,6 +125,10 @@ internal sealed class Placement
     private static int? DeviceTask(Operation op, Load load) =>
         DeviceSpec.TryParse(op.Device, out var job, out int task) && job == "worker" && load.Serves(task) ? task : null;
 
+    // An iterator's position lives on the worker that runs it, so its initializer and every GetNext go to one
+    // worker, the same in every plan: the first live one (the coordinator's own in local mode).
+    private static int? IteratorTask(Operation op, Load load) => IteratorOps.UsesPosition(op.Def) ? load.First : null;
+
     // The worker holding most of the op's inputs (data first, else control); ties to the less loaded.
     // Inputs made from nothing (constants) that no device scope placed vote only when nothing else does:
     // else a constant placed for balance pulls a chain of heavy ops to its worker, and their tensors across workers.
@@ -154,6 +158,7 @@ internal sealed class Placement
         private readonly Dictionary<int, int> _rank = tasks.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i);
 
         public bool Serves(int task) => _ops.ContainsKey(task);
+        public int First => tasks[0];
         public int Of(int task) => _ops[task];
         public void Add(int task) => _ops[task]++;
         public int Rank(int task) => _rank[task];

@@ -128,13 +128,13 @@ internal sealed class Planner
     }
 
     // An op with no inputs whose output is fed is kept as it is (a Placeholder); any other fed
-    // tensor arrives through a _Feed endpoint.
+    // tensor arrives through a _Feed endpoint, a fed iterator's GetNext too (it would carry its dataset).
     private void Feed(PartitionUnit unit, Tensor t, int clientIndex, HashSet<Operation> onPath)
     {
         if (unit.Local.ContainsKey(t.Name)) return;
         var source = t.Op;
         string local;
-        if (source.InputArray.Length == 0 && source.ControlInputArray.Length == 0 && !onPath.Contains(source) && !source.Def.IsVariable)
+        if (source.InputArray.Length == 0 && source.ControlInputArray.Length == 0 && !onPath.Contains(source) && !source.Def.IsStateful)
         {
             unit.Endpoints.Add(OperationDef.From(source));
             local = t.Name;

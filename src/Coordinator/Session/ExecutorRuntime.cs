@@ -57,5 +57,5 @@ internal sealed class ExecutorRuntime : ISessionRuntime, ICheckpointRuntime
             _variables.Update(new VariableUpdate(UpdateKind.Assign, v.Op, [], [values[v.VariableName]]));
     }
 
-    public void Dispose() { }
+    public void Dispose() => _step.Iterators.Dispose();
 }

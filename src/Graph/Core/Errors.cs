@@ -25,3 +25,6 @@ public class InternalException(string message, Exception? inner = null) : ActorG
 
 // TensorFlow's DATA_LOSS: stored data is corrupt or truncated (a checkpoint's bytes, for one).
 public class DataLossException(string message, Exception? inner = null) : ActorGraphException(message, inner);
+
+// TensorFlow's OUT_OF_RANGE: an iterator has no more elements ("End of sequence").
+public class OutOfRangeException(string message, Exception? inner = null) : ActorGraphException(message, inner);

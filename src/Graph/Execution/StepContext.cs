@@ -1,18 +1,22 @@
 namespace ActorGraph.Execution;
 
-// What kernels may reach beyond their inputs during one step: variables and the print sink.
+// What kernels may reach beyond their inputs during one step: variables, iterators and the print sink.
 public sealed class StepContext
 {
-    public StepContext(IVariableAccess variables, TextWriter printOutput, long stepId = 0)
+    public StepContext(IVariableAccess variables, TextWriter printOutput, long stepId = 0, IteratorStore? iterators = null)
     {
         Variables = variables;
         PrintOutput = printOutput;
         StepId = stepId;
+        Iterators = iterators ?? new IteratorStore();
     }
 
     public IVariableAccess Variables { get; }
     public TextWriter PrintOutput { get; }
     public long StepId { get; }
+
+    // Dataset iterators' positions: they outlive the step, so a session passes the same store to every step.
+    public IteratorStore Iterators { get; }
 }
 
 // Where variables live: an in-process store, or (on a worker) the parameter servers.

@@ -25,5 +25,6 @@ internal static class OpFamilies
         TrainingOps.Defs,
         RuntimeOps.Defs,
         SummaryOps.Defs,
+        IteratorOps.Defs,
     ];
 }

@@ -11,6 +11,8 @@ public static class ErrorCodes
     public const string DeadlineExceeded = "DeadlineExceeded";
     public const string PermissionDenied = "PermissionDenied";
     public const string Internal = "Internal";
+    public const string OutOfRange = "OutOfRange";
+    public const string DataLoss = "DataLoss";
 
     public static string Of(Exception e) => e switch
     {
@@ -21,6 +23,8 @@ public static class ErrorCodes
         AbortedException => Aborted,
         DeadlineExceededException => DeadlineExceeded,
         PermissionDeniedException => PermissionDenied,
+        OutOfRangeException => OutOfRange,
+        DataLossException => DataLoss,
         _ => Internal,
     };
 
@@ -37,6 +41,8 @@ public static class ErrorCodes
             "aborted" => new AbortedException(message),
             "deadlineexceeded" => new DeadlineExceededException(message),
             "permissiondenied" => new PermissionDeniedException(message),
+            "outofrange" => new OutOfRangeException(message),
+            "dataloss" => new DataLossException(message),
             _ => new InternalException(message),
         };
     }

@@ -45,6 +45,7 @@ public enum AttrKind
     String,
     Bool,
     IntArray,
+    Dataset,
 }
 
 // One attribute value; the kind keeps the CLR type so kernels read back exactly what was set.
@@ -56,7 +57,8 @@ public sealed record AttrDef(
     [property: Key(3)] long Integer = 0,
     [property: Key(4)] double Real = 0,
     [property: Key(5)] string? Text = null,
-    [property: Key(6)] int[]? Ints = null)
+    [property: Key(6)] int[]? Ints = null,
+    [property: Key(7)] DatasetDef? Dataset = null)
 {
     public static AttrDef Of(string name, object value) => value switch
     {
@@ -69,7 +71,8 @@ public sealed record AttrDef(
         string t => new(name, AttrKind.String, Text: t),
         bool b => new(name, AttrKind.Bool, Integer: b ? 1 : 0),
         int[] ints => new(name, AttrKind.IntArray, Ints: ints),
-        _ => throw new ArgumentException($"Attribute '{name}' holds a {value.GetType().Name}, which cannot travel; use NDArray, DType, Shape, int, long, double, string, bool or int[]."),
+        Dataset d => new(name, AttrKind.Dataset, Dataset: d.ToDef()),
+        _ => throw new ArgumentException($"Attribute '{name}' holds a {value.GetType().Name}, which cannot travel; use NDArray, DType, Shape, int, long, double, string, bool, int[] or Dataset."),
     };
 
     public object ToValue() => Kind switch
@@ -83,6 +86,7 @@ public sealed record AttrDef(
         AttrKind.String => Text ?? throw Missing("a string"),
         AttrKind.Bool => Integer != 0,
         AttrKind.IntArray => Ints ?? throw Missing("an int array"),
+        AttrKind.Dataset => (Dataset ?? throw Missing("a dataset")).ToDataset(),
         _ => throw new ArgumentException($"Attribute '{Name}' has an unknown kind {Kind}."),
     };
 

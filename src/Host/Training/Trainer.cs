@@ -15,7 +15,7 @@ internal sealed class Trainer(Session session, Classifier model, int batchSize, 
 
     private const int EvalBatch = 1000;
 
-    public EpochResult Epoch(int epoch, int epochs, Dataset train, Dataset test)
+    public EpochResult Epoch(int epoch, int epochs, Data.Dataset train, Data.Dataset test)
     {
         var trainOp = epoch > epochs - Classifier.FineTuneEpochs(epochs) ? model.FineTuneOp : model.TrainOp;
         var order = Enumerable.Range(0, train.Count).ToArray();
@@ -47,7 +47,7 @@ internal sealed class Trainer(Session session, Classifier model, int batchSize, 
         return new EpochResult(epoch, loss, correct, testLoss, testAccuracy, samplesPerSecond);
     }
 
-    public (double Loss, double Accuracy) Evaluate(Dataset data)
+    public (double Loss, double Accuracy) Evaluate(Data.Dataset data)
     {
         double lossSum = 0, correctSum = 0;
         for (int from = 0; from < data.Count; from += EvalBatch)
@@ -62,20 +62,20 @@ internal sealed class Trainer(Session session, Classifier model, int batchSize, 
         return (lossSum / data.Count, correctSum / data.Count);
     }
 
-    private FeedDict Batch(Dataset data, ReadOnlySpan<int> indices, bool training)
+    private FeedDict Batch(Data.Dataset data, ReadOnlySpan<int> indices, bool training)
     {
         int n = indices.Length;
         var images = new float[n * data.Features];
-        var labels = new float[n * Dataset.Classes];
+        var labels = new float[n * Data.Dataset.Classes];
         for (int i = 0; i < n; i++)
         {
             data.Image(indices[i]).CopyTo(images.AsSpan(i * data.Features, data.Features));
-            labels[i * Dataset.Classes + data.Labels[indices[i]]] = 1;
+            labels[i * Data.Dataset.Classes + data.Labels[indices[i]]] = 1;
         }
         var feed = new FeedDict
         {
             [model.Images] = NDArray.FromArray(images, new Shape(n, data.Features)),
-            [model.Labels] = NDArray.FromArray(labels, new Shape(n, Dataset.Classes)),
+            [model.Labels] = NDArray.FromArray(labels, new Shape(n, Data.Dataset.Classes)),
         };
         if (model.Training is not null) feed[model.Training] = training;
         return feed;

@@ -25,6 +25,10 @@ public class OpCoverageTests
         ["ScalarSummary"] = "summary: a serialized protocol buffer, read back in Summaries/SummaryOpTests",
         ["HistogramSummary"] = "summary: a serialized protocol buffer, read back in Summaries/SummaryOpTests",
         ["MergeSummary"] = "summary: a serialized protocol buffer, read back in Summaries/SummaryOpTests",
+        ["OneShotIterator"] = "dataset: names an iterator (no kernel); tested with datasets",
+        ["Iterator"] = "dataset: names an iterator (no kernel); tested with datasets",
+        ["MakeIterator"] = "dataset: restarts an iterator; tested with datasets",
+        ["IteratorGetNext"] = "dataset: takes an iterator's next element; tested with datasets",
     };
 
     [Fact]
