@@ -24,5 +24,6 @@ internal static class OpFamilies
         RandomOps.Defs,
         TrainingOps.Defs,
         RuntimeOps.Defs,
+        ControlFlowOps.Defs,
     ];
 }
