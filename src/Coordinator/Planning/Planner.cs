@@ -111,6 +111,7 @@ internal sealed class Planner
             _keepsUpdateOutputs.Add(unit.Task);
             Read(unit, op.RefInput(0));
         }
+        UseBodyVariables(unit, op);
         for (int i = op.Def.RefInputs; i < inputs.Length; i++)
         {
             var t = inputs[i];
@@ -124,6 +125,19 @@ internal sealed class Planner
             // A variable has nothing to wait for, and a fed placeholder is satisfied by its feed.
             if (c.Def.IsVariable || Pruning.IsFedPlaceholder(c, fed)) unit.Local["^" + c.Name] = "";
             else Edge("^" + c.Name, null, c, UnitOf(c), unit);
+        }
+    }
+
+    // The variables a Cond's or WhileLoop's functions read or write are the worker's to serve like any other;
+    // an update's output may be used inside, so the worker keeps update outputs and reads what it updates.
+    private void UseBodyVariables(PartitionUnit unit, Operation op)
+    {
+        foreach (var inner in ControlFlowOps.BodyOps(op))
+        {
+            var innerInputs = inner.InputArray;
+            for (int i = 0; i < innerInputs.Length; i++)
+                if (innerInputs[i].Op.Def.IsVariable) Read(unit, innerInputs[i].Op);
+            if (inner.Def.Traits.HasFlag(OpTraits.WritesVariable)) _keepsUpdateOutputs.Add(unit.Task);
         }
     }
 

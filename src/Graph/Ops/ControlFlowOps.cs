@@ -98,6 +98,9 @@ internal static class ControlFlowOps
         private readonly CompiledPlan _plan;
         private readonly Tensor[] _inputs;
         private readonly int[] _captures;
+        // A worker keeps an update's operands (kernel buffers) until its shard applies them at the end of the
+        // step: a function that writes variables runs each time on buffers of its own.
+        private readonly bool _writes;
 
         public Function(Operation op, string f)
         {
@@ -107,6 +110,7 @@ internal static class ControlFlowOps
             var fed = new HashSet<Tensor>(_inputs, ReferenceEqualityComparer<Tensor>.Instance);
             var roots = outputs.Where(t => !fed.Contains(t)).Select(t => t.Op).Distinct().ToArray();
             _plan = new CompiledPlan(outputs, roots, fed);
+            _writes = _plan.Operations.Any(o => o.Def.Traits.HasFlag(OpTraits.WritesVariable));
         }
 
         // The leading placeholders take `leading` (loop variables), the rest the op's inputs they capture.
@@ -115,7 +119,7 @@ internal static class ControlFlowOps
             var fed = new KeyValuePair<Tensor, NDArray>[_inputs.Length];
             for (int i = 0; i < leading.Length; i++) fed[i] = new(_inputs[i], leading[i]);
             for (int i = 0; i < _captures.Length; i++) fed[leading.Length + i] = new(_inputs[leading.Length + i], opInputs[_captures[i]]);
-            return _plan.Run(fed, step)!;
+            return (_writes ? _plan.Run(_plan.Rent(), fed, step) : _plan.Run(fed, step))!;
         }
     }
 }
