@@ -213,4 +213,29 @@ public class ControlFlowTests
             [TF.Constant(0), TF.Constant(0)]);
         Assert.Equal(12, new LocalExecutor(g).Run(r[1]).ToScalar<int>());
     }
+
+    // A graph written and read back keeps its conds and loops: their functions are ops of the graph.
+    [Fact]
+    public void A_graph_with_a_cond_and_a_loop_read_back_runs_alike()
+    {
+        var copy = Wire.GraphFileRoundTripTests.RoundTrip(LoopAndCondGraph());
+        var x = copy.GetTensor("x:0");
+        var result = copy.GetTensor("result:0");
+        var run = new LocalExecutor(copy);
+        Assert.Equal(55f + 100f, run.Run(result, new FeedDict { [x] = 10f }).ToScalar<float>());
+        Assert.Equal(-3f, run.Run(result, new FeedDict { [x] = -3f }).ToScalar<float>());
+    }
+
+    internal static Graph LoopAndCondGraph()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var x = TF.Placeholder(DType.Float32, Shape.Scalar, name: "x");
+        var one = TF.Constant(1f);
+        var sum = TF.Cond(TF.Greater(x, TF.Constant(0f)),
+            () => TF.WhileLoop(v => TF.LessEqual(v[0], x), v => [v[0] + one, v[1] + v[0]], [one, TF.Constant(0f)])[1] + TF.Constant(100f),
+            () => TF.Identity(x));
+        TF.Identity(sum, name: "result");
+        return g;
+    }
 }

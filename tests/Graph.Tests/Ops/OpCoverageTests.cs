@@ -22,6 +22,8 @@ public class OpCoverageTests
         ["ApplyGradientDescent"] = "training: an optimizer's variable update",
         ["ApplyMomentum"] = "training: an optimizer's variable update",
         ["ApplyAdam"] = "training: an optimizer's variable update",
+        ["If"] = "control flow: its branches are functions; tested with gradients in ControlFlow/ControlFlowGradientTests",
+        ["While"] = "control flow: its body is a function; tested with gradients in ControlFlow/ControlFlowGradientTests",
     };
 
     [Fact]
