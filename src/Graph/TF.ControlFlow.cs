@@ -33,7 +33,9 @@ public static partial class TF
         var attrs = new Dictionary<string, object>();
         Describe(attrs, "then", then, [], thenOut, firstCaptureInput: 1);
         Describe(attrs, "else", other, [], elseOut, firstCaptureInput: 1 + then.Outer.Count);
-        var op = graph.AddOperation("If", [pred, .. then.Outer, .. other.Outer], attrs, graph.CurrentNameScope + "/",
+        var variables = then.Variables.Union(other.Variables).ToArray();
+        attrs["variable_inputs"] = Enumerable.Range(1 + then.Outer.Count + other.Outer.Count, variables.Length).ToArray();
+        var op = graph.AddOperation("If", [pred, .. then.Outer, .. other.Outer, .. variables], attrs, graph.CurrentNameScope + "/",
             [.. then.OutsideControls.Union(other.OutsideControls)]);
         return [.. op.Outputs];
     }
@@ -94,7 +96,9 @@ public static partial class TF
         };
         Describe(attrs, "cond", condBody, condIn[..n], condOut, firstCaptureInput: n);
         Describe(attrs, "body", bodyBody, bodyIn[..n], bodyOut, firstCaptureInput: n + condBody.Outer.Count);
-        var op = graph.AddOperation("While", [.. loopVars, .. condBody.Outer, .. bodyBody.Outer], attrs, graph.CurrentNameScope + "/",
+        var variables = condBody.Variables.Union(bodyBody.Variables).ToArray();
+        attrs["variable_inputs"] = Enumerable.Range(n + condBody.Outer.Count + bodyBody.Outer.Count, variables.Length).ToArray();
+        var op = graph.AddOperation("While", [.. loopVars, .. condBody.Outer, .. bodyBody.Outer, .. variables], attrs, graph.CurrentNameScope + "/",
             [.. condBody.OutsideControls.Union(bodyBody.OutsideControls)]);
         return [.. op.Outputs];
     }

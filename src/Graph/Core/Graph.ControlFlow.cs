@@ -17,9 +17,15 @@ public sealed partial class Graph
         public List<Tensor> Outer { get; } = [];
         public List<Tensor> Captures { get; } = [];
         public Dictionary<Tensor, Tensor> CaptureOf { get; } = new(ReferenceEqualityComparer<Tensor>.Instance);
+        // Variables read inside but made outside: read directly when the body runs, and inputs of the If/While
+        // op as well, so that gradients reach them and the worker serves them.
+        public List<Tensor> Variables { get; } = [];
         // Control inputs on ops outside the body: the If/While op waits on them instead.
         public List<Operation> OutsideControls { get; } = [];
     }
+
+    // The body whose function is being called now; null outside every Cond and WhileLoop function.
+    internal FunctionBody? CurrentBody => _body;
 
     // Calls `build` with a new body open; the ops it creates belong to the body.
     internal FunctionBody Trace(Action<FunctionBody> build)
@@ -48,7 +54,12 @@ public sealed partial class Graph
     // The tensor `body` uses for t: t itself when made inside (or a variable), else its capture.
     internal Tensor Resolve(Tensor t, FunctionBody body)
     {
-        if (t.Op.Def.IsVariable || IsInside(t.Op, body)) return t;
+        if (IsInside(t.Op, body)) return t;
+        if (t.Op.Def.IsVariable)
+        {
+            if (!body.Variables.Contains(t)) body.Variables.Add(t);
+            return t;
+        }
         if (body.CaptureOf.TryGetValue(t, out var capture)) return capture;
         var outer = body.Parent is null ? t : Resolve(t, body.Parent);
         var saved = _body;

@@ -23,6 +23,7 @@ internal static class ControlFlowOps
             Infer = ctx => Outputs(ctx, "then").Zip(Outputs(ctx, "else"),
                 (a, b) => new TensorSpec(a.DType, a.Shape.Equals(b.Shape) ? a.Shape : Shape.Unknown)).ToArray(),
             Kernel = RunIf,
+            Gradient = Autodiff.ControlFlowGradients.OfIf,
             Traits = OpTraits.Stateful,
         },
         new()
@@ -31,6 +32,7 @@ internal static class ControlFlowOps
             Infer = ctx => Tensors(ctx.Inputs[0].Graph, ctx.Attr<string>("body_inputs"))
                 .Take(ctx.Attr<int>("loop_vars")).Select(t => new TensorSpec(t.DType, t.Shape)).ToArray(),
             Kernel = RunWhile,
+            Gradient = Autodiff.ControlFlowGradients.OfWhile,
             Traits = OpTraits.Stateful,
         },
     ];
@@ -64,9 +66,9 @@ internal static class ControlFlowOps
 
     internal static string Join(IEnumerable<Operation> ops) => string.Join('\n', ops.Select(o => o.Name));
 
-    private static string[] Names(string joined) => joined.Length == 0 ? [] : joined.Split('\n');
+    internal static string[] Names(string joined) => joined.Length == 0 ? [] : joined.Split('\n');
 
-    private static Tensor[] Tensors(Graph graph, string joined) => Array.ConvertAll(Names(joined), graph.GetTensor);
+    internal static Tensor[] Tensors(Graph graph, string joined) => Array.ConvertAll(Names(joined), graph.GetTensor);
 
     private static IEnumerable<TensorSpec> Outputs(InferContext ctx, string f) =>
         Tensors(ctx.Inputs[0].Graph, ctx.Attr<string>(f + "_outputs")).Select(t => new TensorSpec(t.DType, t.Shape));
