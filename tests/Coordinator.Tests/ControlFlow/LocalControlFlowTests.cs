@@ -78,4 +78,22 @@ public class LocalControlFlowTests
         using (var sess = LocalSession(g, output)) Assert.Equal(3, sess.Run(r[0]).ToScalar<int>());
         Assert.Equal(["i=[0]", "i=[1]", "i=[2]"], output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
     }
+
+    // An optimizer trains a variable read inside a loop's body, through the loop's gradient, on the workers.
+    [Fact]
+    public void An_optimizer_trains_through_a_loop()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var w = TF.GetVariable("w", Shape.Scalar, DType.Float64, TF.ConstantInitializer(0.5));
+        var one = TF.Constant(NDArray.Scalar(1.0));
+        var h = TF.WhileLoop(v => TF.Less(v[0], TF.Constant(5)), v => [v[0] + TF.Constant(1), v[1] * w + one], [TF.Constant(0), TF.Constant(NDArray.Scalar(0.0))])[1];
+        var loss = TF.Square(h - TF.Constant(NDArray.Scalar(3.0)));
+        var train = new GradientDescentOptimizer(0.01).Minimize(loss);
+        using var sess = LocalSession(g);
+        sess.Run(TF.GlobalVariablesInitializer());
+        double first = sess.Run(loss).ToScalar<double>();
+        for (int i = 0; i < 200; i++) sess.Run(train);
+        Assert.True(sess.Run(loss).ToScalar<double>() < first / 100, "the loss through the loop fell a hundredfold");
+    }
 }
