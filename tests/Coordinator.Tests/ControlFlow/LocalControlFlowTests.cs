@@ -96,4 +96,20 @@ public class LocalControlFlowTests
         for (int i = 0; i < 200; i++) sess.Run(train);
         Assert.True(sess.Run(loss).ToScalar<double>() < first / 100, "the loss through the loop fell a hundredfold");
     }
+
+    // Each iteration sees the writes of the one before: an AssignAdd in the body, read back by the next iteration.
+    [Fact]
+    public void An_AssignAdd_in_the_body_is_seen_by_the_next_iteration()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("acc", Shape.Scalar, initializer: TF.ConstantInitializer(0));
+        var r = TF.WhileLoop(i => TF.Less(i[0], TF.Constant(4)),
+            i => [TF.Add(i[0], TF.Cast(TF.Greater(TF.AssignAdd(v, TF.Identity(v) + TF.Constant(1f)), TF.Constant(-1f)), DType.Int32))],
+            [TF.Constant(0)]);
+        using var sess = LocalSession(g);
+        sess.Run(TF.GlobalVariablesInitializer());
+        Assert.Equal(4, sess.Run(r[0]).ToScalar<int>());
+        Assert.Equal(15f, sess.Run(v).ToScalar<float>());   // 0 → 1 → 3 → 7 → 15
+    }
 }
