@@ -18,10 +18,18 @@ internal sealed partial class WorkerStep : IVariableAccess
     private List<int>?[] _updatedIndices = [];
     private Dictionary<Operation, int> _currentVariables = null!;
 
-    public NDArray Read(Operation variable) => _values[_currentVariables[variable]] ?? throw Errors.Uninitialized(variable);
+    // By variable: the value after this step's own latest update of it, where the step keeps update outputs (a
+    // loop's body, an update whose output is used), so that a read ordered after the write in this worker sees it.
+    private NDArray?[]? _written;
+
+    public NDArray Read(Operation variable)
+    {
+        int i = _currentVariables[variable];
+        return _written?[i] ?? _values[i] ?? throw Errors.Uninitialized(variable);
+    }
 
     public bool IsInitialized(Operation variable) =>
-        _currentVariables.TryGetValue(variable, out int i) && _values[i] is not null;
+        _currentVariables.TryGetValue(variable, out int i) && (_values[i] is not null || _written?[i] is not null);
 
     // Deferred to the end of the step; the shard's answer replaces the value where it is fetched.
     public NDArray Update(VariableUpdate update)
@@ -34,8 +42,9 @@ internal sealed partial class WorkerStep : IVariableAccess
         (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands));
         (_updatedIndices[shard] ??= []).Add(index);
         if (!program.Registration.KeepsUpdateOutputs) return operands[0];
-        var provisional = Provisional(update, _values[index]);
+        var provisional = Provisional(update, _written?[index] ?? _values[index]);
         (_provisional[shard] ??= []).Add(provisional);
+        if (_written is not null) _written[index] = provisional;
         return provisional;
     }
 

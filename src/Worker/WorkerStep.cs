@@ -91,6 +91,7 @@ internal sealed partial class WorkerStep
         _stageDone = new bool[stages];
         _updates = new List<WireUpdate>?[program.Shards.Length];
         _provisional = new List<NDArray>?[program.Shards.Length];
+        _written = program.Registration.KeepsUpdateOutputs ? new NDArray?[_values.Length] : null;
         _updatedIndices = new List<int>?[program.Shards.Length];
         _wanted = new int[]?[program.Shards.Length];
         if (program.HasPrint) _printed = new StringWriter();

@@ -1,3 +1,4 @@
+using ActorGraph.Ops;
 using ActorGraph.Wire;
 using ActorGraph.Worker;
 
@@ -40,7 +41,14 @@ internal sealed class PartitionUnit(int task, int stage)
         var ops = new List<OperationDef>();
         foreach (var v in Variables.OrderBy(v => v.Id)) ops.Add(OperationDef.From(v));
         ops.AddRange(Endpoints);
-        foreach (var op in Ops) ops.Add(Rewire(OperationDef.From(op)));
+        var shipped = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var op in Ops)
+        {
+            // A Cond's or WhileLoop's functions travel with it: closed subgraphs its kernel compiles on the worker.
+            foreach (var inner in ControlFlowOps.BodyOps(op))
+                if (shipped.Add(inner.Name)) ops.Add(OperationDef.From(inner));
+            ops.Add(Rewire(OperationDef.From(op)));
+        }
         ops.AddRange(Sends);
         var roots = Ops.Select(o => o.Name).Concat(Variables.Where(Members.Contains).Select(v => v.Name)).Concat(Sends.Select(s => s.Name));
         return new PartitionStage(ops.ToArray(), roots.ToArray(),

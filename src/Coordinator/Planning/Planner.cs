@@ -67,6 +67,7 @@ internal sealed class Planner
         foreach (var unit in _units.Values.ToArray())
             foreach (var op in unit.Ops)
                 Connect(unit, op, fed, feedIndex, onPath, consumed);
+        KeepWritesForOrderedReads(order);
         for (int i = 0; i < fetches.Length; i++)
             if (fetches[i].Tensor is { } t && !fed.Contains(t))
             {
@@ -111,6 +112,7 @@ internal sealed class Planner
             _keepsUpdateOutputs.Add(unit.Task);
             Read(unit, op.RefInput(0));
         }
+        UseBodyVariables(unit, op);
         for (int i = op.Def.RefInputs; i < inputs.Length; i++)
         {
             var t = inputs[i];
@@ -124,6 +126,49 @@ internal sealed class Planner
             // A variable has nothing to wait for, and a fed placeholder is satisfied by its feed.
             if (c.Def.IsVariable || Pruning.IsFedPlaceholder(c, fed)) unit.Local["^" + c.Name] = "";
             else Edge("^" + c.Name, null, c, UnitOf(c), unit);
+        }
+    }
+
+    // TensorFlow 1 reads a variable where its value is used: an op that a control or data dependency orders after a
+    // write of a variable it uses sees the write. Its worker keeps its own writes readable (WorkerStep.Read); a step
+    // without such an order keeps the seed's fast path.
+    private void KeepWritesForOrderedReads(IReadOnlyList<Operation> order)
+    {
+        var writtenBefore = new Dictionary<Operation, HashSet<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
+        foreach (var op in order)
+        {
+            HashSet<Operation>? upstream = null;
+            void Merge(Operation from)
+            {
+                if (writtenBefore.TryGetValue(from, out var set)) (upstream ??= new(ReferenceEqualityComparer<Operation>.Instance)).UnionWith(set);
+            }
+            var inputs = op.InputArray;
+            for (int i = op.Def.RefInputs; i < inputs.Length; i++) Merge(inputs[i].Op);
+            foreach (var c in op.ControlInputArray) Merge(c);
+            if (upstream is not null && _placement.TryGetTask(op, out _))
+                for (int i = op.Def.RefInputs; i < inputs.Length; i++)
+                    if (inputs[i].Op.Def.IsVariable && upstream.Contains(inputs[i].Op))
+                    {
+                        var unit = UnitOf(op);
+                        _keepsUpdateOutputs.Add(unit.Task);
+                        Read(unit, inputs[i].Op);
+                    }
+            if (op.Def.Traits.HasFlag(OpTraits.WritesVariable))
+                for (int r = 0; r < op.Def.RefInputs; r++) (upstream ??= new(ReferenceEqualityComparer<Operation>.Instance)).Add(op.RefInput(r));
+            if (upstream is not null) writtenBefore[op] = upstream;
+        }
+    }
+
+    // The variables a Cond's or WhileLoop's functions read or write are the worker's to serve like any other;
+    // an update's output may be used inside, so the worker keeps update outputs and reads what it updates.
+    private void UseBodyVariables(PartitionUnit unit, Operation op)
+    {
+        foreach (var inner in ControlFlowOps.BodyOps(op))
+        {
+            var innerInputs = inner.InputArray;
+            for (int i = 0; i < innerInputs.Length; i++)
+                if (innerInputs[i].Op.Def.IsVariable) Read(unit, innerInputs[i].Op);
+            if (inner.Def.Traits.HasFlag(OpTraits.WritesVariable)) _keepsUpdateOutputs.Add(unit.Task);
         }
     }
 

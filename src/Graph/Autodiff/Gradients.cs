@@ -6,18 +6,26 @@ namespace ActorGraph.Autodiff;
 // are summed over every path from y back to each x; null where y does not depend on x.
 internal static class Gradients
 {
-    public static Tensor?[] Build(Tensor y, IReadOnlyList<Tensor> xs)
+    public static Tensor?[] Build(Tensor y, IReadOnlyList<Tensor> xs) => Build([y], null, xs);
+
+    // The gradients of sum(ys[i] * gradYs[i]) (ones where gradYs is null) with respect to each x.
+    public static Tensor?[] Build(IReadOnlyList<Tensor> ys, IReadOnlyList<Tensor>? gradYs, IReadOnlyList<Tensor> xs)
     {
-        var graph = y.Graph;
+        var graph = ys[0].Graph;
         foreach (var x in xs)
-            if (x.Graph != graph) throw new ArgumentException($"Gradients: '{x.Name}' belongs to another graph than '{y.Name}'.");
-        var between = OpsBetween(y, xs);
+            if (x.Graph != graph) throw new ArgumentException($"Gradients: '{x.Name}' belongs to another graph than '{ys[0].Name}'.");
+        var between = OpsBetween(ys, xs);
         var partials = new Dictionary<Tensor, List<Tensor>>(ReferenceEqualityComparer<Tensor>.Instance);
         // Gradient functions build with TF.*, which adds to Graph.Default: make it y's graph.
         using (graph.AsDefault())
         using (graph.NameScope("gradients"))
         {
-            if (between.Contains(y.Op)) partials[y] = [TF.OnesLike(y)];
+            for (int i = 0; i < ys.Count; i++)
+                if (between.Contains(ys[i].Op))
+                {
+                    if (!partials.TryGetValue(ys[i], out var list)) partials[ys[i]] = list = [];
+                    list.Add(gradYs?[i] ?? TF.OnesLike(ys[i]));
+                }
             foreach (var op in between.OrderByDescending(o => o.Id))
                 Backprop(op, between, partials);
             return xs.Select(x => Sum(partials, x)).ToArray();
@@ -58,11 +66,12 @@ internal static class Gradients
     }
 
     // Ops reachable forward from some x and backward from y: only they carry gradient.
-    private static HashSet<Operation> OpsBetween(Tensor y, IReadOnlyList<Tensor> xs)
+    private static HashSet<Operation> OpsBetween(IReadOnlyList<Tensor> ys, IReadOnlyList<Tensor> xs)
     {
         var reachesY = new HashSet<Operation>();
-        var stack = new Stack<Operation>([y.Op]);
-        reachesY.Add(y.Op);
+        var stack = new Stack<Operation>();
+        foreach (var y in ys)
+            if (reachesY.Add(y.Op)) stack.Push(y.Op);
         while (stack.Count > 0)
         {
             var op = stack.Pop();

@@ -101,6 +101,7 @@ public sealed partial class Graph
             if (input.Graph != this)
                 throw new ArgumentException($"{type}: input '{input.Name}' belongs to another graph; every input must come from the graph the op is added to.");
         }
+        inputs = CaptureInputs(def, inputs);
         lock (_lock)
         {
             // A name ending in '/' (a name scope's) names the op as is, as TensorFlow's create_op does.
@@ -110,7 +111,7 @@ public sealed partial class Graph
             if (_byName.ContainsKey(opName))
                 throw new ArgumentException($"Duplicate node name in graph: '{opName}'; choose another name.");
             var specs = def.Infer(new InferContext(opName, def.Type, inputs, attrs));
-            var control = ControlInputsFor(inputs, controlInputs);
+            var control = KeepInsideControls(ControlInputsFor(inputs, controlInputs));
             var op = new Operation(this, _ops.Count, opName, def, inputs, control, device ?? CurrentDevice, attrs);
             var outputs = new Tensor[specs.Length];
             for (int i = 0; i < specs.Length; i++)
@@ -121,6 +122,7 @@ public sealed partial class Graph
             _ops.Add(op);
             _byName[opName] = op;
             RecordSeenByControllers(op);
+            RecordOwner(op);
             if (def.IsVariable) _variables.Add((Variable)outputs[0]);
             return op;
         }

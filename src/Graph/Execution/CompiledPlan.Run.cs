@@ -48,7 +48,7 @@ public sealed partial class CompiledPlan
                 foreach (var (tensor, value) in fed)
                     if (plan.TryGetSlot(tensor, out int slot)) values[slot] = value;
                 for (int n = 0; n < _contexts.Length; n++) Execute(n, step);
-                return CollectFetches(lendFrom);
+                return CollectFetches(lendFrom, step);
             }
             finally
             {
@@ -62,8 +62,17 @@ public sealed partial class CompiledPlan
             var kernel = ctx.Op.Def.Kernel;
             if (kernel is null) return;
             var inputSlots = plan._inputSlots[n];
+            if (plan._deferredVariables?.Contains(ctx.Op) == true)
+            {
+                // Its users read it as they run; a fetch of it takes the value at this point, if any.
+                int slot = plan._outputSlots[n][0];
+                if (slot >= 0 && step.Variables.IsInitialized(ctx.Op)) _values[slot] = step.Variables.Read(ctx.Op);
+                return;
+            }
             for (int i = 0; i < inputSlots.Length; i++)
                 if (inputSlots[i] >= 0) ctx.Inputs[i] = _values[inputSlots[i]]!;
+            if (plan._lateReads[n] is { } late)
+                foreach (int i in late) ctx.Inputs[i] = step.Variables.Read(ctx.Op.InputArray[i].Op);
             ctx.Step = step;
             try
             {
@@ -84,16 +93,23 @@ public sealed partial class CompiledPlan
             Array.Clear(ctx.Inputs);
         }
 
+        // A fetched variable that had no value where its op stood (a write on the path initializes it).
+        private NDArray LateFetch(int f, StepContext step)
+        {
+            var variable = plan._order.First(op => op.Def.IsVariable && plan._outputSlots[Array.IndexOf(plan._order, op)][0] == plan._fetchSlots[f]);
+            return step.Variables.Read(variable);
+        }
+
         // A fetched value leaves the step (ToKeep): taken from its kernel, or copied out of a variable's storage so
         // that updates do not change what the caller holds. Lent kernel buffers stay the kernels'.
-        private NDArray?[] CollectFetches(int lendFrom)
+        private NDArray?[] CollectFetches(int lendFrom, StepContext step)
         {
             var slots = plan._fetchSlots;
             var result = new NDArray?[slots.Length];
             for (int f = 0; f < slots.Length; f++)
             {
                 if (slots[f] < 0) continue;
-                var value = _values[slots[f]]!;
+                var value = _values[slots[f]] ?? LateFetch(f, step);
                 result[f] = f >= lendFrom && value.Owner is KernelBuffer ? value : value.ToKeep();
             }
             return result;

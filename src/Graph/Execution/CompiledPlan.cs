@@ -13,6 +13,11 @@ public sealed partial class CompiledPlan
     private readonly int[] _fetchSlots;
     private readonly Operation[] _variablesRead;
     private readonly HashSet<Operation> _variablesWritten = [];
+    // TensorFlow 1 reads a reference variable where its value is used: an op that uses a variable this plan also
+    // writes reads it as it runs (per op, those inputs; null for most), so a read ordered after a write sees it,
+    // and the variable's own op does not insist on a value before the writes (an initializer on the path).
+    private readonly int[]?[] _lateReads;
+    private HashSet<Operation>? _deferredVariables;
     private readonly Func<ActorGraphException>? _missingFeed;
     private PlanInstance? _idle;
 
@@ -34,6 +39,16 @@ public sealed partial class CompiledPlan
             _outputSlots[n] = op.Outputs.Select(t => fed.Contains(t) ? -1 : SlotFor(t)).ToArray();
             if (op.Def.Traits.HasFlag(OpTraits.WritesVariable))
                 for (int r = 0; r < op.Def.RefInputs; r++) _variablesWritten.Add(op.RefInput(r));
+        }
+        _lateReads = new int[]?[_order.Length];
+        for (int n = 0; n < _order.Length; n++)
+        {
+            var op = _order[n];
+            if (op.Def.IsVariable && _variablesWritten.Contains(op)) (_deferredVariables ??= []).Add(op);
+            var late = new List<int>();
+            for (int i = op.Def.RefInputs; i < op.InputArray.Length; i++)
+                if (_inputSlots[n][i] >= 0 && op.InputArray[i].Op.Def.IsVariable && _variablesWritten.Contains(op.InputArray[i].Op)) late.Add(i);
+            if (late.Count > 0) _lateReads[n] = late.ToArray();
         }
         _fetchSlots = fetchTensors.Select(t => t is null ? -1 : SlotFor(t)).ToArray();
         _variablesRead = _order.Where(op => op.Def.IsVariable).ToArray();

@@ -24,6 +24,7 @@ internal sealed class TrapWarnings(Graph graph, Action<string> warn)
     private int _growingRuns;
     private bool _growthWarned;
     private bool _updateOpsWarned;
+    private readonly HashSet<Operation> _sideEffectsWarned = [];
 
     public void Observe(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed)
     {
@@ -57,13 +58,34 @@ internal sealed class TrapWarnings(Graph graph, Action<string> warn)
         HashSet<Operation>? path = null;
         foreach (var op in graph.OperationsSince(fromVersion))
         {
-            if (!op.Def.Traits.HasFlag(OpTraits.Print) || op.InputArray.Length == 0) continue;
+            bool isCond = op.Type == "If";
+            if (!isCond && (!op.Def.Traits.HasFlag(OpTraits.Print) || op.InputArray.Length == 0)) continue;
             fedSet ??= new HashSet<Tensor>(fed.Select(p => p.Key), ReferenceEqualityComparer<Tensor>.Instance);
             path ??= Pruning.ComputationPath(Pruning.Roots(fetches, fedSet), fedSet);
+            if (isCond)
+            {
+                if (path.Contains(op)) WarnSideEffectsUsedInBranches(op);
+                continue;
+            }
             var copied = op.InputArray[0];
             if (path.Contains(op) || fedSet.Contains(copied) || !path.Contains(copied.Op)) continue;
             warn($"Print '{op.Name}' will not print: it is not on the computation path of {Describe(fetches)}; " +
                  $"fetch it, or use its output ('{op.Outputs[0].Name}') where you use '{copied.Name}'.");
+        }
+    }
+
+    // TensorFlow 1's Cond trap: an op with a side effect made outside a branch and used inside (as a value or a
+    // control dependency) runs whatever the predicate is. Said once per such op.
+    private void WarnSideEffectsUsedInBranches(Operation cond)
+    {
+        var used = cond.InputArray.Skip(1).Select(t => t.Op).Concat(cond.ControlInputArray);
+        foreach (var op in used)
+        {
+            if ((op.Def.Traits & (OpTraits.WritesVariable | OpTraits.Print)) == 0) continue;
+            lock (_lock)
+                if (!_sideEffectsWarned.Add(op)) continue;
+            warn($"{op.Type} '{op.Name}' is made outside the Cond '{cond.Name}' and used inside a branch: it runs whatever the " +
+                 "predicate is, as in TensorFlow 1. Create it inside the branch function for it to run only when that branch is taken.");
         }
     }
 

@@ -26,5 +26,6 @@ internal static class OpFamilies
         RuntimeOps.Defs,
         SummaryOps.Defs,
         IteratorOps.Defs,
+        ControlFlowOps.Defs,
     ];
 }
