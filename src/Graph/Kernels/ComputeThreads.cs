@@ -29,7 +29,7 @@ internal static class ComputeThreads
     {
         if (parts <= 1 || Helpers == 0 || Interlocked.Exchange(ref s_busy, 1) == 1)
         {
-            for (int i = 0; i < parts; i++) body(i);
+            RunInline(parts, body);
             return;
         }
         try
@@ -45,6 +45,24 @@ internal static class ComputeThreads
         {
             Volatile.Write(ref s_busy, 0);
         }
+    }
+
+    // The same contract as a split: every part runs, then the first exception is rethrown.
+    private static void RunInline(int parts, Action<int> body)
+    {
+        Exception? first = null;
+        for (int i = 0; i < parts; i++)
+        {
+            try
+            {
+                body(i);
+            }
+            catch (Exception e)
+            {
+                first ??= e;
+            }
+        }
+        if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
     }
 
     private static Helper[] HelpersFor(int count)
