@@ -62,7 +62,7 @@ public sealed partial class CompiledPlan
             var kernel = ctx.Op.Def.Kernel;
             if (kernel is null) return;
             var inputSlots = plan._inputSlots[n];
-            if (plan._deferredVariables?.Contains(ctx.Op) == true)
+            if (plan._deferred[n])
             {
                 // Its users read it as they run; a fetch of it takes the value at this point, if any.
                 int slot = plan._outputSlots[n][0];
@@ -93,13 +93,6 @@ public sealed partial class CompiledPlan
             Array.Clear(ctx.Inputs);
         }
 
-        // A fetched variable that had no value where its op stood (a write on the path initializes it).
-        private NDArray LateFetch(int f, StepContext step)
-        {
-            var variable = plan._order.First(op => op.Def.IsVariable && plan._outputSlots[Array.IndexOf(plan._order, op)][0] == plan._fetchSlots[f]);
-            return step.Variables.Read(variable);
-        }
-
         // A fetched value leaves the step (ToKeep): taken from its kernel, or copied out of a variable's storage so
         // that updates do not change what the caller holds. Lent kernel buffers stay the kernels'.
         private NDArray?[] CollectFetches(int lendFrom, StepContext step)
@@ -109,7 +102,9 @@ public sealed partial class CompiledPlan
             for (int f = 0; f < slots.Length; f++)
             {
                 if (slots[f] < 0) continue;
-                var value = _values[slots[f]] ?? LateFetch(f, step);
+                // A slot still empty is a deferred variable that had no value where its op stood (a write on the path
+                // initializes it): read it now.
+                var value = _values[slots[f]] ?? step.Variables.Read(plan._fetchOps[f]!);
                 result[f] = f >= lendFrom && value.Owner is KernelBuffer ? value : value.ToKeep();
             }
             return result;

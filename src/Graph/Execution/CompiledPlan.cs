@@ -17,7 +17,10 @@ public sealed partial class CompiledPlan
     // writes reads it as it runs (per op, those inputs; null for most), so a read ordered after a write sees it,
     // and the variable's own op does not insist on a value before the writes (an initializer on the path).
     private readonly int[]?[] _lateReads;
-    private HashSet<Operation>? _deferredVariables;
+    // Per op: a variable this plan writes, whose users read it themselves (see _lateReads).
+    private readonly bool[] _deferred;
+    // The op of each fetch, for a deferred variable fetched before anything gave it a value.
+    private readonly Operation?[] _fetchOps;
     private readonly Func<ActorGraphException>? _missingFeed;
     private PlanInstance? _idle;
 
@@ -41,16 +44,18 @@ public sealed partial class CompiledPlan
                 for (int r = 0; r < op.Def.RefInputs; r++) _variablesWritten.Add(op.RefInput(r));
         }
         _lateReads = new int[]?[_order.Length];
+        _deferred = new bool[_order.Length];
         for (int n = 0; n < _order.Length; n++)
         {
             var op = _order[n];
-            if (op.Def.IsVariable && _variablesWritten.Contains(op)) (_deferredVariables ??= []).Add(op);
+            _deferred[n] = op.Def.IsVariable && _variablesWritten.Contains(op);
             var late = new List<int>();
             for (int i = op.Def.RefInputs; i < op.InputArray.Length; i++)
                 if (_inputSlots[n][i] >= 0 && op.InputArray[i].Op.Def.IsVariable && _variablesWritten.Contains(op.InputArray[i].Op)) late.Add(i);
             if (late.Count > 0) _lateReads[n] = late.ToArray();
         }
         _fetchSlots = fetchTensors.Select(t => t is null ? -1 : SlotFor(t)).ToArray();
+        _fetchOps = fetchTensors.Select(t => t?.Op).ToArray();
         _variablesRead = _order.Where(op => op.Def.IsVariable).ToArray();
         var unfed = _order.FirstOrDefault(op => op.Def.Traits.HasFlag(OpTraits.Placeholder));
         if (unfed is not null) _missingFeed = () => MissingFeed(unfed, roots, fed);
