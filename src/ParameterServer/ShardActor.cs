@@ -93,7 +93,8 @@ public sealed partial class ShardActor : ReceivePersistentActor
     {
         var command = _leases.Dealiased(received);
         // The senders' stages have run: they are done with what they read for this step.
-        foreach (var (to, _) in replyTo) _leases.Release(to, command.StepId);
+        if (!command.MidStep)
+            foreach (var (to, _) in replyTo) _leases.Release(to, command.StepId);
         var decision = _state.Decide(command);
         if (decision.Rejection is { } rejection)
         {

@@ -57,6 +57,7 @@ internal sealed class StageProgram
             if (variableIndex.TryGetValue(v.Op.Name, out int index)) VariableIndex[v.Op] = index;
         HasPrint = Plan.Operations.Any(op => op.Def.Traits.HasFlag(Ops.OpTraits.Print) || Ops.ControlFlowOps.BodyOps(op).Exists(b => b.Def.Traits.HasFlag(Ops.OpTraits.Print)));
         DataRecvCount = Recvs.Count(t => t is not null);
+        LateReads = Array.ConvertAll(stage.LateReads ?? [], v => variableIndex[v]);
     }
 
     public PartitionStage Definition { get; }
@@ -68,4 +69,7 @@ internal sealed class StageProgram
     public int DataRecvCount { get; }
     public Dictionary<Operation, int> VariableIndex { get; } = new(ReferenceEqualityComparer<Operation>.Instance);
     public bool HasPrint { get; }
+    // Indices (into the registration's variables) read from their shards once the stage's receives are in.
+    public int[] LateReads { get; }
+    public bool AppliesUpdates => Definition.AppliesUpdates;
 }

@@ -58,7 +58,8 @@ public sealed partial class WorkerActor
     {
         if (_steps.Running(m.StepId) is not { } step) return;
         step.OnUpdatesApplied(Sender, m.Values);
-        Settle(step);
+        // Updates applied mid-step let the step go on.
+        Drive(step);
     }
 
     private void Handle(ShardRequestFailed m)

@@ -30,6 +30,8 @@ public sealed record RegisterPartition(
     [property: Key(9)] int Task) : IWorkerCommand, IBulkMessage;
 
 // One piece of a partition that can run as a whole once its feeds, reads and receives are in.
+// LateReads: variables read from their shards once the receives are in (reads ordered after a write applied there).
+// AppliesUpdates: the step's updates so far reach the shards before the stage's tensors leave.
 [MessagePackObject]
 public sealed record PartitionStage(
     [property: Key(0)] OperationDef[] Ops,
@@ -37,7 +39,9 @@ public sealed record PartitionStage(
     [property: Key(2)] StageFeed[] Feeds,
     [property: Key(3)] StageRecv[] Recvs,
     [property: Key(4)] StageSend[] Sends,
-    [property: Key(5)] StageFetch[] Fetches);
+    [property: Key(5)] StageFetch[] Fetches,
+    [property: Key(6)] string[]? LateReads = null,
+    [property: Key(7)] bool AppliesUpdates = false);
 
 // A client feed: the tensor whose value it is inside the stage, and its index in RunPartition.Feeds.
 [MessagePackObject]

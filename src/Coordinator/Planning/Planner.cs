@@ -16,6 +16,8 @@ internal sealed class Planner
     private readonly List<(string Name, string Device)> _endpoints = [];
     private readonly Dictionary<int, HashSet<Operation>> _reads = [];
     private readonly HashSet<int> _keepsUpdateOutputs = [];
+    // (reader, variable): reads the shard serves mid-step, after the writes they are ordered after.
+    private readonly HashSet<(Operation Reader, Operation Variable)> _lateReads = [];
     private Placement _placement = null!;
 
     public static StepPlan Build(long planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
@@ -39,7 +41,8 @@ internal sealed class Planner
         if (order.Count > 0 && liveTasks.Count == 0)
             return Refused(planId, fetches.Length, new UnavailableException("No worker is left to run the step: every worker of the session has stopped."));
         var fetchedVariables = new HashSet<Operation>(roots.Where(op => op.Def.IsVariable), ReferenceEqualityComparer<Operation>.Instance);
-        _placement = Placement.Compute(order, fed, fetchedVariables, variables, liveTasks);
+        var inStepOrder = InStepOrder.Of(order);
+        _placement = Placement.Compute(order, fed, fetchedVariables, variables, liveTasks, inStepOrder.ShardAppliedWrites);
         if (_placement.Error is { } error) return Refused(planId, fetches.Length, new InvalidArgumentException(error));
 
         foreach (var op in order)
@@ -64,10 +67,10 @@ internal sealed class Planner
         foreach (var f in fetches)
             if (f.Tensor is { } t) consumed.Add(t);
 
+        ServeOrderedReads(inStepOrder);
         foreach (var unit in _units.Values.ToArray())
             foreach (var op in unit.Ops)
                 Connect(unit, op, fed, feedIndex, onPath, consumed);
-        KeepWritesForOrderedReads(order);
         for (int i = 0; i < fetches.Length; i++)
             if (fetches[i].Tensor is { } t && !fed.Contains(t))
             {
@@ -117,6 +120,7 @@ internal sealed class Planner
         {
             var t = inputs[i];
             if (fed.Contains(t)) Feed(unit, t, feedIndex[t], onPath);
+            else if (t.Op.Def.IsVariable && _lateReads.Contains((op, t.Op))) ReadLate(unit, t.Op);
             else if (t.Op.Def.IsVariable) Read(unit, t.Op);
             else if (!unit.Members.Contains(t.Op)) Edge(t.Name, t, t.Op, UnitOf(t.Op), unit);
         }
@@ -129,34 +133,31 @@ internal sealed class Planner
         }
     }
 
-    // TensorFlow 1 reads a variable where its value is used: an op that a control or data dependency orders after a
-    // write of a variable it uses sees the write. Its worker keeps its own writes readable (WorkerStep.Read); a step
-    // without such an order keeps the seed's fast path.
-    private void KeepWritesForOrderedReads(IReadOnlyList<Operation> order)
+    // A read ordered after a write of its variable sees the write. A write of the reader's own worker that the worker
+    // works out by itself (an Assign, an AssignAdd) is kept readable there (WorkerStep.Read): no message. Otherwise the
+    // write's stage applies its updates before its tensors leave (PartitionStage.AppliesUpdates), and the reader's stage
+    // asks the shard for the variable once its inputs are in (PartitionStage.LateReads), so the write is applied by
+    // then. A step without such an order keeps the seed's fast path.
+    private void ServeOrderedReads(InStepOrder inStepOrder)
     {
-        var writtenBefore = new Dictionary<Operation, HashSet<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
-        foreach (var op in order)
+        foreach (var (write, reader, variable) in inStepOrder.Reads)
         {
-            HashSet<Operation>? upstream = null;
-            void Merge(Operation from)
+            if (!_placement.TryGetTask(reader, out int readerTask) || !_placement.TryGetTask(write, out int writerTask)) continue;
+            if (readerTask == writerTask && InStepOrder.ComputedByWorker(write))
             {
-                if (writtenBefore.TryGetValue(from, out var set)) (upstream ??= new(ReferenceEqualityComparer<Operation>.Instance)).UnionWith(set);
+                _keepsUpdateOutputs.Add(readerTask);
+                Read(UnitOf(reader), variable);
+                continue;
             }
-            var inputs = op.InputArray;
-            for (int i = op.Def.RefInputs; i < inputs.Length; i++) Merge(inputs[i].Op);
-            foreach (var c in op.ControlInputArray) Merge(c);
-            if (upstream is not null && _placement.TryGetTask(op, out _))
-                for (int i = op.Def.RefInputs; i < inputs.Length; i++)
-                    if (inputs[i].Op.Def.IsVariable && upstream.Contains(inputs[i].Op))
-                    {
-                        var unit = UnitOf(op);
-                        _keepsUpdateOutputs.Add(unit.Task);
-                        Read(unit, inputs[i].Op);
-                    }
-            if (op.Def.Traits.HasFlag(OpTraits.WritesVariable))
-                for (int r = 0; r < op.Def.RefInputs; r++) (upstream ??= new(ReferenceEqualityComparer<Operation>.Instance)).Add(op.RefInput(r));
-            if (upstream is not null) writtenBefore[op] = upstream;
+            _lateReads.Add((reader, variable));
+            UnitOf(write).AppliesUpdates = true;
         }
+    }
+
+    private static void ReadLate(PartitionUnit unit, Operation variable)
+    {
+        unit.Use(variable);
+        if (!unit.LateReads.Contains(variable)) unit.LateReads.Add(variable);
     }
 
     // The variables a Cond's or WhileLoop's functions read or write are the worker's to serve like any other;
