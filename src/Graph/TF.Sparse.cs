@@ -18,17 +18,21 @@ public static partial class TF
         if (parameters.Graph != G)
             throw new ArgumentException($"EmbeddingLookup: partitioned variable {parameters.Name} belongs to another graph than the default one.");
         using (G.NameScope(name ?? "embedding_lookup"))
+            return LookupInParts([.. parameters], parameters.PartRows, ids, partitionStrategy);
+    }
+
+    // Routes ids to the parts (partRows rows each), gathers each part's rows from that part alone, and puts them
+    // back in the ids' order: shape ids.shape + a part's row shape.
+    internal static Tensor LookupInParts(IReadOnlyList<Tensor> parts, int[] partRows, Tensor ids, string partitionStrategy)
+    {
+        var route = G.AddOperation("EmbeddingPartition", [ids], new Dictionary<string, object>
         {
-            var route = G.AddOperation("EmbeddingPartition", [ids], new Dictionary<string, object>
-            {
-                ["strategy"] = partitionStrategy, ["part_rows"] = parameters.PartRows,
-            }, "partition").Outputs;
-            int parts = parameters.Count;
-            var rows = new Tensor[parts];
-            for (int p = 0; p < parts; p++) rows[p] = Gather(parameters[p], route[p]);
-            return G.AddOperation("EmbeddingStitch", [ids, .. route.Skip(parts), .. rows],
-                new Dictionary<string, object> { ["N"] = parts }, "stitch").Outputs[0];
-        }
+            ["strategy"] = partitionStrategy, ["part_rows"] = partRows,
+        }, "partition").Outputs;
+        var rows = new Tensor[parts.Count];
+        for (int p = 0; p < parts.Count; p++) rows[p] = Gather(parts[p], route[p]);
+        return G.AddOperation("EmbeddingStitch", [ids, .. route.Skip(parts.Count), .. rows],
+            new Dictionary<string, object> { ["N"] = parts.Count }, "stitch").Outputs[0];
     }
 
     // tf.nn.embedding_lookup over one table: its rows at ids (a Gather along axis 0).
