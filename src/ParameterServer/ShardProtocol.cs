@@ -132,12 +132,31 @@ public sealed record WireUpdate(
         new(Kind, operationNamed(Variable), Array.ConvertAll(Slots, s => operationNamed(s)), Operands);
 }
 
+// Rows of a variable along axis 0 (a Gather of its value), looked up where the variable lives: the ids go out and only
+// their rows come back, never the table. An id out of range is refused (InvalidArgument) naming it and the table's size.
+// Request: the reader's own number for it, echoed in RowsLookedUp.
+[MessagePackObject]
+public sealed record LookupRows(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] string Variable,
+    [property: Key(2)] NDArray Ids,
+    [property: Key(3)] int Request) : IShardCommand, IBulkMessage;
+
+// Rows: shape Ids.shape + the variable's shape[1:].
+[MessagePackObject]
+public sealed record RowsLookedUp(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] int Request,
+    [property: Key(2)] NDArray Rows) : IShardReply, IBulkMessage;
+
 // For tests and diagnostics: what a shard holds.
 [MessagePackObject]
 public sealed record GetShardStatus : IShardCommand;
 
 // RecoveredToStep: the global step a restarted shard came back to (-1: it came back empty), with the
-// checkpoint it came from; LastStep: the last step whose update it holds.
+// checkpoint it came from; LastStep: the last step whose update it holds. BytesIn, BytesOut: the tensor bytes the shard
+// has received from readers and writers (updates' operands, looked-up ids) and sent them (values read, pushed or
+// wanted back, rows looked up) since it started.
 [MessagePackObject]
 public sealed record ShardStatus(
     [property: Key(0)] int Task,
@@ -147,7 +166,9 @@ public sealed record ShardStatus(
     [property: Key(4)] string PersistenceId = "",
     [property: Key(5)] long RecoveredToStep = -1,
     [property: Key(6)] string? RecoveredCheckpoint = null,
-    [property: Key(7)] long LastStep = -1) : IShardReply;
+    [property: Key(7)] long LastStep = -1,
+    [property: Key(8)] long BytesIn = 0,
+    [property: Key(9)] long BytesOut = 0) : IShardReply;
 
 // A simulated fault during a step: the shard answers Aborted and throws; its supervisor restarts it.
 [MessagePackObject]

@@ -100,6 +100,7 @@ internal sealed partial class WorkerStep
         }
         if (stage.AppliesUpdates && ApplyUpdatesNow()) _heldSends = (stage, values);
         else SendTensors(stage, values);
+        LookUp(s, values);
     }
 
     private InternalException MissingRecv(PartitionStage stage, int i) =>

@@ -154,7 +154,7 @@ internal sealed partial class WorkerStep
             }
             return true;
         }
-        if (_stagesRun < _stageDone.Length) return false;
+        if (_stagesRun < _stageDone.Length || _lookupsPending > 0) return false;
         SendUpdates();
         return true;
     }

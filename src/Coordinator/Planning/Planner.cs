@@ -18,6 +18,7 @@ internal sealed class Planner
     private readonly HashSet<int> _keepsUpdateOutputs = [];
     // (reader, variable): reads the shard serves mid-step, after the writes they are ordered after.
     private readonly HashSet<(Operation Reader, Operation Variable)> _lateReads = [];
+    private HashSet<Operation> _shardLookups = [];
     private Placement _placement = null!;
 
     public static StepPlan Build(long planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
@@ -42,8 +43,18 @@ internal sealed class Planner
             return Refused(planId, fetches.Length, new UnavailableException("No worker is left to run the step: every worker of the session has stopped."));
         var fetchedVariables = new HashSet<Operation>(roots.Where(op => op.Def.IsVariable), ReferenceEqualityComparer<Operation>.Instance);
         var inStepOrder = InStepOrder.Of(order);
-        _placement = Placement.Compute(order, fed, fetchedVariables, variables, liveTasks, inStepOrder.ShardAppliedWrites);
+        _shardLookups = ShardLookups.Find(order, inStepOrder);
+        // A lookup's rows come back from the shard: its consumers run in a later stage, as after a value from a worker.
+        var barriers = _shardLookups.Count == 0 ? inStepOrder.ShardAppliedWrites
+            : new HashSet<Operation>(inStepOrder.ShardAppliedWrites.Concat(_shardLookups), ReferenceEqualityComparer<Operation>.Instance);
+        _placement = Placement.Compute(order, fed, fetchedVariables, variables, liveTasks, barriers);
         if (_placement.Error is { } error) return Refused(planId, fetches.Length, new InvalidArgumentException(error));
+        // Rows come back to the worker that asked: a Gather used on another worker runs as any op.
+        if (_shardLookups.Count > 0)
+            foreach (var op in order)
+                foreach (var input in op.InputArray)
+                    if (_shardLookups.Contains(input.Op) && (!_placement.TryGetTask(op, out int task) || task != _placement.TaskOf(input.Op)))
+                        _shardLookups.Remove(input.Op);
 
         foreach (var op in order)
             if (_placement.TryGetTask(op, out _))
@@ -51,7 +62,7 @@ internal sealed class Planner
                 var unit = UnitOf(op);
                 unit.Members.Add(op);
                 if (op.Def.IsVariable) Read(unit, op);
-                else unit.Ops.Add(op);
+                else if (!_shardLookups.Contains(op)) unit.Ops.Add(op);
             }
         foreach (var group in _units.Values.GroupBy(u => u.Task))
         {
@@ -68,6 +79,7 @@ internal sealed class Planner
             if (f.Tensor is { } t) consumed.Add(t);
 
         ServeOrderedReads(inStepOrder);
+        foreach (var gather in _shardLookups) LookUp(gather, fed, feedIndex, onPath);
         foreach (var unit in _units.Values.ToArray())
             foreach (var op in unit.Ops)
                 Connect(unit, op, fed, feedIndex, onPath, consumed);
@@ -75,6 +87,11 @@ internal sealed class Planner
             if (fetches[i].Tensor is { } t && !fed.Contains(t))
             {
                 var unit = UnitOf(t.Op);
+                if (_shardLookups.Contains(t.Op))
+                {
+                    unit.Lookups.Single(l => l.Gather == t.Op).Fetches.Add(i);
+                    continue;
+                }
                 unit.FetchTensors.Add(t.Name);
                 unit.FetchIndices.Add(i);
             }
@@ -197,7 +214,22 @@ internal sealed class Planner
         unit.FeedClientIndices.Add(clientIndex);
     }
 
-    // A _Send in the producing stage and a _Recv in the consuming one; tensor null = a control edge.
+    // A Gather the shard serves: its stage sends the ids to the table's shard, whose rows arrive on the edges to the
+    // stages that use them (Edge). The table is used, not read.
+    private void LookUp(Operation gather, HashSet<Tensor> fed, Dictionary<Tensor, int> feedIndex, HashSet<Operation> onPath)
+    {
+        var unit = UnitOf(gather);
+        var table = gather.InputArray[0].Op;
+        var ids = gather.InputArray[1];
+        unit.Use(table);
+        if (fed.Contains(ids)) Feed(unit, ids, feedIndex[ids], onPath);
+        else if (ids.Op.Def.IsVariable) Read(unit, ids.Op);
+        else if (!unit.Members.Contains(ids.Op)) Edge(ids.Name, ids, ids.Op, UnitOf(ids.Op), unit);
+        unit.Lookups.Add((gather, unit.Local.GetValueOrDefault(ids.Name, ids.Name), table.Name, [], []));
+    }
+
+    // A _Send in the producing stage and a _Recv in the consuming one; tensor null = a control edge. From a Gather the
+    // shard serves, the rows come from the shard: the edge joins the lookup instead of a _Send.
     private void Edge(string key, Tensor? t, Operation source, PartitionUnit from, PartitionUnit to)
     {
         if (_edges.ContainsKey((key, to))) return;
@@ -209,6 +241,12 @@ internal sealed class Planner
         to.RecvTensors.Add(t is null ? "" : recv + ":0");
         to.RecvEdges.Add(id);
         to.Local[key] = t is null ? recv : recv + ":0";
+        if (_shardLookups.Contains(source))
+        {
+            from.Lookups.Single(l => l.Gather == source).Edges.Add(id);
+            _endpoints.Add((recv, Placement.WorkerDevice(to.Task)));
+            return;
+        }
         from.Sends.Add(new OperationDef(send, "_Send", t is null ? [] : [t.Name], t is null ? [source.Name] : [], "", []));
         from.SendTensors.Add(t?.Name ?? "");
         from.SendEdges.Add(id);
