@@ -23,7 +23,7 @@ public class WorkerStepLookupTests
             TF.Placeholder(DType.Int32, [2], name: "ids");
         }
         var ops = g.ExportSince(0).Where(o => o.Name is "table" or "ids").ToArray();
-        var stage = new PartitionStage(ops, ["ids"], [new StageFeed("ids:0", 0)], [], [], [],
+        var stage = new PartitionStage(ops, [], [new StageFeed("ids:0", 0)], [], [], [],
             Lookups: [new StageLookup("ids:0", "table", [], Fetches: [0])]);
         var registration = new RegisterPartition(1, [stage], ["table"], [0], [[]], [Partitions.Path(_shard)], [Partitions.Path(_self)], 1, false, 0);
         var peers = new IActorRef[] { _self, _shard, _gatherer }.ToDictionary(Partitions.Path);
@@ -43,11 +43,14 @@ public class WorkerStepLookupTests
     public void The_ids_go_to_the_shard_and_the_rows_that_come_back_are_the_fetch()
     {
         var step = Start(3, NDArray.FromArray(new[] { 7, 9 }, [2]));
-        Assert.True(step.Advance());
-        var (to, message) = Assert.Single(Sent());
+        bool ran = step.Advance();
+        var sent = Sent();
+        Assert.True(ran, string.Join("; ", sent.Select(m => m.Message.ToString())));
+        var (to, message) = Assert.Single(sent);
         Assert.Same(_shard, to);
         var lookup = Assert.IsType<LookupRows>(message);
-        Assert.Equal(("table", 1, new[] { 7, 9 }), (lookup.Variable, lookup.Request, lookup.Ids.AsSpan<int>().ToArray()));
+        Assert.Equal(("table", 1), (lookup.Variable, lookup.Request));
+        Assert.Equal([7, 9], lookup.Ids.AsSpan<int>().ToArray());
         // Nothing else runs and nobody hears of the step until the rows are back.
         Assert.False(step.Advance());
         Assert.Empty(Sent());
