@@ -22,7 +22,7 @@ public static class Program
         ("transport", "tensors between two processes on loopback: MiB/s, KiB allocated/msg, 64 B round trip us; Akka.Remote vs the tensor channel",
             "--sizes-mib 1,16 --in-flight 1,4 --only akka-remote,channel,channel-pooled,channel-lane --pings N --socket-buffer BYTES", TransportBench.Run),
         ("checkpoint", "checkpoint save and restore, seconds, 1 MB and 100 MB of float32 variables on SQLite and PostgreSQL",
-            "--mb 1,100 --stores sqlite,postgres --postgres CONNECTION --trials N", CheckpointBench.Run),
+            "--mb 1,100 | --table ROWSxDIM --stores sqlite,postgres --postgres CONNECTION --trials N", CheckpointBench.Run),
         ("updates", "gradient-descent updates/s applied by one shard, checkpoint vs journal durability, 1 and 64 in flight",
             "--in-flight 1,64 --stores sqlite,postgres --postgres CONNECTION --journal-updates N --memory-updates N", UpdatesBench.Run),
     ];
