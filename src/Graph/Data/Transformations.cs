@@ -21,7 +21,7 @@ internal sealed class ShuffleDataset : Dataset
 
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)
     {
-        var rng = run.StateOf(this, () => _seed is { } s ? new Random(s) : new Random());
+        var rng = run.StateOf(this, () => new Random(_seed ?? run.NextSeed()));
         var buffer = new List<NDArray[]>(Math.Min(_bufferSize, 1 << 16));
         foreach (var element in _input.Enumerate(run))
         {
