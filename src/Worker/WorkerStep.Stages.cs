@@ -137,6 +137,6 @@ internal sealed partial class WorkerStep
     private StepContext ContextFor(StageProgram stage)
     {
         _currentVariables = stage.VariableIndex;
-        return new StepContext(this, _printed ?? TextWriter.Null, StepId, _around.Iterators);
+        return new StepContext(this, _printed ?? TextWriter.Null, StepId, _around.Iterators) { IteratorShard = _iteratorShard };
     }
 }

@@ -34,6 +34,10 @@ public abstract class Dataset
 
     public Dataset Prefetch(int bufferSize) => new PrefetchDataset(this, bufferSize);
 
+    // A data-parallel replica's share: element i to replica i mod count, as Shard; a transformation that works
+    // element by element (Map, Prefetch) takes the shard below itself, so it maps only the replica's elements.
+    internal virtual Dataset ForReplica(int count, int index) => Shard(count, index);
+
     public DatasetIterator MakeOneShotIterator() => new(this, oneShot: true);
 
     public DatasetIterator MakeInitializableIterator() => new(this, oneShot: false);

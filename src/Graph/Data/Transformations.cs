@@ -175,6 +175,8 @@ internal sealed class PrefetchDataset : Dataset
 
     internal override Wire.DatasetDef ToDef() => new("Prefetch", _input.ToDef(), Ints: [_bufferSize]);
 
+    internal override Dataset ForReplica(int count, int index) => new PrefetchDataset(_input.ForReplica(count, index), _bufferSize);
+
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)
     {
         using var queue = new BlockingCollection<Item>(_bufferSize);

@@ -17,8 +17,9 @@ public sealed class IteratorStore : IDisposable
         public IteratorPosition? Restored;
     }
 
-    public void Initialize(string iterator, Dataset dataset)
+    public void Initialize(string iterator, Dataset dataset, IteratorShard? shard = null)
     {
+        dataset = ForReplica(dataset, shard);
         var position = _positions.GetOrAdd(iterator, _ => new Position());
         lock (position)
         {
@@ -27,8 +28,9 @@ public sealed class IteratorStore : IDisposable
         }
     }
 
-    public NDArray[] GetNext(string iterator, Dataset dataset, bool oneShot)
+    public NDArray[] GetNext(string iterator, Dataset dataset, bool oneShot, IteratorShard? shard = null)
     {
+        dataset = ForReplica(dataset, shard);
         var position = _positions.GetOrAdd(iterator, _ => new Position());
         lock (position)
         {
@@ -85,6 +87,9 @@ public sealed class IteratorStore : IDisposable
         foreach (var position in _positions.Values)
             lock (position) Finish(position);
     }
+
+    private static Dataset ForReplica(Dataset dataset, IteratorShard? shard) =>
+        shard is { Count: > 1 } s ? dataset.ForReplica(s.Count, s.Index) : dataset;
 
     private static void Replay(Position position, Dataset dataset, IteratorPosition saved)
     {
