@@ -19,6 +19,8 @@ public static class Program
             "--mode executor|local --workers N --ps N --steps N --trials N", SeedLoopBench.Run),
         ("mlp", "784-256-256-10 MLP training step, samples/s, executor alone, local mode and (--mode cluster) a loopback cluster of node processes",
             "--mode executor|local|cluster [--cluster-only] --workers N --ps N --cluster-workers N (2) --cluster-ps N (1) --batch N --steps N --trials N", MlpBench.Run),
+        ("input", "the MLP of `mlp` on Fashion-MNIST from a Dataset read where GetNext runs, samples/s beside the feed_dict loop; --mode cluster: a loopback cluster's client bytes/step and sync data-parallel",
+            "--mode local|cluster  --data DIR  --batch N (128)  --steps N (100)  --trials N (5)  --cluster-workers N (2)  --cluster-ps N (1)", InputBench.Run),
         ("transport", "tensors between two processes on loopback: MiB/s, KiB allocated/msg, 64 B round trip us; Akka.Remote vs the tensor channel",
             "--sizes-mib 1,16 --in-flight 1,4 --only akka-remote,channel,channel-pooled,channel-lane --pings N --socket-buffer BYTES", TransportBench.Run),
         ("checkpoint", "checkpoint save and restore, seconds, 1 MB and 100 MB of float32 variables on SQLite and PostgreSQL",

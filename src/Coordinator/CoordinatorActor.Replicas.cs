@@ -8,18 +8,22 @@ namespace ActorGraph.Coordinator;
 
 // Data-parallel steps (SessionOptions.DataParallel): the whole step planned onto each of K workers,
 // the batch's rows split into K contiguous slices, one RunPartition per replica, gathered by a
-// DataParallelStepActor. A step without a batch (no feed with a first dimension of 2 or more), or
-// with a single worker serving, runs as an ordinary step.
+// DataParallelStepActor. A step that reads a dataset needs no batch fed: each replica's iterator reads
+// its own share (element i to replica i mod K) and the replicas weigh the same. A step with neither (no feed
+// with a first dimension of 2 or more, no iterator), or with a single worker serving, runs as an ordinary step.
 public sealed partial class CoordinatorActor
 {
     private readonly Dictionary<(PlanKey Key, int Task), StepPlan> _replicaPlans = [];
 
     private bool TryRunReplicated(RunStep m, long stepId, IActorRef client)
     {
-        if (_dataParallel is not { } settings || BatchRows(m) is not { } rows) return false;
+        if (_dataParallel is not { } settings) return false;
+        int? batchRows = BatchRows(m);
         var live = LiveTasks();
-        int k = Math.Min(rows, settings.Replicas > 0 ? Math.Min(settings.Replicas, live.Length) : live.Length);
+        int k = Math.Min(batchRows ?? int.MaxValue, settings.Replicas > 0 ? Math.Min(settings.Replicas, live.Length) : live.Length);
         if (k < 2) return false;
+        if (batchRows is null && !ReadsDataset(ReplicaPlan(m, live[0]))) return false;
+        int rows = batchRows ?? k;
         var tasks = live.Take(k).ToArray();
         var plans = Array.ConvertAll(tasks, t => ReplicaPlan(m, t));
         if (plans[0].Error is { } error)
@@ -50,10 +54,11 @@ public sealed partial class CoordinatorActor
             for (int i = 0; i < feeds.Length; i++)
             {
                 var value = m.FeedValues[share.FeedIndices[i]];
-                feeds[i] = value.Shape.Rank >= 1 && value.Shape[0] == rows ? ArrayRows.Slice(value, start, counts[r]) : value;
+                feeds[i] = batchRows is not null && value.Shape.Rank >= 1 && value.Shape[0] == rows ? ArrayRows.Slice(value, start, counts[r]) : value;
             }
             foreach (var batch in share.Reads) _bulk.Tell(_shards[batch.Shard], new ReadVariables(stepId, batch.Names), worker);
-            _bulk.Tell(worker, new RunPartition(stepId, plans[r].Id, feeds, settings.Synchronous ? k : 0, (double)counts[r] / rows), stepActor);
+            _bulk.Tell(worker, new RunPartition(stepId, plans[r].Id, feeds, settings.Synchronous ? k : 0, (double)counts[r] / rows,
+                DatasetShards: k, DatasetShard: r), stepActor);
             start += counts[r];
         }
         return true;
@@ -66,6 +71,9 @@ public sealed partial class CoordinatorActor
             if (value.Shape.Rank >= 1) return value.Shape[0] >= 2 ? value.Shape[0] : null;
         return null;
     }
+
+    private bool ReadsDataset(StepPlan plan) => plan.Error is null &&
+        plan.Operations.Any(name => _graph.TryGetOperation(name, out var op) && Ops.IteratorOps.UsesPosition(op.Def));
 
     private StepPlan ReplicaPlan(RunStep m, int task)
     {

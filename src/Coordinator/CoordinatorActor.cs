@@ -48,6 +48,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
         Receive<ExplainStep>(Handle);
         Receive<Terminated>(Handle);
         Checkpoints();
+        IteratorCheckpoints();
         if (cluster is not null) Membership();
     }
 

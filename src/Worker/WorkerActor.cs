@@ -54,6 +54,12 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
             _held.Retain(ReadByPrograms());
         });
         Receive<EndStep>(m => _steps.End(m.StepId));
+        Receive<ReportIteratorPositions>(_ => Sender.Tell(new IteratorPositionsReported(_iterators.Positions())));
+        Receive<RestoreIterators>(m =>
+        {
+            _iterators.Restore(m.Positions);
+            Sender.Tell(new IteratorsRestored());
+        });
         Receive<StallWorker>(m => Thread.Sleep(m.Milliseconds));
         Receive<RegistrationOverdue>(m =>
         {

@@ -76,6 +76,7 @@ public sealed record StageFetch([property: Key(0)] string Tensor, [property: Key
 // Replicas > 1: one replica of a synchronous data-parallel step, whose slice is Weight of the batch:
 // its updates carry both, for the shards to average. AnswerTo: the path of the client waiting for the step
 // (a session on another node), which shards may then tell themselves that its updates are applied.
+// DatasetShards > 1: replica DatasetShard of a data-parallel step, whose iterators read their share of each dataset.
 [MessagePackObject]
 public sealed record RunPartition(
     [property: Key(0)] long StepId,
@@ -83,7 +84,9 @@ public sealed record RunPartition(
     [property: Key(2)] NDArray[] Feeds,
     [property: Key(3)] int Replicas = 0,
     [property: Key(4)] double Weight = 1,
-    [property: Key(5)] string? AnswerTo = null) : IWorkerCommand, IStableTensors;
+    [property: Key(5)] string? AnswerTo = null,
+    [property: Key(6)] int DatasetShards = 0,
+    [property: Key(7)] int DatasetShard = 0) : IWorkerCommand, IStableTensors;
 
 // A simulated fault: the worker stops answering for this long (a slow machine, a long GC pause).
 [MessagePackObject]

@@ -145,6 +145,6 @@ internal sealed partial class WorkerStep
     {
         _currentVariables = Program!.Stages[s].VariableIndex;
         _currentLate = _late[s];
-        return new StepContext(this, _printed ?? TextWriter.Null, StepId, _around.Iterators);
+        return new StepContext(this, _printed ?? TextWriter.Null, StepId, _around.Iterators) { IteratorShard = _iteratorShard };
     }
 }

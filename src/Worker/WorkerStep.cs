@@ -25,6 +25,7 @@ internal sealed partial class WorkerStep
     private int _replicas;
     private double _weight = 1;
     private string? _answerTo;
+    private Execution.IteratorShard? _iteratorShard;
 
     // Messages that came before RunPartition, taken in once the program is known.
     private List<(IActorRef Shard, VariablesRead Read)>? _earlyReads;
@@ -81,6 +82,7 @@ internal sealed partial class WorkerStep
         _replicas = run.Replicas;
         _weight = run.Weight;
         _answerTo = run.AnswerTo;
+        _iteratorShard = run.DatasetShards > 1 ? new Execution.IteratorShard(run.DatasetShards, run.DatasetShard) : null;
         _values = new NDArray?[program.Registration.Variables.Length];
         _readVersions = new long[_values.Length];
         _readsPending = program.ReadShardCount;

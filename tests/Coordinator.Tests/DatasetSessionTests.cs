@@ -104,14 +104,15 @@ public class DatasetSessionTests() : TestKit(TestConfig.Actors)
     }
 
     [Fact]
-    public void A_step_fed_by_a_dataset_runs_whole_on_one_worker_under_data_parallelism()
+    public void A_step_fed_by_a_dataset_runs_on_every_replica_each_reading_its_own_batch_under_data_parallelism()
     {
         var g = new Graph();
         using var scope = g.AsDefault();
-        var next = Pairs(6).Batch(6).MakeOneShotIterator().GetNext();
+        var next = Pairs(6).Batch(3).MakeOneShotIterator().GetNext();
         var total = TF.ReduceSum(next[0]);
         using var sess = new Session(g, new SessionOptions { Workers = 2, ActorSystem = Sys, DataParallel = new DataParallelism() });
-        Assert.Equal(15f, sess.Run(total).ToScalar<float>());
+        // Replica 0 sums [0, 1, 2], replica 1 [3, 4, 5]; a scalar fetch is the replicas' average.
+        Assert.Equal((3f + 12f) / 2, sess.Run(total).ToScalar<float>());
         Assert.Throws<OutOfRangeException>(() => sess.Run(total));
     }
 }

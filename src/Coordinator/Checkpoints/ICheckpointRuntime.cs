@@ -1,3 +1,4 @@
+using ActorGraph.Execution;
 using ActorGraph.ParameterServer.Persistence;
 using Akka.Actor;
 
@@ -11,10 +12,17 @@ internal interface ICheckpointRuntime
     ActorSystem CheckpointSystem { get; }
 
     // requireAll: a variable never set fails the save (a Saver's); else it is left out (an automatic checkpoint's).
-    Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep);
+    Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep,
+        IteratorPosition[] iterators);
 
     // Every value checked against the variables before the first one changes.
     Task RestoreAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables);
+
+    // Where every dataset iterator stands, on whichever worker runs it.
+    IteratorPosition[] IteratorPositions();
+
+    // Each iterator put back where the checkpoint has it; one the checkpoint lacks starts again.
+    void RestoreIteratorPositions(IteratorPosition[] positions);
 }
 
 internal static class CheckpointVariables

@@ -27,8 +27,9 @@ internal sealed class SessionCheckpoints(Session session)
     public string Save(IReadOnlyList<Variable> variables, string? name)
     {
         var store = Store;
+        var runtime = session.CheckpointRuntime;
         var manifest = session.WhileStepsHeld(step =>
-            Wait(session.CheckpointRuntime.SaveAsync(store, session.CheckpointJob, step, name, variables, requireAll: true, _options.CheckpointsToKeep)));
+            Wait(runtime.SaveAsync(store, session.CheckpointJob, step, name, variables, requireAll: true, _options.CheckpointsToKeep, runtime.IteratorPositions())));
         return manifest.Id;
     }
 
@@ -37,7 +38,14 @@ internal sealed class SessionCheckpoints(Session session)
         var store = Store;
         var manifest = store.Catalog.Find(key)
             ?? throw new NotFoundException($"No checkpoint '{key}' in {store.Store.Description}.");
-        session.WhileStepsHeld(_ => Wait(Done(session.CheckpointRuntime.RestoreAsync(store, manifest, variables))));
+        var runtime = session.CheckpointRuntime;
+        session.WhileStepsHeld(_ =>
+        {
+            Wait(Done(runtime.RestoreAsync(store, manifest, variables)));
+            // A checkpoint that recorded no iterators (written before any ran, or by an older version) leaves them as they are.
+            if (manifest.Iterators is { } iterators) runtime.RestoreIteratorPositions(iterators);
+            return 0;
+        });
     }
 
     public string? Latest() => Store.Catalog.Latest()?.Id;
@@ -56,7 +64,8 @@ internal sealed class SessionCheckpoints(Session session)
             // Every variable of the graph; ones never set are left out (an automatic checkpoint must not fail a step).
             var store = Store;
             var manifest = session.WhileStepsHeld(cut =>
-                Wait(session.CheckpointRuntime.SaveAsync(store, session.CheckpointJob, cut, "auto", session.Graph.Variables, requireAll: false, _options.CheckpointsToKeep)));
+                Wait(session.CheckpointRuntime.SaveAsync(store, session.CheckpointJob, cut, "auto", session.Graph.Variables, requireAll: false, _options.CheckpointsToKeep,
+                    session.CheckpointRuntime.IteratorPositions())));
             Interlocked.Exchange(ref _autoStep, manifest.Step);
             _sinceAuto.Restart();
         }

@@ -1,4 +1,5 @@
 using ActorGraph.Coordinator;
+using ActorGraph.Execution;
 using ActorGraph.ParameterServer.Persistence;
 using Akka.Actor;
 
@@ -16,7 +17,8 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
 
     public ActorSystem CheckpointSystem => _system;
 
-    public Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep)
+    public Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep,
+        IteratorPosition[] iterators)
     {
         var id = Checkpoints.NewId(step);
         PlaceOnCoordinator(variables);
@@ -41,8 +43,13 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
                 throw new FailedPreconditionException($"Attempting to use uninitialized value {missing}: no parameter server holds it, so checkpoint {id} was not recorded.");
         }
         var snapshots = byTask.Select(t => new ShardSnapshot(t.Key, id, step, [.. t.Value.OrderBy(v => v.Name, StringComparer.Ordinal)])).ToArray();
-        return store.SaveSnapshotsAsync(id, snapshots, job, step, name, keep);
+        return store.SaveSnapshotsAsync(id, snapshots, job, step, name, keep, iterators);
     }
+
+    public IteratorPosition[] IteratorPositions() => CoordinatorAnswers.IteratorPositions(AskSession(new CopyIteratorPositions()));
+
+    public void RestoreIteratorPositions(IteratorPosition[] positions) =>
+        CoordinatorAnswers.IteratorsRestored(AskSession(new RestoreIteratorPositions(positions)));
 
     public async Task RestoreAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables)
     {

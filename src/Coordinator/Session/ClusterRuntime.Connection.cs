@@ -91,9 +91,18 @@ internal sealed partial class ClusterRuntime
         }
     }
 
+    // With SessionOptions.CountRequestBytes: what the client has sent, each request's serialized message with
+    // the names Akka.Remote's envelope carries beside it (its manifest, recipient and reply-to paths).
+    public long RequestBytes => Interlocked.Read(ref _requestBytes);
+
+    private long _requestBytes;
+
     private PendingReply Request(IActorRef session, object request)
     {
         var reply = new PendingReply(((ExtendedActorSystem)_system).Provider);
+        if (_options.CountRequestBytes)
+            Interlocked.Add(ref _requestBytes, Messaging.ActorGraphSerializer.Serialize(request).Length + Messaging.MessageTypes.ManifestOf(request.GetType()).Length
+                + session.Path.ToSerializationFormat().Length + reply.Path.ToSerializationFormat().Length);
         if (request is IBulkMessage bulk) BulkChannel.Get(_system).Tell(session, bulk, reply);
         else session.Tell(request, reply);
         return reply;

@@ -45,6 +45,14 @@ internal static class CoordinatorAnswers
         }
     }
 
+    public static Execution.IteratorPosition[] IteratorPositions(object reply) =>
+        reply is IteratorPositionsCopied copied ? copied.Positions : throw Failure(reply, "copying the iterators' positions");
+
+    public static void IteratorsRestored(object reply)
+    {
+        if (reply is not IteratorPositionsRestored) throw Failure(reply, "restoring the iterators' positions");
+    }
+
     public static ExecutionPlan Plan(object reply) =>
         reply is StepExplained plan ? new ExecutionPlan(plan.Operations, plan.Placement) : throw Failure(reply, "Explain");
 

@@ -5,6 +5,8 @@ namespace ActorGraph;
 // split along axis 0; a feed of another first dimension, or a scalar, goes whole to every replica).
 // Fetches come back whole: per-example values put back in order, scalars averaged by slice size
 // (a loss that is a batch mean stays the batch mean; a sum or a count becomes a mean per example's share).
+// A step that reads a dataset is replicated too, with nothing to split: each replica's iterator reads its own
+// share of the elements (element i to replica i mod Replicas), and the replicas weigh the same.
 public sealed record DataParallelism
 {
     // How many workers share a step; 0 = every worker serving when the step starts.

@@ -39,7 +39,8 @@ internal sealed class ExecutorRuntime : ISessionRuntime, ICheckpointRuntime
     // written as one shard's snapshot, in the form shards write, so actor sessions restore them too.
     public ActorSystem CheckpointSystem => ActorGraph.CheckpointSystem.Shared;
 
-    public Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep)
+    public Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep,
+        IteratorPosition[] iterators)
     {
         var values = new Dictionary<string, NDArray>(StringComparer.Ordinal);
         foreach (var v in variables)
@@ -47,8 +48,12 @@ internal sealed class ExecutorRuntime : ISessionRuntime, ICheckpointRuntime
             if (_variables.IsInitialized(v.Op)) values[v.VariableName] = _variables.Read(v.Op).Copy();
             else if (requireAll) throw Errors.Uninitialized(v.Op);
         }
-        return store.SaveStatesAsync([new ShardState(0, values, restarted: false)], job, step, name, keep);
+        return store.SaveStatesAsync([new ShardState(0, values, restarted: false)], job, step, name, keep, iterators);
     }
+
+    public IteratorPosition[] IteratorPositions() => _step.Iterators.Positions();
+
+    public void RestoreIteratorPositions(IteratorPosition[] positions) => _step.Iterators.Restore(positions);
 
     public async Task RestoreAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables)
     {

@@ -1,3 +1,5 @@
+using ActorGraph.Coordinator;
+using ActorGraph.Execution;
 using ActorGraph.ParameterServer;
 using ActorGraph.ParameterServer.Persistence;
 using Akka.Actor;
@@ -11,8 +13,14 @@ internal sealed partial class LocalRuntime : ICheckpointRuntime
 {
     public ActorSystem CheckpointSystem => _system;
 
-    public Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep) =>
-        store.SaveAsync(Actors!.ParameterServers, job, step, name, [.. variables.Select(v => v.VariableName)], keep, requireAll);
+    public Task<CheckpointManifest> SaveAsync(Checkpoints store, string job, long step, string? name, IReadOnlyList<Variable> variables, bool requireAll, int keep,
+        IteratorPosition[] iterators) =>
+        store.SaveAsync(Actors!.ParameterServers, job, step, name, [.. variables.Select(v => v.VariableName)], keep, requireAll, iterators);
+
+    public IteratorPosition[] IteratorPositions() => CoordinatorAnswers.IteratorPositions(Ask(_ => new CopyIteratorPositions()));
+
+    public void RestoreIteratorPositions(IteratorPosition[] positions) =>
+        CoordinatorAnswers.IteratorsRestored(Ask(_ => new RestoreIteratorPositions(positions)));
 
     public Task RestoreAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables)
     {

@@ -31,6 +31,8 @@ public sealed class Session : IDisposable
     public SessionOptions Options { get; }
 
     // For tests of the executor's plan cache (an executor-only session's).
+    internal long ClientRequestBytes => (_runtime as ClusterRuntime)?.RequestBytes ?? 0;
+
     internal Execution.Executor Executor => (_runtime as ExecutorRuntime)?.Executor
         ?? throw new InvalidOperationException("Only an executor-only session (SessionOptions.ExecutorOnly) has an in-process executor.");
 

@@ -80,6 +80,9 @@ public class SessionOptions
     // The in-process executor without actors: the reference runs are compared against.
     internal bool ExecutorOnly { get; init; }
 
+    // Cluster mode: count the bytes of every request this client sends (Session.ClientRequestBytes), for bench `input`.
+    internal bool CountRequestBytes { get; init; }
+
     internal void Validate()
     {
         if (Workers < 1) throw new ArgumentException($"SessionOptions.Workers is {Workers}; a session needs at least 1 worker.");

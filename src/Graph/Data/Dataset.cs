@@ -34,6 +34,10 @@ public abstract class Dataset
 
     public Dataset Prefetch(int bufferSize) => new PrefetchDataset(this, bufferSize);
 
+    // A data-parallel replica's share: element i to replica i mod count, as Shard; a transformation that works
+    // element by element (Map, Prefetch) takes the shard below itself, so it maps only the replica's elements.
+    internal virtual Dataset ForReplica(int count, int index) => Shard(count, index);
+
     public DatasetIterator MakeOneShotIterator() => new(this, oneShot: true);
 
     public DatasetIterator MakeInitializableIterator() => new(this, oneShot: false);
@@ -45,10 +49,19 @@ public abstract class Dataset
     }
 }
 
-// What one iterator (from its initializer on) keeps per transformation: shuffle generators, epoch counts.
-internal sealed class IteratorRun
+// What one iterator (from its initializer on) keeps per transformation: shuffle generators, decoded files.
+// Seed: where unseeded shuffles draw their seeds, in the order they start, so a replay repeats their order.
+internal sealed class IteratorRun(int seed)
 {
     private readonly Dictionary<Dataset, object> _state = new(ReferenceEqualityComparer.Instance);
+    private readonly Random _seeds = new(seed);
+
+    public IteratorRun() : this(Random.Shared.Next()) { }
+
+    public int NextSeed()
+    {
+        lock (_seeds) return _seeds.Next();
+    }
 
     public T StateOf<T>(Dataset owner, Func<T> create) where T : class
     {

@@ -44,6 +44,9 @@ internal sealed class MapDataset : Dataset
         new("Map", _input.ToDef(), Function: _function.Graph.Operations.Select(Wire.OperationDef.From).ToArray(),
             Arguments: _arguments.Select(t => t.Name).ToArray(), Results: _resultTensors.Select(t => t.Name).ToArray());
 
+    internal override Dataset ForReplica(int count, int index) =>
+        new MapDataset(_input.ForReplica(count, index), _function.Graph, _arguments, _resultTensors);
+
     internal static MapDataset FromDefs(Dataset input, Wire.OperationDef[] function, string[] arguments, string[] results)
     {
         var graph = Graph.FromDefs(function);

@@ -54,8 +54,9 @@ internal sealed class IdxDataset : Dataset
         return headers.Select(h => new TensorSpec(h.DType, Shape.Create(h.Dims.AsSpan(1)))).ToArray();
     }
 
+    // Read once per iterator run: a Repeat over it decodes the files once, not once per epoch.
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run) =>
-        new SlicesDataset(_paths.Select(IdxFile.Read).ToArray()).Enumerate(run);
+        run.StateOf(this, () => new SlicesDataset(_paths.Select(IdxFile.Read).ToArray())).Enumerate(run);
 }
 
 // One element of an array along axis 0, and elements stacked back into a batch.

@@ -21,7 +21,7 @@ internal sealed class ShuffleDataset : Dataset
 
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)
     {
-        var rng = run.StateOf(this, () => _seed is { } s ? new Random(s) : new Random());
+        var rng = run.StateOf(this, () => new Random(_seed ?? run.NextSeed()));
         var buffer = new List<NDArray[]>(Math.Min(_bufferSize, 1 << 16));
         foreach (var element in _input.Enumerate(run))
         {
@@ -174,6 +174,8 @@ internal sealed class PrefetchDataset : Dataset
     private sealed record Item(NDArray[]? Element, Exception? Error);
 
     internal override Wire.DatasetDef ToDef() => new("Prefetch", _input.ToDef(), Ints: [_bufferSize]);
+
+    internal override Dataset ForReplica(int count, int index) => new PrefetchDataset(_input.ForReplica(count, index), _bufferSize);
 
     internal override IEnumerable<NDArray[]> Enumerate(IteratorRun run)
     {

@@ -17,6 +17,9 @@ public sealed class StepContext
 
     // Dataset iterators' positions: they outlive the step, so a session passes the same store to every step.
     public IteratorStore Iterators { get; }
+
+    // Set in a data-parallel replica's step: an iterator this worker starts reads only its replica's elements.
+    public IteratorShard? IteratorShard { get; init; }
 }
 
 // Where variables live: an in-process store, or (on a worker) the parameter servers.

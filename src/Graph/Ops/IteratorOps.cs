@@ -11,7 +11,7 @@ internal static class IteratorOps
         new()
         {
             Type = "MakeIterator", Infer = Infer.NoOutputs, Traits = OpTraits.Stateful | OpTraits.NoGradient,
-            Kernel = ctx => ctx.Step.Iterators.Initialize(ctx.Op.Attr<string>("iterator"), ctx.Op.Attr<Dataset>("dataset")),
+            Kernel = ctx => ctx.Step.Iterators.Initialize(ctx.Op.Attr<string>("iterator"), ctx.Op.Attr<Dataset>("dataset"), ctx.Step.IteratorShard),
         },
         new()
         {
@@ -28,7 +28,7 @@ internal static class IteratorOps
     private static void GetNext(KernelContext ctx)
     {
         var op = ctx.Op;
-        var element = ctx.Step.Iterators.GetNext(op.Attr<string>("iterator"), op.Attr<Dataset>("dataset"), op.Attr<bool>("one_shot"));
+        var element = ctx.Step.Iterators.GetNext(op.Attr<string>("iterator"), op.Attr<Dataset>("dataset"), op.Attr<bool>("one_shot"), ctx.Step.IteratorShard);
         for (int i = 0; i < element.Length; i++) ctx.SetOutput(i, element[i]);
     }
 }

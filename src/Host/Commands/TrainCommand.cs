@@ -25,6 +25,8 @@ internal static class TrainCommand
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training and test examples (a quick run)", HelpName = "N" };
         CommonOptions.AtLeastOne(limit);
         var data = new Option<string>("--data") { Description = "Folder of the IDX files", DefaultValueFactory = _ => FashionMnist.DefaultFolder, HelpName = "DIR" };
+        var workerData = new Option<string?>("--worker-data") { Description = "Folder of the training IDX files on the worker that reads them (default: --data)", HelpName = "DIR" };
+        var feed = new Option<bool>("--feed") { Description = "Feed each training batch from here (feed_dict) instead of reading it on the worker" };
         var plot = new Option<string>("--plot") { Description = "PNG of loss and accuracy per epoch", DefaultValueFactory = _ => "fashion-mnist.png", HelpName = "FILE.png" };
         var model = new Option<string>("--model") { Description = "mlp (784-256-128-10, quick) or cnn (two 5x5 convolutions, max-pooling, dense 1024, dropout 0.4)", DefaultValueFactory = _ => "mlp" };
         model.AcceptOnlyFromAmong("mlp", "cnn");
@@ -43,7 +45,7 @@ internal static class TrainCommand
         var logdir = new Option<string?>("--logdir") { Description = "Write TensorBoard event files here (loss, accuracy, weight histograms, the graph); view with: tensorboard --logdir DIR", HelpName = "DIR" };
         var command = new Command("fashion-mnist", "An MLP or a CNN on Fashion-MNIST (Debian: dataset-fashion-mnist)")
         {
-            epochs, batch, limit, data, plot, model, optimizer, learningRate, seed, workers, ps, store, resume, cluster, saveGraph, logdir,
+            epochs, batch, limit, data, workerData, feed, plot, model, optimizer, learningRate, seed, workers, ps, store, resume, cluster, saveGraph, logdir,
         };
         foreach (var option in access.All) command.Options.Add(option);
         command.SetAction(parsed =>
@@ -53,7 +55,8 @@ internal static class TrainCommand
             var settings = new Settings(parsed.GetValue(epochs), parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(data)!,
                 parsed.GetValue(plot)!, parsed.GetValue(model)!, parsed.GetValue(optimizer)!, parsed.GetValue(learningRate), parsed.GetValue(seed),
                 parsed.GetValue(workers), parsed.GetValue(ps), parsed.GetValue(store), parsed.GetValue(resume), address,
-                access.ForClient(parsed, address), parsed.GetValue(saveGraph), parsed.GetValue(logdir));
+                access.ForClient(parsed, address), parsed.GetValue(saveGraph), parsed.GetValue(logdir),
+                parsed.GetValue(workerData), parsed.GetValue(feed));
             return Run(settings, logging);
         });
         return command;
@@ -61,7 +64,7 @@ internal static class TrainCommand
 
     private sealed record Settings(int Epochs, int Batch, int? Limit, string Data, string Plot, string Model, string Optimizer, double LearningRate, int Seed,
         int Workers, int ParameterServers, string? Store, bool Resume, string? Cluster,
-        ClusterAccess Access, string? SaveGraph, string? Logdir)
+        ClusterAccess Access, string? SaveGraph, string? Logdir, string? WorkerData, bool Feed)
     {
         // A store when checkpoints are asked for: --store, or the default one for --resume alone.
         public string? CheckpointStore => Store is null && !Resume ? null : StoreOption.ConnectionString(Store);
@@ -80,7 +83,9 @@ internal static class TrainCommand
         log.LogInformation("Loaded {Train} training and {Test} test images from {Folder} in {Seconds:F1} s", train.Count, test.Count, s.Data, clock.Elapsed.TotalSeconds);
         var graph = new Graph();
         using var scope = graph.AsDefault();
-        var model = Classifier.Build(s.Model, s.Optimizer, s.LearningRate, s.Seed);
+        var source = TrainingData.Source(s.Data, s.WorkerData ?? s.Data, train.Count, s.Batch, s.Seed);
+        var batches = source.MakeOneShotIterator().GetNext("training_batch");
+        var model = Classifier.Build(s.Model, s.Optimizer, s.LearningRate, s.Seed, batches);
         int fineTune = Classifier.FineTuneEpochs(s.Epochs);
         Console.WriteLine($"Fashion-MNIST: {train.Count:N0} training and {test.Count:N0} test images; {model.Description}, " +
             $"{s.Optimizer} at {s.LearningRate:G3}" + (fineTune > 0 ? $" (the last {fineTune} epoch(s) at {s.LearningRate / 10:G3})" : "") +
@@ -103,7 +108,11 @@ internal static class TrainCommand
             Console.WriteLine($"Resumed from checkpoint {latest}");
         }
         else retrying.Run(() => sess.Run([model.Init]));
-        var trainer = new Trainer(sess, model, s.Batch, s.Seed, retrying, summaries);
+        var trainer = new Trainer(sess, model, s.Batch, s.Seed, retrying, summaries, s.Feed);
+        Console.WriteLine(s.Feed
+            ? "Training batches: fed from here (--feed), as is the test set."
+            : $"Training batches: read by {sess.Explain([model.Loss]).Placement[batches[0].Op.Name]} from {TrainingData.Describe(s.WorkerData ?? s.Data)} on its node " +
+              $"(a Dataset: Map to [0, 1] and one-hot, shuffled with --seed, batch {s.Batch}, prefetched); the test set is fed from here.");
         var results = new List<EpochResult>();
         for (int e = 1; e <= s.Epochs; e++)
         {

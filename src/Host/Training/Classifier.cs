@@ -9,15 +9,18 @@ internal sealed record Classifier(string Description, Tensor Images, Tensor Labe
     public const int Pixels = 784, Classes = 10;
     private const float PixelMean = 0.2860f, PixelStd = 0.3530f;
 
-    public static Classifier Build(string model, string optimizer, double learningRate, int seed) => model switch
+    // batch: a dataset iterator's GetNext (images, labels) to build on; null for placeholders.
+    public static Classifier Build(string model, string optimizer, double learningRate, int seed, Tensor[]? batch = null) => model switch
     {
-        "mlp" => Mlp.Build(optimizer, learningRate, seed),
-        "cnn" => Cnn.Build(optimizer, learningRate, seed),
+        "mlp" => Mlp.Build(optimizer, learningRate, seed, batch),
+        "cnn" => Cnn.Build(optimizer, learningRate, seed, batch),
         _ => throw new ArgumentException($"Unknown model '{model}': use mlp or cnn."),
     };
 
-    public static (Tensor Images, Tensor Labels) Inputs() =>
-        (TF.Placeholder(DType.Float32, [-1, Pixels], name: "images"), TF.Placeholder(DType.Float32, [-1, Classes], name: "labels"));
+    // A GetNext's outputs can still be fed, as any tensor: the evaluation feeds the test set through them.
+    public static (Tensor Images, Tensor Labels) Inputs(Tensor[]? batch = null) => batch is [var images, var labels]
+        ? (images, labels)
+        : (TF.Placeholder(DType.Float32, [-1, Pixels], name: "images"), TF.Placeholder(DType.Float32, [-1, Classes], name: "labels"));
 
     // Standardized in the graph (Fashion-MNIST's pixel mean and deviation), so Adam starts on well-scaled inputs.
     public static Tensor Standardized(Tensor images) => (images - PixelMean) / PixelStd;

@@ -7,9 +7,9 @@ internal static class Cnn
 {
     public const string Description = "CNN 5x5x32-pool2-5x5x64-pool2-1024-dropout-10";
 
-    public static Classifier Build(string optimizer, double learningRate, int seed)
+    public static Classifier Build(string optimizer, double learningRate, int seed, Tensor[]? batch = null)
     {
-        var (images, labels) = Classifier.Inputs();
+        var (images, labels) = Classifier.Inputs(batch);
         var training = TF.Placeholder(DType.Bool, [], name: "training");
         var logits = Logits(Classifier.Standardized(images), training, seed);
         return Classifier.Head(Description, images, labels, training, logits, optimizer, learningRate);

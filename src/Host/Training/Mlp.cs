@@ -5,9 +5,9 @@ internal static class Mlp
 {
     public static readonly int[] Layers = [Classifier.Pixels, 256, 128, Classifier.Classes];
 
-    public static Classifier Build(string optimizer, double learningRate, int seed)
+    public static Classifier Build(string optimizer, double learningRate, int seed, Tensor[]? batch = null)
     {
-        var (images, labels) = Classifier.Inputs();
+        var (images, labels) = Classifier.Inputs(batch);
         Tensor h = Classifier.Standardized(images);
         for (int l = 1; l < Layers.Length; l++)
         {

@@ -7,8 +7,10 @@ namespace ActorGraph.Host.Training;
 internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double SamplesPerSecond);
 
 // Mini-batch training of a classifier: a shuffled pass over the training set per epoch, then one pass
-// over the test set. Each batch is one Run, as the seed's loop does with its single examples.
-internal sealed class Trainer(Session session, Classifier model, int batchSize, int seed, ClusterSteps steps, TrainingSummaries? summaries = null)
+// over the test set. Each batch is one Run. The training batches come from the model's dataset iterator on
+// the worker (TrainingData); with feedBatches the client feeds them instead, as the seed's loop feeds its examples.
+internal sealed class Trainer(Session session, Classifier model, int batchSize, int seed, ClusterSteps steps, TrainingSummaries? summaries = null,
+    bool feedBatches = false)
 {
     // Training steps taken so far: the step TensorBoard plots against.
     public long GlobalStep { get; private set; }
@@ -28,7 +30,7 @@ internal sealed class Trainer(Session session, Classifier model, int batchSize, 
             for (int b = 0; b < batches; b++)
             {
                 int from = b * batchSize, n = Math.Min(batchSize, train.Count - from);
-                var feed = Batch(train, order.AsSpan(from, n), training: true);
+                var feed = feedBatches ? Batch(train, order.AsSpan(from, n), training: true) : TrainingFlag();
                 bool summarize = summaries is not null && GlobalStep % TrainingSummaries.StepEvery == 0;
                 var r = summarize
                     ? steps.Run(() => session.Run([model.Loss, model.Correct, trainOp, summaries!.StepSummary], feed))
@@ -61,6 +63,9 @@ internal sealed class Trainer(Session session, Classifier model, int batchSize, 
         }
         return (lossSum / data.Count, correctSum / data.Count);
     }
+
+    // A dataset-fed step feeds nothing but the dropout switch of a model that has one.
+    private FeedDict? TrainingFlag() => model.Training is null ? null : new FeedDict { [model.Training] = true };
 
     private FeedDict Batch(Data.Dataset data, ReadOnlySpan<int> indices, bool training)
     {

@@ -5,7 +5,7 @@ namespace ActorGraph.ParameterServer.Persistence;
 
 // What a checkpoint is: every shard's snapshot at one global step, and the variables it restores.
 // Variables lists what the Saver covers; a shard's snapshot may hold more (a persistent shard
-// snapshots all it has, for its own recovery).
+// snapshots all it has, for its own recovery). Iterators: where each dataset iterator stood (null: none recorded).
 public sealed record CheckpointManifest(
     string Id,
     string? Name,
@@ -13,7 +13,8 @@ public sealed record CheckpointManifest(
     DateTimeOffset Time,
     string Job,
     ShardEntry[] Shards,
-    VariableInfo[] Variables)
+    VariableInfo[] Variables,
+    Execution.IteratorPosition[]? Iterators = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -34,7 +34,7 @@ public sealed class Checkpoints
 
     // variables: the names the checkpoint covers (null: everything the shards hold).
     public async Task<CheckpointManifest> SaveAsync(IReadOnlyList<IActorRef> shards, string job, long step, string? name = null,
-        IReadOnlyCollection<string>? variables = null, int keep = 5, bool requireAll = false)
+        IReadOnlyCollection<string>? variables = null, int keep = 5, bool requireAll = false, Execution.IteratorPosition[]? iterators = null)
     {
         var id = NewId(step);
         var replies = await Task.WhenAll(shards.Select(s => Ask(s, new SaveShardCheckpoint(id, step, Store.SnapshotPluginId), $"saving checkpoint {id}")));
@@ -45,7 +45,7 @@ public sealed class Checkpoints
         if (requireAll && variables is not null && variables.Except(covered.Select(v => v.Name)).Order(StringComparer.Ordinal).FirstOrDefault() is { } missing)
             throw new FailedPreconditionException($"Attempting to use uninitialized value {missing}: no parameter server holds it, so checkpoint {id} was not recorded.");
         var manifest = new CheckpointManifest(id, name, step, DateTimeOffset.UtcNow, job,
-            [.. saved.OrderBy(s => s.Task).Select(s => new ShardEntry(s.Task, s.PersistenceId, s.SequenceNr))], covered);
+            [.. saved.OrderBy(s => s.Task).Select(s => new ShardEntry(s.Task, s.PersistenceId, s.SequenceNr))], covered, iterators);
         // Recorded last: a checkpoint is listed only once every shard's snapshot is stored.
         Catalog.Record(manifest);
         if (keep > 0) await PruneAsync(keep);
@@ -54,15 +54,17 @@ public sealed class Checkpoints
 
     // For a runtime without shard actors (the in-process executor): the states are written straight to the
     // store's snapshot table, in the same form shards write, so either kind of session restores them.
-    public Task<CheckpointManifest> SaveStatesAsync(IReadOnlyList<ShardState> states, string job, long step, string? name = null, int keep = 5)
+    public Task<CheckpointManifest> SaveStatesAsync(IReadOnlyList<ShardState> states, string job, long step, string? name = null, int keep = 5,
+        Execution.IteratorPosition[]? iterators = null)
     {
         var id = NewId(step);
-        return SaveSnapshotsAsync(id, [.. states.Select(state => ShardSnapshot.Of(state, id, step))], job, step, name, keep);
+        return SaveSnapshotsAsync(id, [.. states.Select(state => ShardSnapshot.Of(state, id, step))], job, step, name, keep, iterators);
     }
 
     // Snapshots made elsewhere (a cluster's shards copy their variables to the client that writes them), one per
     // shard, each stored under the checkpoint's own persistence id; the manifest is recorded once all are stored.
-    public async Task<CheckpointManifest> SaveSnapshotsAsync(string id, IReadOnlyList<ShardSnapshot> snapshots, string job, long step, string? name = null, int keep = 5)
+    public async Task<CheckpointManifest> SaveSnapshotsAsync(string id, IReadOnlyList<ShardSnapshot> snapshots, string job, long step, string? name = null, int keep = 5,
+        Execution.IteratorPosition[]? iterators = null)
     {
         var entries = await Task.WhenAll(snapshots.Select(async snapshot =>
         {
@@ -75,7 +77,7 @@ public sealed class Checkpoints
         }));
         var manifest = new CheckpointManifest(id, name, step, DateTimeOffset.UtcNow, job,
             [.. entries.Select(e => e.Entry).OrderBy(e => e.Task)],
-            [.. entries.SelectMany(e => e.Variables).OrderBy(v => v.Name, StringComparer.Ordinal)]);
+            [.. entries.SelectMany(e => e.Variables).OrderBy(v => v.Name, StringComparer.Ordinal)], iterators);
         Catalog.Record(manifest);
         if (keep > 0) await PruneAsync(keep);
         return manifest;

@@ -14,6 +14,7 @@ public class TrainCommandTests
         Assert.Matches(@"epoch 1/2  loss \d\.\d{4}  accuracy \d\.\d{4}  test loss \d\.\d{4}  test accuracy \d\.\d{4}  [\d,]+ samples/s", r.Out);
         Assert.Contains("epoch 2/2  loss", r.Out);
         Assert.Contains("local mode (2 worker(s), 2 parameter server(s))", r.Out);
+        Assert.Contains($"Training batches: read by /job:worker/task:0 from {Path.Combine(data, "train-images-idx3-ubyte.gz")}", r.Out);
         var accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Out, @"Test accuracy: (\d\.\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(accuracy > 0.5, $"The bands are easy to tell apart; test accuracy {accuracy}.\n{r}");
         var png = Path.Combine(work, "curves.png");
@@ -33,6 +34,29 @@ public class TrainCommandTests
         var accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Out, @"Test accuracy: (\d\.\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(accuracy > 0.5, $"The bands are easy to tell apart; test accuracy {accuracy}.\n{r}");
         Assert.Equal((900, 540), Images.PngSize(Path.Combine(work, "cnn.png")));
+    }
+
+    [Fact]
+    public void Feed_trains_from_batches_the_client_feeds_to_the_same_accuracy_band()
+    {
+        var data = TinyFashionMnist.Write();
+        var r = ActorGraphProcess.RunIn(TempDir.Create(), null, "train", "fashion-mnist", "--data", data, "--epochs", "2", "--batch", "50", "--feed");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("Training batches: fed from here (--feed)", r.Out);
+        var accuracy = double.Parse(System.Text.RegularExpressions.Regex.Match(r.Out, @"Test accuracy: (\d\.\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy > 0.5, $"The bands are easy to tell apart; test accuracy {accuracy}.\n{r}");
+    }
+
+    [Fact]
+    public void Training_files_missing_on_the_worker_fail_the_step_naming_the_file_and_the_node()
+    {
+        var data = TinyFashionMnist.Write(train: 20, test: 10);
+        var elsewhere = Path.Combine(TempDir.Create(), "not-here");
+        var r = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--worker-data", elsewhere, "--epochs", "1");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains(Path.Combine(elsewhere, "train-images-idx3-ubyte.gz"), r.Err);
+        Assert.Contains(Environment.MachineName, r.Err);
+        Assert.DoesNotContain("   at ", r.Err);
     }
 
     [Fact]
