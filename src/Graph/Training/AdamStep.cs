@@ -5,8 +5,8 @@ namespace ActorGraph.Training;
 
 // ApplyAdam's element arithmetic, m += (g − m)(1 − β1); v += (g² − v)(1 − β2); w −= lrT·m / (√v + ε), a
 // vector of lanes at a time, then the tail one by one. The operations and their order are the scalar loop's
-// (no fused multiply-add), so every lane gives the scalar loop's bits; the CNN's 3.2M-weight dense kernel
-// made the one-by-one loop, with its square root and division per weight, a tenth of a training step.
+// (no fused multiply-add), so every lane gives the scalar loop's bits. One by one, the square root and the
+// division per weight make the update of the CNN's 3.2M-weight dense kernel a tenth of its training step.
 internal static class AdamStep
 {
     public static void Apply<T>(Span<T> value, Span<T> m, Span<T> v, ReadOnlySpan<T> grad, T lrT, T beta1, T beta2, T epsilon)
