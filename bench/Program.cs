@@ -14,7 +14,7 @@ public static class Program
         ("conv", "Conv2D GFLOP/s, forward and both gradients, for the Fashion-MNIST CNN's two layers (5x5 SAME) at batch 100",
             "--batch N (100)  --only conv1,conv2  --no-gemm (skip the plain-product baseline rows)  --block ELEMENTS  --parts N (im2col block size and parts per thread, for tuning)", ConvBench.Run),
         ("cnn", "the Fashion-MNIST CNN's training step (two 5x5 convolutions, dense 1024, dropout, Adam), samples/s, executor alone and local mode",
-            "--mode executor|local (local: both rows)  --batch N (100)  --steps N (10 per trial)  --trials N (5)", CnnBench.Run),
+            "--mode executor|local (local: both rows)  --batch N (100)  --steps N (10 per trial)  --trials N (5)  --profile (ms per step by op type)", CnnBench.Run),
         ("seed-loop", "the seed's 100,000-step loop through Session.Run, us/step, beside a hand-written float loop and the executor alone",
             "--mode executor|local --workers N --ps N --steps N --trials N", SeedLoopBench.Run),
         ("mlp", "784-256-256-10 MLP training step, samples/s, executor alone, local mode and (--mode cluster) a loopback cluster of node processes",

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorGraph.Bench.Harness;
+using ActorGraph.Execution;
 
 namespace ActorGraph.Bench.Benches;
 
@@ -14,6 +15,7 @@ public static class CnnBench
         int batch = options.Int("batch", 100);
         int steps = options.Int("steps", 10);
         int trials = options.Int("trials", 5);
+        bool profile = options.Has("profile");
         if (mode is not ("executor" or "local"))
             throw new ArgumentException($"cnn: --mode {mode} is not known; use executor or local (local runs both).");
         if (batch <= 0 || steps <= 0 || trials <= 0)
@@ -38,11 +40,34 @@ public static class CnnBench
             }
             for (int i = 0; i < loops.Count; i++)
                 report.Add("cpu_per_step", configs[i].Config, new Stats(loops[i].CpuMsPerStep, stats[i].OtherLoad), "ms");
+            if (profile) Profile(loops[0], report, batch, steps);
         }
         finally
         {
             foreach (var loop in loops) loop.Dispose();
         }
+    }
+
+    // Wall time per op type, and of the ops that take the most, over `steps` executor steps (kernels timed
+    // one by one): ms per step, most first.
+    private static void Profile(CnnLoop executor, Report report, int batch, int steps)
+    {
+        OpProfile.Start();
+        double total;
+        IReadOnlyList<(string Name, string Type, double Milliseconds, long Calls)> times;
+        try
+        {
+            total = 1000.0 * batch / executor.Trial();
+        }
+        finally
+        {
+            times = OpProfile.Stop();
+        }
+        foreach (var type in times.GroupBy(t => t.Type).OrderByDescending(g => g.Sum(t => t.Milliseconds)))
+            report.Add("type_ms_per_step", [("mode", "executor"), ("op", type.Key), ("ops", type.Count())], new Stats([type.Sum(t => t.Milliseconds) / steps]), "ms");
+        foreach (var op in times.Take(12))
+            report.Add("op_ms_per_step", [("mode", "executor"), ("op", $"{op.Name} ({op.Type})"), ("ops", 1)], new Stats([op.Milliseconds / steps]), "ms");
+        report.Add("step_ms", [("mode", "executor"), ("op", "(whole step)")], new Stats([total]), "ms");
     }
 
     private sealed class CnnLoop : IDisposable

@@ -51,8 +51,8 @@ public static class CnnStep
             return steps * batch / Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
         var stats = Measure.Interleaved([Torch, () => Ours(executor), () => Ours(local)], warmup: 1, trials);
-        var torchRow = report.Add("cnn_samples_per_s", [("runtime", "libtorch eager"), ("batch", batch)], stats[0], "samples/s");
-        report.Add("cnn_samples_per_s", [("runtime", "actorgraph executor"), ("batch", batch)], stats[1], "samples/s", torchRow);
-        report.Add("cnn_samples_per_s", [("runtime", "actorgraph local 1/1"), ("batch", batch)], stats[2], "samples/s", torchRow);
+        var torchRow = report.Add("samples_per_s", [("runtime", "libtorch"), ("mode", "eager"), ("batch", batch)], stats[0], "samples/s");
+        report.Add("samples_per_s", [("runtime", "actorgraph"), ("mode", "executor"), ("batch", batch)], stats[1], "samples/s", torchRow);
+        report.Add("samples_per_s", [("runtime", "actorgraph"), ("mode", "local"), ("batch", batch)], stats[2], "samples/s", torchRow);
     }
 }

@@ -74,6 +74,7 @@ public sealed partial class CompiledPlan
             if (plan._lateReads[n] is { } late)
                 foreach (int i in late) ctx.Inputs[i] = step.Variables.Read(ctx.Op.InputArray[i].Op);
             ctx.Step = step;
+            long started = OpProfile.On ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             try
             {
                 kernel(ctx);
@@ -86,6 +87,7 @@ public sealed partial class CompiledPlan
             {
                 throw new InvalidArgumentException($"{ctx.Op.Type} (op '{ctx.Op.Name}'): {e.Message}", e);
             }
+            if (started != 0) OpProfile.Add(ctx.Op, System.Diagnostics.Stopwatch.GetTimestamp() - started);
             var outputSlots = plan._outputSlots[n];
             for (int i = 0; i < outputSlots.Length; i++)
                 if (outputSlots[i] >= 0) _values[outputSlots[i]] = ctx.Outputs[i];

@@ -82,13 +82,7 @@ public static partial class UpdateKinds
         var grad = x.Tensor<T>(4);
         T one = T.One;
         T lrT = lr * T.Sqrt(one - beta2Power[0]) / (one - beta1Power[0]);
-        for (int i = 0; i < value.Length; i++)
-        {
-            T g = grad[i];
-            m[i] += (g - m[i]) * (one - beta1);
-            v[i] += (g * g - v[i]) * (one - beta2);
-            value[i] -= lrT * m[i] / (T.Sqrt(v[i]) + epsilon);
-        }
+        AdamStep.Apply(value, m, v, grad, lrT, beta1, beta2, epsilon);
         beta1Power[0] *= beta1;
         beta2Power[0] *= beta2;
     }

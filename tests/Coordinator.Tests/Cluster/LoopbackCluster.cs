@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ActorGraph.Coordinator.Cluster;
+using Akka.Configuration;
 
 namespace ActorGraph.Coordinator.Tests.Cluster;
 
@@ -19,9 +20,12 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     // The secret the nodes StartAsync starts were given, which status queries prove.
     public string? Secret { get; private init; }
 
-    public static async Task<LoopbackCluster> StartAsync(int workers, int ps, string? secret = null, int coordinators = 1, RemotingTls? tls = null)
+    // Settings every node starts with, under its own (a longer failure-detector pause, say).
+    public Config? Files { get; private init; }
+
+    public static async Task<LoopbackCluster> StartAsync(int workers, int ps, string? secret = null, int coordinators = 1, RemotingTls? tls = null, Config? files = null)
     {
-        var cluster = new LoopbackCluster { Tls = tls, Secret = secret };
+        var cluster = new LoopbackCluster { Tls = tls, Secret = secret, Files = files };
         try
         {
             var first = await cluster.AddAsync(NodeRoles.Coordinator, secret);
@@ -42,7 +46,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     public async Task<ClusterNode> AddAsync(string role, string? secret = null, string system = ClusterConfig.DefaultSystemName, TimeSpan? joinTimeout = null)
     {
         var seeds = Seed.Length == 0 ? null : new[] { Seed };
-        var node = await ClusterNode.StartAsync(new NodeSettings(role, Port: FreePort(), SeedList: seeds, Secret: secret, SystemName: system, Tls: Tls),
+        var node = await ClusterNode.StartAsync(new NodeSettings(role, Port: FreePort(), SeedList: seeds, Secret: secret, SystemName: system, Tls: Tls), Files,
             joinTimeout: joinTimeout ?? TimeSpan.FromSeconds(20));
         lock (_nodes) _nodes.Add(node);
         return node;
