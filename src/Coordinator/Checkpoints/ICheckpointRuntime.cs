@@ -15,6 +15,9 @@ internal interface ICheckpointRuntime
 
     // Every value checked against the variables before the first one changes.
     Task RestoreAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables);
+
+    // Values already loaded from `manifest` and checked (a partitioned variable's parts cut anew), one per variable.
+    Task RestoreValuesAsync(CheckpointManifest manifest, IReadOnlyList<Variable> variables, IReadOnlyDictionary<string, NDArray> values);
 }
 
 internal static class CheckpointVariables

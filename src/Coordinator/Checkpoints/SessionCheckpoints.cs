@@ -37,7 +37,25 @@ internal sealed class SessionCheckpoints(Session session)
         var store = Store;
         var manifest = store.Catalog.Find(key)
             ?? throw new NotFoundException($"No checkpoint '{key}' in {store.Store.Description}.");
-        session.WhileStepsHeld(_ => Wait(Done(session.CheckpointRuntime.RestoreAsync(store, manifest, variables))));
+        var repartitioned = PartitionedRestore.Repartitioned(session.Graph, manifest, variables);
+        session.WhileStepsHeld(_ => Wait(Done(repartitioned.Count == 0
+            ? session.CheckpointRuntime.RestoreAsync(store, manifest, variables)
+            : RestoreRepartitionedAsync(store, manifest, variables, repartitioned))));
+    }
+
+    // The variables saved as they are go back as they are; each repartitioned table is put together from its saved
+    // parts and cut into the graph's. Every value is loaded and checked before the first one changes.
+    private async Task RestoreRepartitionedAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables,
+        IReadOnlyList<PartitionedVariable> repartitioned)
+    {
+        var cut = repartitioned.SelectMany(whole => whole).ToHashSet();
+        var direct = variables.Where(v => !cut.Contains(v)).ToList();
+        var loaded = await store.LoadMatchingAsync(manifest, CheckpointVariables.Expected(direct));
+        var values = direct.ToDictionary(v => v.VariableName, v => loaded[v.VariableName], StringComparer.Ordinal);
+        foreach (var whole in repartitioned)
+            foreach (var (name, value) in PartitionedRestore.Cut(manifest, whole, loaded))
+                values[name] = value;
+        await session.CheckpointRuntime.RestoreValuesAsync(manifest, [.. direct, .. cut], values);
     }
 
     public string? Latest() => Store.Catalog.Latest()?.Id;
