@@ -23,6 +23,9 @@ internal interface ICheckpointRuntime
 
     // Each iterator put back where the checkpoint has it; one the checkpoint lacks starts again.
     void RestoreIteratorPositions(IteratorPosition[] positions);
+
+    // Values already loaded from `manifest` and checked (a partitioned variable's parts cut anew), one per variable.
+    Task RestoreValuesAsync(CheckpointManifest manifest, IReadOnlyList<Variable> variables, IReadOnlyDictionary<string, NDArray> values);
 }
 
 internal static class CheckpointVariables

@@ -39,13 +39,31 @@ internal sealed class SessionCheckpoints(Session session)
         var manifest = store.Catalog.Find(key)
             ?? throw new NotFoundException($"No checkpoint '{key}' in {store.Store.Description}.");
         var runtime = session.CheckpointRuntime;
+        var repartitioned = PartitionedRestore.Repartitioned(session.Graph, manifest, variables);
         session.WhileStepsHeld(_ =>
         {
-            Wait(Done(runtime.RestoreAsync(store, manifest, variables)));
+            Wait(Done(repartitioned.Count == 0
+                ? runtime.RestoreAsync(store, manifest, variables)
+                : RestoreRepartitionedAsync(store, manifest, variables, repartitioned)));
             // A checkpoint that recorded no iterators (written before any ran, or by an older version) leaves them as they are.
             if (manifest.Iterators is { } iterators) runtime.RestoreIteratorPositions(iterators);
             return 0;
         });
+    }
+
+    // The variables saved as they are go back as they are; each repartitioned table is put together from its saved
+    // parts and cut into the graph's. Every value is loaded and checked before the first one changes.
+    private async Task RestoreRepartitionedAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables,
+        IReadOnlyList<PartitionedVariable> repartitioned)
+    {
+        var cut = repartitioned.SelectMany(whole => whole).ToHashSet();
+        var direct = variables.Where(v => !cut.Contains(v)).ToList();
+        var loaded = await store.LoadMatchingAsync(manifest, CheckpointVariables.Expected(direct));
+        var values = direct.ToDictionary(v => v.VariableName, v => loaded[v.VariableName], StringComparer.Ordinal);
+        foreach (var whole in repartitioned)
+            foreach (var (name, value) in PartitionedRestore.Cut(manifest, whole, loaded))
+                values[name] = value;
+        await session.CheckpointRuntime.RestoreValuesAsync(manifest, [.. direct, .. cut], values);
     }
 
     public string? Latest() => Store.Catalog.Latest()?.Id;

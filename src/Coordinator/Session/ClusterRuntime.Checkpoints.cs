@@ -54,6 +54,11 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
     public async Task RestoreAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables)
     {
         var values = await store.LoadMatchingAsync(manifest, CheckpointVariables.Expected(variables));
+        await RestoreValuesAsync(manifest, variables, values);
+    }
+
+    public Task RestoreValuesAsync(CheckpointManifest manifest, IReadOnlyList<Variable> variables, IReadOnlyDictionary<string, NDArray> values)
+    {
         PlaceOnCoordinator(variables);
         // Every value is checked before the first batch leaves; a shard that fails a later batch leaves the
         // earlier ones restored, which the error says.
@@ -67,6 +72,7 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
                     done > 0 ? $" ({done} of {variables.Count} variables were restored before this batch failed.)" : "");
             done += names.Length;
         }
+        return Task.CompletedTask;
     }
 
     // The coordinator learns the variables (an Explain carries the ops it lacks) and places them.

@@ -58,8 +58,14 @@ internal sealed class ExecutorRuntime : ISessionRuntime, ICheckpointRuntime
     public async Task RestoreAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables)
     {
         var values = await store.LoadMatchingAsync(manifest, CheckpointVariables.Expected(variables));
+        await RestoreValuesAsync(manifest, variables, values);
+    }
+
+    public Task RestoreValuesAsync(CheckpointManifest manifest, IReadOnlyList<Variable> variables, IReadOnlyDictionary<string, NDArray> values)
+    {
         foreach (var v in variables)
             _variables.Update(new VariableUpdate(UpdateKind.Assign, v.Op, [], [values[v.VariableName]]));
+        return Task.CompletedTask;
     }
 
     public void Dispose() => _step.Iterators.Dispose();

@@ -28,6 +28,19 @@ internal sealed partial class LocalRuntime : ICheckpointRuntime
         return store.RestoreAsync(Actors!.ParameterServers, manifest, CheckpointVariables.Expected(variables), name => owners[name]);
     }
 
+    public async Task RestoreValuesAsync(CheckpointManifest manifest, IReadOnlyList<Variable> variables, IReadOnlyDictionary<string, NDArray> values)
+    {
+        var owners = ShardsOf(variables);
+        var perShard = variables.GroupBy(v => owners[v.VariableName]);
+        var replies = await Task.WhenAll(perShard.Select(group => Actors!.ParameterServers[group.Key].Ask<object>(
+            new RestoreShard(manifest.Id, manifest.Step, group.ToDictionary(v => v.VariableName, v => values[v.VariableName], StringComparer.Ordinal)),
+            _replyTimeout)));
+        foreach (var reply in replies)
+            if (reply is not ShardRestored)
+                throw reply is ShardRequestFailed failed ? failed.ToException()
+                    : new InternalException($"A parameter server answered {reply.GetType().Name} while restoring checkpoint {manifest.Id}.");
+    }
+
     // The coordinator's placement, from an Explain of the variables (which also sends it any ops it lacks).
     private Dictionary<string, int> ShardsOf(IReadOnlyList<Variable> variables)
     {

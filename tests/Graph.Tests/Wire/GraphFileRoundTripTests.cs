@@ -57,6 +57,7 @@ public class GraphFileRoundTripTests
     public void The_tests_above_cover_every_registered_op_but_the_runtimes_endpoints()
     {
         var covered = OpCases.All.Select(c => c.OpType).Concat(TrainingGraph().Operations.Select(o => o.Type))
+            .Concat(SparseGraphFileTests.SparseTrainingGraph().Operations.Select(o => o.Type))
             .Concat(Data.DatasetWireTests.RoundTrippedOpTypes)
             .Concat(ControlFlow.ControlFlowTests.LoopAndCondGraph().Operations.Select(o => o.Type)).ToHashSet();
         var missing = OpRegistry.All.Select(d => d.Type).Where(t => !t.StartsWith('_') && !covered.Contains(t)).ToList();
