@@ -26,17 +26,24 @@ public static partial class TF
             throw new ArgumentException($"Variable {name} does not exist, or was not created with tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?");
         if (!shape.IsFullyDefined)
             throw new ArgumentException($"Variable {name}: shape {shape} must be fully defined; variables cannot have unknown dimensions.");
+        var chosen = initializer ?? scope.Initializer ?? DefaultInitializer(dtype);
+        return NewVariable(g, name, shape, dtype, trainable, () => chosen.Build(shape, dtype));
+    }
+
+    // A new variable named exactly `fullName`, its initial value built by `initialValue` under `fullName/Initializer`.
+    private static Variable NewVariable(Graph g, string fullName, Shape shape, DType dtype, bool trainable, Func<Tensor> initialValue)
+    {
         using (g.ControlDependencyScope(null))
         {
             var op = g.AddOperation("VariableV2", [], new Dictionary<string, object>
             {
                 ["dtype"] = dtype, ["shape"] = shape, ["trainable"] = trainable,
-            }, name, creation: OpCreation.ExactName);
+            }, fullName, creation: OpCreation.ExactName);
             var variable = (Variable)op.Outputs[0];
-            using (g.NameScope(name + "/"))
+            using (g.NameScope(fullName + "/"))
             {
                 using (g.NameScope("Initializer"))
-                    variable.InitialValue = (initializer ?? scope.Initializer ?? DefaultInitializer(dtype)).Build(shape, dtype);
+                    variable.InitialValue = initialValue();
                 variable.Initializer = Assign(variable, variable.InitialValue).Op;
             }
             return variable;

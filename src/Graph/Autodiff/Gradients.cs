@@ -3,7 +3,8 @@ using ActorGraph.Ops;
 namespace ActorGraph.Autodiff;
 
 // Reverse-mode autodiff as one walk that adds gradient nodes to the graph: partial gradients
-// are summed over every path from y back to each x; null where y does not depend on x.
+// are summed over every path from y back to each x; null where y does not depend on x. A Gather's
+// gradient for its table is an IndexedSlices, and stays one while only sparse gradients add to it.
 internal static class Gradients
 {
     public static Tensor?[] Build(Tensor y, IReadOnlyList<Tensor> xs) => Build([y], null, xs);
@@ -58,7 +59,10 @@ internal static class Gradients
         if (!partials.TryGetValue(t, out var list) || list.Count == 0) return null;
         if (list.Count > 1)
         {
-            var total = list.Aggregate((a, b) => TF.Add(a, b));
+            // Sparse contributions stay sparse (rows concatenated, as TensorFlow 1); any dense one makes the sum dense.
+            var total = list.TrueForAll(t => t is IndexedSlices)
+                ? TF.ConcatSlices(list.ConvertAll(t => (IndexedSlices)t))
+                : list.Aggregate((a, b) => TF.Add(a, b));
             list.Clear();
             list.Add(total);
         }

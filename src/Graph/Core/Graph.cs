@@ -116,6 +116,7 @@ public sealed partial class Graph
             var outputs = new Tensor[specs.Length];
             for (int i = 0; i < specs.Length; i++)
                 outputs[i] = def.IsVariable ? new Variable(op, specs[i].Shape, specs[i].DType, attrs.TryGetValue("trainable", out var t) && (bool)t)
+                                            : def.Traits.HasFlag(OpTraits.DensifiesSlices) ? new IndexedSlices(op, specs[i].DType, specs[i].Shape)
                                             : new Tensor(op, i, specs[i].DType, specs[i].Shape);
             op.SetOutputs(outputs, _tensorCount);
             _tensorCount += outputs.Length;

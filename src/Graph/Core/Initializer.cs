@@ -4,6 +4,9 @@ namespace ActorGraph;
 public abstract class Initializer
 {
     internal abstract Tensor Build(Shape shape, DType dtype);
+
+    // One part of a partitioned variable of shape `full`: the same values' distribution as the whole would have.
+    internal virtual Tensor BuildPart(Shape part, Shape full, DType dtype) => Build(part, dtype);
 }
 
 internal sealed class ConstantInitializer(double value) : Initializer
@@ -38,6 +41,14 @@ internal sealed class GlorotUniformInitializer(int? seed) : Initializer
         var (fanIn, fanOut) = Fans(shape);
         double limit = Math.Sqrt(6.0 / Math.Max(1.0, fanIn + fanOut));
         return new RandomInitializer("RandomUniform", -limit, 2 * limit, seed).Build(shape, dtype);
+    }
+
+    // As TensorFlow's partition_info: the fans are the whole table's, so each part is drawn from the same range.
+    internal override Tensor BuildPart(Shape part, Shape full, DType dtype)
+    {
+        var (fanIn, fanOut) = Fans(full);
+        double limit = Math.Sqrt(6.0 / Math.Max(1.0, fanIn + fanOut));
+        return new RandomInitializer("RandomUniform", -limit, 2 * limit, seed).Build(part, dtype);
     }
 
     private static (double, double) Fans(Shape shape)

@@ -8,6 +8,14 @@ public enum UpdateKind
     GradientDescent,
     Momentum,
     Adam,
+    ScatterAdd,
+    ScatterSub,
+    ScatterUpdate,
+    SparseGradientDescent,
+    SparseMomentum,
+    SparseAdam,
+    Adagrad,
+    SparseAdagrad,
 }
 
 // One write to a variable (and its optimizer slots), applied as a unit by whoever owns the variable.

@@ -11,9 +11,11 @@ internal static class IndexOps
     [
         new()
         {
-            // (params, indices int32 or int64), attr "axis". The gradient for params is dense, a scatter-add into zeros.
+            // (params, indices int32 or int64), attr "axis". Along axis 0 the gradient for params is an IndexedSlices
+            // (its dense value the scatter-add into zeros); along another axis, that scatter-add.
             Type = "GatherV2", Infer = InferGather, Kernel = Gather,
-            Gradient = g => [TF.GatherGrad(g.Grad, g.Input(1), g.Input(0), g.Attr<int>("axis")), null],
+            Gradient = g => [TF.SlicesOfGather(g.Grad, g.Input(1), g.Input(0), g.Attr<int>("axis"))
+                ?? TF.GatherGrad(g.Grad, g.Input(1), g.Input(0), g.Attr<int>("axis")), null],
         },
         new()
         {

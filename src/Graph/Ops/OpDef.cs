@@ -42,6 +42,8 @@ public enum OpTraits
     NoGradient = 16,
     // Prints a line when it runs.
     Print = 32,
+    // Its output is the dense value of an IndexedSlices (inputs: values, indices): the graph makes it one.
+    DensifiesSlices = 64,
 }
 
 public readonly record struct TensorSpec(DType DType, Shape Shape);

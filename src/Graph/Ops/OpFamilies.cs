@@ -23,6 +23,8 @@ internal static class OpFamilies
         GradientOps.Defs,
         RandomOps.Defs,
         TrainingOps.Defs,
+        SparseUpdateOps.Defs,
+        EmbeddingOps.Defs,
         RuntimeOps.Defs,
         SummaryOps.Defs,
         IteratorOps.Defs,

@@ -29,7 +29,7 @@ internal static class StateOps
             Kernel = ctx => ctx.SetOutput(0, ctx.Step.Variables.Read(ctx.Op)),
             Traits = OpTraits.Variable,
         },
-        .. UpdateKinds.All.Where(r => r.Family == UpdateFamily.Assignment).Select(r => Assignment(r.OpType, r.Kind)),
+        .. UpdateKinds.All.Where(r => r.Family == UpdateFamily.Assignment && !r.IsSparse).Select(r => Assignment(r.OpType, r.Kind)),
         new()
         {
             Type = "Identity", Infer = Infer.SameAsInput,

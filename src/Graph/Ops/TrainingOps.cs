@@ -8,7 +8,7 @@ namespace ActorGraph.Ops;
 // Inputs: the variable, its slots, then the operands, in the order UpdateKinds declares them.
 internal static class TrainingOps
 {
-    public static IEnumerable<OpDef> Defs => UpdateKinds.All.Where(r => r.Family == UpdateFamily.Training).Select(Update);
+    public static IEnumerable<OpDef> Defs => UpdateKinds.All.Where(r => r.Family == UpdateFamily.Training && !r.IsSparse).Select(Update);
 
     private static OpDef Update(UpdateRule rule)
     {

@@ -41,13 +41,17 @@ public abstract class Optimizer
             foreach (var (grad, variable) in pairs)
                 using (graph.DeviceScope(variable.Op.Device))
                 using (graph.NameScope("update_" + variable.VariableName))
-                    updates.Add(ApplyDense(grad!, variable).Op);
+                    updates.Add((grad is IndexedSlices slices ? ApplySparse(slices, variable) : ApplyDense(grad!, variable)).Op);
         }
         // As TF1's apply_gradients, the train op takes its name scope's name: "GradientDescent", "GradientDescent_1".
         return TF.GroupNamed(scope + "/", updates);
     }
 
     protected abstract Tensor ApplyDense(Tensor grad, Variable variable);
+
+    // An IndexedSlices gradient: the touched rows only (repeated indices summed by the update). An optimizer
+    // without a sparse update applies its dense value.
+    protected virtual Tensor ApplySparse(IndexedSlices grad, Variable variable) => ApplyDense(grad, variable);
 
     // A non-trainable variable beside `variable` (same device), created and initialized like any variable.
     protected static Variable Slot(Variable variable, string slotName, double initialValue)
@@ -85,6 +89,9 @@ public sealed class GradientDescentOptimizer(double learningRate) : Optimizer("G
 
     protected override Tensor ApplyDense(Tensor grad, Variable variable) =>
         TF.Op("ApplyGradientDescent", [variable, Scalar(variable, LearningRate), grad]);
+
+    protected override Tensor ApplySparse(IndexedSlices grad, Variable variable) =>
+        TF.Op("SparseApplyGradientDescent", [variable, Scalar(variable, LearningRate), grad.Values, grad.Indices]);
 }
 
 public sealed class MomentumOptimizer(double learningRate, double momentum) : Optimizer("Momentum")
@@ -96,6 +103,12 @@ public sealed class MomentumOptimizer(double learningRate, double momentum) : Op
     {
         var accumulation = Slot(variable, "Momentum", 0);
         return TF.Op("ApplyMomentum", [variable, accumulation, Scalar(variable, LearningRate), grad, Scalar(variable, Momentum)]);
+    }
+
+    protected override Tensor ApplySparse(IndexedSlices grad, Variable variable)
+    {
+        var accumulation = Slot(variable, "Momentum", 0);
+        return TF.Op("SparseApplyMomentum", [variable, accumulation, Scalar(variable, LearningRate), grad.Values, grad.Indices, Scalar(variable, Momentum)]);
     }
 }
 
@@ -118,4 +131,37 @@ public sealed class AdamOptimizer(double learningRate = 0.001, double beta1 = 0.
         return TF.Op("ApplyAdam", [variable, m, v, beta1Power, beta2Power,
             Scalar(variable, LearningRate), Scalar(variable, Beta1), Scalar(variable, Beta2), Scalar(variable, Epsilon), grad]);
     }
+
+    // Lazy: only the looked-up rows' moments move (TensorFlow 1's Adam decays every row's on each sparse step).
+    protected override Tensor ApplySparse(IndexedSlices grad, Variable variable)
+    {
+        var m = Slot(variable, "Adam", 0);
+        var v = Slot(variable, "Adam_1", 0);
+        var beta1Power = ScalarSlot(variable, "Adam_beta1_power", Beta1);
+        var beta2Power = ScalarSlot(variable, "Adam_beta2_power", Beta2);
+        return TF.Op("SparseApplyAdam", [variable, m, v, beta1Power, beta2Power,
+            Scalar(variable, LearningRate), Scalar(variable, Beta1), Scalar(variable, Beta2), Scalar(variable, Epsilon), grad.Values, grad.Indices]);
+    }
+}
+
+// TensorFlow 1's AdagradOptimizer: a per-element sum of squared gradients, starting at initialAccumulatorValue,
+// scales each step.
+public sealed class AdagradOptimizer : Optimizer
+{
+    public AdagradOptimizer(double learningRate, double initialAccumulatorValue = 0.1) : base("Adagrad")
+    {
+        if (initialAccumulatorValue <= 0)
+            throw new ArgumentException($"AdagradOptimizer: initialAccumulatorValue must be positive, got {initialAccumulatorValue}.", nameof(initialAccumulatorValue));
+        LearningRate = learningRate;
+        InitialAccumulatorValue = initialAccumulatorValue;
+    }
+
+    public double LearningRate { get; }
+    public double InitialAccumulatorValue { get; }
+
+    protected override Tensor ApplyDense(Tensor grad, Variable variable) =>
+        TF.Op("ApplyAdagrad", [variable, Slot(variable, "Adagrad", InitialAccumulatorValue), Scalar(variable, LearningRate), grad]);
+
+    protected override Tensor ApplySparse(IndexedSlices grad, Variable variable) =>
+        TF.Op("SparseApplyAdagrad", [variable, Slot(variable, "Adagrad", InitialAccumulatorValue), Scalar(variable, LearningRate), grad.Values, grad.Indices]);
 }

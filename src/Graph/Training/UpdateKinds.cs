@@ -7,7 +7,7 @@ namespace ActorGraph.Training;
 // Every kind of variable write, declared once: its op, its inputs, its gradient, whether a worker may replay it,
 // and its arithmetic. The ops (StateOps, TrainingOps), the checks of a parameter server, replica averaging and
 // held-copy replays all read this table; a new optimizer's update is one entry here.
-public static class UpdateKinds
+public static partial class UpdateKinds
 {
     private static readonly UpdateInput Value = new("value");
 
@@ -19,15 +19,19 @@ public static class UpdateKinds
         new(UpdateKind.AssignSub, "AssignSub", UpdateFamily.Assignment, [Value], [], Gradient: null, Replayable: true,
             Subtract<float>, Subtract<double>, Subtract<int>, Subtract<long>),
         new(UpdateKind.GradientDescent, "ApplyGradientDescent", UpdateFamily.Training,
-            [new("alpha", Scalar: true), new("delta")], [], Gradient: 1, Replayable: true,
+            [new("alpha", OperandForm.Scalar), new("delta")], [], Gradient: 1, Replayable: true,
             GradientDescent<float>, GradientDescent<double>),
         new(UpdateKind.Momentum, "ApplyMomentum", UpdateFamily.Training,
-            [new("lr", Scalar: true), new("grad"), new("momentum", Scalar: true)], [new("accum")], Gradient: 1, Replayable: false,
+            [new("lr", OperandForm.Scalar), new("grad"), new("momentum", OperandForm.Scalar)], [new("accum")], Gradient: 1, Replayable: false,
             Momentum<float>, Momentum<double>),
         new(UpdateKind.Adam, "ApplyAdam", UpdateFamily.Training,
-            [new("lr", Scalar: true), new("beta1", Scalar: true), new("beta2", Scalar: true), new("epsilon", Scalar: true), new("grad")],
-            [new("m"), new("v"), new("beta1_power", Scalar: true), new("beta2_power", Scalar: true)], Gradient: 4, Replayable: false,
+            [new("lr", OperandForm.Scalar), new("beta1", OperandForm.Scalar), new("beta2", OperandForm.Scalar), new("epsilon", OperandForm.Scalar), new("grad")],
+            [new("m"), new("v"), new("beta1_power", OperandForm.Scalar), new("beta2_power", OperandForm.Scalar)], Gradient: 4, Replayable: false,
             Adam<float>, Adam<double>),
+        .. SparseRules,
+        new(UpdateKind.Adagrad, "ApplyAdagrad", UpdateFamily.Training,
+            [new("lr", OperandForm.Scalar), new("grad")], [new("accum")], Gradient: 1, Replayable: false,
+            Adagrad<float>, Adagrad<double>),
     ];
 
     // By (int)kind: a kind's rule is an array read, not a lookup.
@@ -87,5 +91,22 @@ public static class UpdateKinds
         }
         beta1Power[0] *= beta1;
         beta2Power[0] *= beta2;
+    }
+
+    // TensorFlow's ApplyAdagrad: accum += grad²; value -= lr · grad / √accum.
+    private static void Adagrad<T>(Span<T> value, UpdateInputs x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var accum = x.Slot<T>(0);
+        AdagradRow(value, accum, x.Tensor<T>(1), x.Scalar<T>(0));
+    }
+
+    private static void AdagradRow<T>(Span<T> value, Span<T> accum, ReadOnlySpan<T> grad, T lr) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < value.Length; i++)
+        {
+            T g = grad[i];
+            accum[i] += g * g;
+            value[i] -= lr * g / T.Sqrt(accum[i]);
+        }
     }
 }

@@ -4,7 +4,7 @@ namespace ActorGraph.Training;
 
 // Applies a variable write with its kind's arithmetic (UpdateKinds), shared by the in-process store, the parameter
 // servers and the workers' replays so all give bit-identical results. Writes `value` and `slots` in place.
-public static class UpdateRules
+public static partial class UpdateRules
 {
     // Returns the variable's new value: `current` updated in place where it already had one.
     public static NDArray Apply(UpdateKind kind, string variable, NDArray? current, NDArray?[] slots, NDArray[] operands)
@@ -12,6 +12,7 @@ public static class UpdateRules
         var rule = UpdateKinds.Find(kind) ?? throw new InvalidArgumentException($"Unknown update {kind} for variable {variable}.");
         if (rule.Creates) return AssignInto(variable, current, operands[0]);
         if (current is null) throw new FailedPreconditionException($"Attempting to use uninitialized value {variable}");
+        if (rule.IsSparse) return ApplySparse(rule, variable, current, slots, operands);
         var delta = operands[rule.Delta];
         if (!delta.Shape.Equals(current.Shape))
             throw new InvalidArgumentException($"{kind} of variable {variable}: the value has shape {delta.Shape} but the variable has shape {current.Shape}.");

@@ -134,6 +134,7 @@ public static class OpCases
         cases.AddRange(ConvCases.All());
         cases.Add(new("ReshapeLike (2, 3) like (3, 2)", "ReshapeLike", [Matrix, [3, 2]], t => GradUtil.ReshapeLike(t[0], t[1]), v => new(v[0].Data, v[1].Dims)) { Ints = true });
         cases.AddRange(ArrayOpCases.Build());
+        cases.AddRange(SparseOpCases.Build());
         return cases;
     }
 

@@ -1,0 +1,186 @@
+using ActorGraph.Kernels;
+
+namespace ActorGraph.Ops;
+
+// The ops of sparse lookups and their gradients: an IndexedSlices' dense value, and the routing of a lookup's ids
+// to the parts of a partitioned table and of the parts' rows back into the ids' order. Each part's rows come from
+// a Gather on that part's variable alone, so only the rows looked up leave the part.
+internal static class EmbeddingOps
+{
+    public static IEnumerable<OpDef> Defs =>
+    [
+        new()
+        {
+            // (values [n, …], indices [n][, shape source]), attr "dense_shape": zeros with values' rows added at indices.
+            Type = "IndexedSlicesToDense", Infer = InferDense, Kernel = Densify, Traits = OpTraits.DensifiesSlices,
+            Gradient = g => g.Op.Inputs.Count > 2 ? [TF.Gather(g.Grad, g.Input(1)), null, null] : [TF.Gather(g.Grad, g.Input(1)), null],
+        },
+        new()
+        {
+            // (ids), attrs "strategy" ("mod" or "div") and "part_rows": per part, its local row numbers (ids' dtype),
+            // then per part, the positions in the flattened ids those rows go back to (int32).
+            Type = "EmbeddingPartition", Infer = InferPartition, Kernel = Partition, Traits = OpTraits.NoGradient,
+        },
+        new()
+        {
+            // (ids, positions × N, rows × N), attr "N": shape ids.shape + rows.shape[1:], rows[p][i] at flat position positions[p][i].
+            Type = "EmbeddingStitch", Infer = InferStitch, Kernel = Stitch,
+            Gradient = g =>
+            {
+                int parts = g.Attr<int>("N");
+                var rows = g.Input(1 + parts);
+                var flat = TF.Reshape(g.Grad, Shape.Own([-1, .. rows.Shape.Dims[1..]]));
+                return [null, .. Enumerable.Repeat<Tensor?>(null, parts), .. Enumerable.Range(0, parts).Select(p => (Tensor?)TF.Gather(flat, g.Input(1 + p)))];
+            },
+        },
+    ];
+
+    private static TensorSpec[] InferDense(InferContext ctx)
+    {
+        if (ctx.Inputs.Length is not (2 or 3)) throw ctx.Error($"expects 2 or 3 input(s), got {ctx.Inputs.Length}");
+        ctx.ExpectDType(1, d => d.IsInteger(), "int32 or int64 indices");
+        Tensor values = ctx.Input(0), indices = ctx.Input(1);
+        if (!indices.Shape.IsUnknownRank && indices.Shape.Rank != 1) throw ctx.Error($"indices must be a vector, got shape {indices.Shape}");
+        var shape = ctx.Inputs.Length == 3 ? ctx.Input(2).Shape : ctx.Attr<Shape>("dense_shape");
+        if (ctx.Inputs.Length == 2 && !shape.IsFullyDefined) throw ctx.Error($"dense_shape {shape} must be fully defined without a shape source");
+        if (shape.Rank == 0) throw ctx.Error("the dense tensor must have at least one axis of rows");
+        if (!values.Shape.IsUnknownRank && !shape.IsUnknownRank && !values.Shape.IsCompatibleWith(Shape.Own([-1, .. shape.Dims[1..]])))
+            throw ctx.Error($"values must have shape [n] + dense_shape[1:] = {Shape.Own([-1, .. shape.Dims[1..]])}, got {values.Shape}");
+        return [new(values.DType, shape)];
+    }
+
+    private static void Densify(KernelContext ctx)
+    {
+        NDArray values = ctx.Input(0), indices = ctx.Input(1);
+        var shape = ctx.Inputs.Length == 3 ? ctx.Input(2).Shape : ctx.Op.Attr<Shape>("dense_shape");
+        var dims = shape.Dims;
+        if (indices.Shape.Rank != 1 || !values.Shape.SameDims([indices.Length, .. dims[1..]]))
+            throw AxisRules.RunError(ctx, $"values of shape {values.Shape.ToBracketString()} must hold one row of {shape.ToBracketString()} per index, for indices of shape {indices.Shape.ToBracketString()}");
+        int size = dims[0], inner = dims[1..].Aggregate(1, (p, d) => p * d);
+        var result = ctx.Allocate(0, values.DType, shape);
+        var rows = new long[indices.Length];
+        if (Kernels.Gather.ReadIndices(indices, size, rows) is var (position, value))
+            throw AxisRules.RunError(ctx, $"indices[{position}] = {value} is not in [0, {size})");
+        switch (values.DType)
+        {
+            case DType.Float32: Kernels.Gather.AddRows<float>(values.Span<float>(), 1, size, inner, rows, result.Span<float>()); break;
+            case DType.Float64: Kernels.Gather.AddRows<double>(values.Span<double>(), 1, size, inner, rows, result.Span<double>()); break;
+            case DType.Int32: Kernels.Gather.AddRows<int>(values.Span<int>(), 1, size, inner, rows, result.Span<int>()); break;
+            case DType.Int64: Kernels.Gather.AddRows<long>(values.Span<long>(), 1, size, inner, rows, result.Span<long>()); break;
+            default: throw ElementwiseLoops.Unsupported(ctx, values.DType);
+        }
+    }
+
+    private static TensorSpec[] InferPartition(InferContext ctx)
+    {
+        ctx.ExpectInputs(1);
+        ctx.ExpectDType(0, d => d.IsInteger(), "int32 or int64 ids");
+        var strategy = ctx.Attr<string>("strategy");
+        if (strategy is not ("mod" or "div")) throw ctx.Error($"partition strategy must be \"mod\" or \"div\", got \"{strategy}\"");
+        var partRows = ctx.Attr<int[]>("part_rows");
+        if (partRows.Length == 0 || partRows.Any(r => r < 0)) throw ctx.Error($"part_rows must list at least one part, none negative; got [{string.Join(", ", partRows)}]");
+        var ids = ctx.Input(0).DType;
+        return [.. partRows.Select(_ => new TensorSpec(ids, new Shape(-1))), .. partRows.Select(_ => new TensorSpec(DType.Int32, new Shape(-1)))];
+    }
+
+    private static void Partition(KernelContext ctx)
+    {
+        var ids = ctx.Input(0);
+        var partRows = ctx.Op.Attr<int[]>("part_rows");
+        var route = EmbeddingRoutes.Of(ctx.Op.Attr<string>("strategy"), partRows);
+        var parts = new int[ids.Length];
+        var locals = new long[ids.Length];
+        var counts = new int[partRows.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            long id = ids.DType == DType.Int32 ? ids.Span<int>()[i] : ids.Span<long>()[i];
+            if (id < 0 || id >= route.TotalRows)
+                throw new InvalidArgumentException($"embedding_lookup (op '{ctx.Op.Name}'): id {id} (ids[{i}]) is out of range for a table of {route.TotalRows} rows; ids must be in [0, {route.TotalRows}).");
+            (parts[i], locals[i]) = route.Locate(id);
+            counts[parts[i]]++;
+        }
+        var localOut = new NDArray[partRows.Length];
+        var positionOut = new NDArray[partRows.Length];
+        for (int p = 0; p < partRows.Length; p++)
+        {
+            localOut[p] = ctx.Allocate(p, ids.DType, new Shape(counts[p]));
+            positionOut[p] = ctx.Allocate(partRows.Length + p, DType.Int32, new Shape(counts[p]));
+        }
+        var filled = new int[partRows.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int p = parts[i], at = filled[p]++;
+            if (ids.DType == DType.Int32) localOut[p].Span<int>()[at] = (int)locals[i];
+            else localOut[p].Span<long>()[at] = locals[i];
+            positionOut[p].Span<int>()[at] = i;
+        }
+    }
+
+    private static TensorSpec[] InferStitch(InferContext ctx)
+    {
+        int parts = ctx.Attr<int>("N");
+        ctx.ExpectInputs(1 + 2 * parts);
+        var ids = ctx.Input(0);
+        var rows = ctx.Inputs[(1 + parts)..];
+        for (int p = 0; p < parts; p++)
+            ctx.ExpectDType(1 + p, d => d == DType.Int32, "int32 positions");
+        var first = rows[0];
+        foreach (var r in rows)
+        {
+            if (r.DType != first.DType) throw ctx.Error($"every part's rows must have one dtype, got {ctx.Describe()}");
+            if (r.Shape.IsUnknownRank || r.Shape.Rank < 1 || !r.Shape.Dims[1..].SequenceEqual(first.Shape.Dims[1..]) || r.Shape.Dims[1..].Any(d => d < 0))
+                throw ctx.Error($"every part's rows must have one known row shape, got {ctx.Describe()}");
+        }
+        return [new(first.DType, ids.Shape.IsUnknownRank ? Shape.Unknown : Shape.Own([.. ids.Shape.Dims, .. first.Shape.Dims[1..]]))];
+    }
+
+    private static void Stitch(KernelContext ctx)
+    {
+        int parts = ctx.Op.Attr<int>("N");
+        var ids = ctx.Input(0);
+        var rowDims = ctx.Input(1 + parts).Shape.Dims[1..];
+        int rowBytes = rowDims.Aggregate(1, (p, d) => p * d) * ctx.Input(1 + parts).DType.SizeInBytes();
+        var result = ctx.Allocate(0, ctx.Input(1 + parts).DType, Shape.Own([.. ids.Shape.Dims, .. rowDims]));
+        for (int p = 0; p < parts; p++)
+        {
+            NDArray positions = ctx.Input(1 + p), rows = ctx.Input(1 + parts + p);
+            if (rows.Shape[0] != positions.Length)
+                throw AxisRules.RunError(ctx, $"part {p} has {rows.Shape[0]} rows for {positions.Length} positions");
+            var at = positions.Span<int>();
+            for (int i = 0; i < at.Length; i++)
+            {
+                if ((uint)at[i] >= (uint)ids.Length) throw AxisRules.RunError(ctx, $"positions[{p}][{i}] = {at[i]} is not in [0, {ids.Length})");
+                rows.Bytes.Slice(i * rowBytes, rowBytes).CopyTo(result.Bytes.Slice(at[i] * rowBytes, rowBytes));
+            }
+        }
+    }
+}
+
+// Where an id of a partitioned table lives, as tf.nn.embedding_lookup routes it: "mod" sends id to part id % P at
+// row id / P; "div" gives each part a contiguous range, the parts' rows in order.
+internal sealed class EmbeddingRoutes
+{
+    private readonly bool _mod;
+    private readonly long[] _starts;
+
+    private EmbeddingRoutes(bool mod, int[] partRows)
+    {
+        _mod = mod;
+        _starts = new long[partRows.Length + 1];
+        for (int p = 0; p < partRows.Length; p++) _starts[p + 1] = _starts[p] + partRows[p];
+    }
+
+    public static EmbeddingRoutes Of(string strategy, int[] partRows) => new(strategy == "mod", partRows);
+
+    public long TotalRows => _starts[^1];
+
+    public (int Part, long Row) Locate(long id)
+    {
+        int parts = _starts.Length - 1;
+        if (_mod) return ((int)(id % parts), id / parts);
+        int part = Array.BinarySearch(_starts, id);
+        part = part >= 0 ? part : ~part - 1;
+        while (part + 1 < parts && _starts[part + 1] <= id) part++;
+        return (part, id - _starts[part]);
+    }
+}

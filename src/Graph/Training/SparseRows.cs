@@ -1,0 +1,51 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace ActorGraph.Training;
+
+// Merges the rows of a sparse update that name the same index, so each touched row is updated once (TensorFlow's
+// sparse optimizers sum duplicate indices first; a lazy Adam that met a row twice would otherwise move it twice).
+public static class SparseRows
+{
+    // Rewrites `rows` to its distinct indices in order of first appearance and returns how many there are; `merged`
+    // holds one value per distinct index: the sum of its rows, or its last row when `sum` is false. Without repeated
+    // indices `merged` is `values` itself.
+    public static int Merge(Span<long> rows, NDArray values, int rowLength, bool sum, out NDArray merged)
+    {
+        var first = new Dictionary<long, int>(rows.Length);
+        var slotOf = new int[rows.Length];
+        int distinct = 0;
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (!first.TryGetValue(rows[i], out int slot)) first[rows[i]] = slot = distinct++;
+            slotOf[i] = slot;
+        }
+        if (distinct == rows.Length)
+        {
+            merged = values;
+            return distinct;
+        }
+        merged = NDArray.Zeros(values.DType, Shape.Own([distinct, rowLength]));
+        switch (values.DType)
+        {
+            case DType.Float32: Into<float>(values.Span<float>(), slotOf, rowLength, sum, merged.Span<float>()); break;
+            case DType.Float64: Into<double>(values.Span<double>(), slotOf, rowLength, sum, merged.Span<double>()); break;
+            case DType.Int32: Into<int>(values.Span<int>(), slotOf, rowLength, sum, merged.Span<int>()); break;
+            case DType.Int64: Into<long>(values.Span<long>(), slotOf, rowLength, sum, merged.Span<long>()); break;
+            default: throw new ArgumentException($"Sparse rows of {values.DType.PythonName()} cannot be merged.", nameof(values));
+        }
+        for (int i = 0; i < rows.Length; i++) rows[slotOf[i]] = rows[i];
+        return distinct;
+    }
+
+    private static void Into<T>(ReadOnlySpan<T> values, int[] slotOf, int rowLength, bool sum, Span<T> merged) where T : unmanaged, INumber<T>
+    {
+        for (int i = 0; i < slotOf.Length; i++)
+        {
+            var target = merged.Slice(slotOf[i] * rowLength, rowLength);
+            var row = values.Slice(i * rowLength, rowLength);
+            if (sum) TensorPrimitives.Add<T>(target, row, target);
+            else row.CopyTo(target);
+        }
+    }
+}
