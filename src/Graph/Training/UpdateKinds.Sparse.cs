@@ -8,7 +8,7 @@ namespace ActorGraph.Training;
 // rows its indices name and no other, so a shard applies it to a table of any size in time proportional to the rows.
 public static partial class UpdateKinds
 {
-    private static readonly UpdateInput SparseIndices = new("indices", OperandForm.Indices);
+    private static UpdateInput SparseIndices => new("indices", OperandForm.Indices);
 
     // A property, not a field: All (in the other half of this class) reads it while the type initializes.
     private static UpdateRule[] SparseRules =>
