@@ -23,7 +23,12 @@ public sealed partial class ShardActor
         var reply = _state.Read(command, lend ? ReadLeases<IActorRef>.Worth : serialized ? _ => true : null);
         if (serialized)
         {
-            if (reply is VariablesRead read) _bulk.Tell(Sender, Holder(Sender).Versioned(command, read), Self, snapshot: true);
+            if (reply is VariablesRead read)
+            {
+                var versioned = Holder(Sender).Versioned(command, read);
+                _traffic.Sent(versioned);
+                _bulk.Tell(Sender, versioned, Self, snapshot: true);
+            }
             else Reply(Sender, reply);
             return;
         }
@@ -45,7 +50,9 @@ public sealed partial class ShardActor
     {
         if (_holders.Find(reader) is not { } holder || !_bulk.SerializesNow(reader)) return;
         // Serialized before Tell returns (SerializesNow): the live arrays go out uncopied.
-        if (holder.Changed(_state) is { } pushed) _bulk.Tell(reader, pushed, Self, snapshot: true);
+        if (holder.Changed(_state) is not { } pushed) return;
+        _traffic.Sent(pushed);
+        _bulk.Tell(reader, pushed, Self, snapshot: true);
     }
 
     // Applies a decided batch. A reader on another node that applied the updates to its own copies

@@ -32,6 +32,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
         SnapshotPluginId = persistence.SnapshotPluginId;
         Recovering();
         Command<ReadVariables>(Handle);
+        Command<LookupRows>(Handle);
         Command<ApplyUpdates>(Handle);
         Command<ReleaseReads>(m => _leases.Release(Sender, m.StepId));
         Command<Terminated>(Handle);
@@ -51,12 +52,14 @@ public sealed partial class ShardActor : ReceivePersistentActor
     // Values may be large: on a cluster they take the tensor channel.
     private void Reply(IActorRef to, IShardReply reply)
     {
+        _traffic.Sent(reply);
         if (reply is IBulkMessage bulk) _bulk.Tell(to, bulk, Self);
         else to.Tell(reply);
     }
 
     private void Handle(ApplyUpdates command)
     {
+        _traffic.Received(command.Updates);
         if (command.Routing is { Replicas: > 1 } routing)
         {
             Gather(command, routing.Replicas);
@@ -93,7 +96,8 @@ public sealed partial class ShardActor : ReceivePersistentActor
     {
         var command = _leases.Dealiased(received);
         // The senders' stages have run: they are done with what they read for this step.
-        foreach (var (to, _) in replyTo) _leases.Release(to, command.StepId);
+        if (!command.MidStep)
+            foreach (var (to, _) in replyTo) _leases.Release(to, command.StepId);
         var decision = _state.Decide(command);
         if (decision.Rejection is { } rejection)
         {
@@ -156,7 +160,8 @@ public sealed partial class ShardActor : ReceivePersistentActor
 
     private void Handle(GetShardStatus _) =>
         Sender.Tell(new ShardStatus(_task, _state.Restarted, [.. _state.Variables.Keys.Order(StringComparer.Ordinal)],
-            _persistence.Durability, PersistenceId, _progress.RecoveredToStep, _progress.RecoveredCheckpoint, _progress.LastStep));
+            _persistence.Durability, PersistenceId, _progress.RecoveredToStep, _progress.RecoveredCheckpoint, _progress.LastStep,
+            _traffic.BytesIn, _traffic.BytesOut));
 
     private void Handle(CrashShard command) =>
         Guarded(command.StepId, () => throw new SimulatedFaultException($"{_state.Device}: {command.Reason}"));

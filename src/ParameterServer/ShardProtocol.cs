@@ -19,24 +19,28 @@ public interface IShardNotice : IActorGraphMessage;
 // Reads for one step, batched; a null value = uninitialized (after a restart: refused with FailedPrecondition instead).
 // Lend: the shard may answer with its live arrays rather than copies (a large variable's copy costs more than its use).
 // Fresh: every value in full, also those the reader holds already (HeldCopies): a reader that lost its copies asks so.
+// Request: 0 for the step's start; else the reader's own mid-step read (a read ordered after a write), echoed back.
 [MessagePackObject]
 public sealed record ReadVariables(
     [property: Key(0)] long StepId,
     [property: Key(1)] string[] Names,
     [property: Key(2)] bool Lend = false,
-    [property: Key(3)] bool Fresh = false) : IShardCommand, IBulkMessage;
+    [property: Key(3)] bool Fresh = false,
+    [property: Key(4)] int Request = 0) : IShardCommand, IBulkMessage;
 
 // Lent: some values are the shard's live arrays, which it leaves untouched (later updates write copies) until the
 // reader is done with them: it says so with ReleaseReads, or with an ApplyUpdates of the same step.
 // The reader must not write them, and copies them before they leave its step.
 // Versions (to a reader on another node): the version of each value; a null value with a version is one the
 // reader holds already (it came in an earlier read or a VariablesPushed), a null value with version 0 is uninitialized.
+// Request: the ReadVariables.Request it answers.
 [MessagePackObject]
 public sealed record VariablesRead(
     [property: Key(0)] long StepId,
     [property: Key(1)] NDArray?[] Values,
     [property: Key(2)] bool Lent = false,
-    [property: Key(3)] long[]? Versions = null) : IShardReply, IBulkMessage;
+    [property: Key(3)] long[]? Versions = null,
+    [property: Key(4)] int Request = 0) : IShardReply, IBulkMessage;
 
 // After a reader's updates are applied: the new values of what it read that step, for it to hold until its next
 // read of them (HeldCopies); that read then carries versions only, off the step's critical path. No reply.
@@ -65,13 +69,16 @@ public sealed record ReleaseReads([property: Key(0)] long StepId) : IShardComman
 // Routing: which step's replica the batch is and who else hears of it; null = one sender, answered alone.
 // ReplayedOn (a reader on another node, one replica): per update, the version of its held copy that the sender
 // applies the update to itself, 0 where it does not; the shard answers with UpdatesReplayed instead of the value.
+// MidStep: writes a read on another worker is ordered after, sent before the step's end; the sender's stages still
+// run, so its lent reads stay lent.
 [MessagePackObject]
 public sealed record ApplyUpdates(
     [property: Key(0)] long StepId,
     [property: Key(1)] WireUpdate[] Updates,
     [property: Key(2)] int[]? Wanted = null,
     [property: Key(3)] UpdateRouting? Routing = null,
-    [property: Key(4)] long[]? ReplayedOn = null) : IShardCommand, IStableTensors;
+    [property: Key(4)] long[]? ReplayedOn = null,
+    [property: Key(5)] bool MidStep = false) : IShardCommand, IStableTensors;
 
 // Replicas > 1: one of the replicas of a synchronous data-parallel step (Weight: its share of the batch); the shard
 // applies the replicas' weighted average once all are in (or CloseReplicas says so), and answers each replica with
@@ -125,12 +132,31 @@ public sealed record WireUpdate(
         new(Kind, operationNamed(Variable), Array.ConvertAll(Slots, s => operationNamed(s)), Operands);
 }
 
+// Rows of a variable along axis 0 (a Gather of its value), looked up where the variable lives: the ids go out and only
+// their rows come back, never the table. An id out of range is refused (InvalidArgument) naming it and the table's size.
+// Request: the reader's own number for it, echoed in RowsLookedUp.
+[MessagePackObject]
+public sealed record LookupRows(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] string Variable,
+    [property: Key(2)] NDArray Ids,
+    [property: Key(3)] int Request) : IShardCommand, IBulkMessage;
+
+// Rows: shape Ids.shape + the variable's shape[1:].
+[MessagePackObject]
+public sealed record RowsLookedUp(
+    [property: Key(0)] long StepId,
+    [property: Key(1)] int Request,
+    [property: Key(2)] NDArray Rows) : IShardReply, IBulkMessage;
+
 // For tests and diagnostics: what a shard holds.
 [MessagePackObject]
 public sealed record GetShardStatus : IShardCommand;
 
 // RecoveredToStep: the global step a restarted shard came back to (-1: it came back empty), with the
-// checkpoint it came from; LastStep: the last step whose update it holds.
+// checkpoint it came from; LastStep: the last step whose update it holds. BytesIn, BytesOut: the tensor bytes the shard
+// has received from readers and writers (updates' operands, looked-up ids) and sent them (values read, pushed or
+// wanted back, rows looked up) since it started.
 [MessagePackObject]
 public sealed record ShardStatus(
     [property: Key(0)] int Task,
@@ -140,7 +166,9 @@ public sealed record ShardStatus(
     [property: Key(4)] string PersistenceId = "",
     [property: Key(5)] long RecoveredToStep = -1,
     [property: Key(6)] string? RecoveredCheckpoint = null,
-    [property: Key(7)] long LastStep = -1) : IShardReply;
+    [property: Key(7)] long LastStep = -1,
+    [property: Key(8)] long BytesIn = 0,
+    [property: Key(9)] long BytesOut = 0) : IShardReply;
 
 // A simulated fault during a step: the shard answers Aborted and throws; its supervisor restarts it.
 [MessagePackObject]

@@ -42,9 +42,14 @@ public sealed partial class ShardState
         if (rule.TakesIntegers ? !current.DType.IsNumeric() : !current.DType.IsFloating())
             return Invalid(step, $"{what}: {current.DType.PythonName()} variables cannot take this update.");
 
-        for (int i = 0; i < rule.Operands.Length; i++)
-            if (CheckInput(rule.Operands[i], u.Operands[i].DType, u.Operands[i].Shape, current, what, assignment) is { } bad)
-                return Invalid(step, bad);
+        if (rule.IsSparse)
+        {
+            if (CheckSparse(u, rule, current, what) is { } badRows) return Invalid(step, badRows);
+        }
+        else
+            for (int i = 0; i < rule.Operands.Length; i++)
+                if (CheckInput(rule.Operands[i], u.Operands[i].DType, u.Operands[i].Shape, current, what, assignment) is { } bad)
+                    return Invalid(step, bad);
         for (int i = 0; i < rule.Slots.Length; i++)
         {
             if (batch.Meta(u.Slots[i]) is not { } slot) return Uninitialized(step, u.Slots[i]);

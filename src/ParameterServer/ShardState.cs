@@ -73,7 +73,7 @@ public sealed partial class ShardState : IActorGraphMessage
             }
             else if (Restarted) return Uninitialized(command.StepId, name);
         }
-        return new VariablesRead(command.StepId, values, lent);
+        return new VariablesRead(command.StepId, values, lent, Request: command.Request);
     }
 
     // Copy-on-write of a lent variable: `copy` (of its dtype and shape) takes the live array's contents and place.

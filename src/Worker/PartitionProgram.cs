@@ -15,12 +15,16 @@ internal sealed class PartitionProgram
         Stages = new StageProgram[registration.Stages.Length];
         var variableIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < registration.Variables.Length; i++) variableIndex[registration.Variables[i]] = i;
+        LookupBase = new int[Stages.Length];
         for (int s = 0; s < Stages.Length; s++)
         {
             Stages[s] = new StageProgram(registration.Stages[s], variableIndex);
+            LookupBase[s] = Lookups.Count;
             for (int r = 0; r < registration.Stages[s].Recvs.Length; r++)
                 EdgeTargets[registration.Stages[s].Recvs[r].Edge] = (s, r);
             HasPrint |= Stages[s].HasPrint;
+            foreach (var lookup in registration.Stages[s].Lookups ?? [])
+                Lookups.Add((lookup, registration.VariableShards[variableIndex[lookup.Table]]));
         }
         ReadShardCount = registration.Reads.Count(r => r.Length > 0);
     }
@@ -32,6 +36,10 @@ internal sealed class PartitionProgram
     public IActorRef[] Workers { get; }
     public Dictionary<int, (int Stage, int Slot)> EdgeTargets { get; } = [];
     public int ReadShardCount { get; }
+    // Every stage's lookups in stage order, with the shard of each table: request r (from 1) is Lookups[r - 1].
+    public List<(StageLookup Lookup, int Shard)> Lookups { get; } = [];
+    // By stage: how many lookups the stages before it have.
+    public int[] LookupBase { get; }
     public bool HasPrint { get; }
 
     public int ShardIndexOf(IActorRef sender) => Array.IndexOf(Shards, sender);
@@ -49,6 +57,8 @@ internal sealed class StageProgram
         var fetched = stage.Fetches.Select(f => (Tensor?)graph.GetTensor(f.Tensor)).ToList();
         SendFetchOffset = fetched.Count;
         foreach (var t in Sends) fetched.Add(t);
+        LookupFetchOffset = fetched.Count;
+        foreach (var lookup in stage.Lookups ?? []) fetched.Add(graph.GetTensor(lookup.Ids));
         var fed = new HashSet<Tensor>(Feeds, ReferenceEqualityComparer<Tensor>.Instance);
         foreach (var t in Recvs)
             if (t is not null) fed.Add(t);
@@ -57,6 +67,7 @@ internal sealed class StageProgram
             if (variableIndex.TryGetValue(v.Op.Name, out int index)) VariableIndex[v.Op] = index;
         HasPrint = Plan.Operations.Any(op => op.Def.Traits.HasFlag(Ops.OpTraits.Print) || Ops.ControlFlowOps.BodyOps(op).Exists(b => b.Def.Traits.HasFlag(Ops.OpTraits.Print)));
         DataRecvCount = Recvs.Count(t => t is not null);
+        LateReads = Array.ConvertAll(stage.LateReads ?? [], v => variableIndex[v]);
     }
 
     public PartitionStage Definition { get; }
@@ -65,7 +76,12 @@ internal sealed class StageProgram
     public Tensor?[] Recvs { get; }
     public Tensor?[] Sends { get; }
     public int SendFetchOffset { get; }
+    // Where the lookups' ids are among the plan's outputs, after the sends.
+    public int LookupFetchOffset { get; }
     public int DataRecvCount { get; }
     public Dictionary<Operation, int> VariableIndex { get; } = new(ReferenceEqualityComparer<Operation>.Instance);
     public bool HasPrint { get; }
+    // Indices (into the registration's variables) read from their shards once the stage's receives are in.
+    public int[] LateReads { get; }
+    public bool AppliesUpdates => Definition.AppliesUpdates;
 }

@@ -54,11 +54,20 @@ public sealed partial class WorkerActor
         Drive(step);
     }
 
+    private void Handle(RowsLookedUp m)
+    {
+        if (_steps.IsForgotten(m.StepId)) return;
+        var step = _steps.For(m.StepId);
+        step.OnRowsLookedUp(m);
+        Drive(step);
+    }
+
     private void Handle(UpdatesApplied m)
     {
         if (_steps.Running(m.StepId) is not { } step) return;
         step.OnUpdatesApplied(Sender, m.Values);
-        Settle(step);
+        // Updates applied mid-step let the step go on.
+        Drive(step);
     }
 
     private void Handle(ShardRequestFailed m)

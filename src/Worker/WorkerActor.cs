@@ -42,6 +42,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         });
         Receive<TensorsSent>(Handle);
         Receive<UpdatesApplied>(Handle);
+        Receive<RowsLookedUp>(Handle);
         Receive<ShardRequestFailed>(Handle);
         Receive<ForgetPartitions>(m =>
         {
@@ -102,6 +103,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWithTimers
         VariablesRead m => m.StepId,
         TensorsSent m => m.StepId,
         UpdatesApplied m => m.StepId,
+        RowsLookedUp m => m.StepId,
         ShardRequestFailed m => m.StepId,
         _ => null,
     };

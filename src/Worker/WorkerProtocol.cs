@@ -30,6 +30,9 @@ public sealed record RegisterPartition(
     [property: Key(9)] int Task) : IWorkerCommand, IBulkMessage;
 
 // One piece of a partition that can run as a whole once its feeds, reads and receives are in.
+// LateReads: variables read from their shards once the receives are in (reads ordered after a write applied there).
+// AppliesUpdates: the step's updates so far reach the shards before the stage's tensors leave.
+// Lookups: Gathers of a variable's rows that the variable's shard serves (LookupRows) once the stage has run.
 [MessagePackObject]
 public sealed record PartitionStage(
     [property: Key(0)] OperationDef[] Ops,
@@ -37,7 +40,19 @@ public sealed record PartitionStage(
     [property: Key(2)] StageFeed[] Feeds,
     [property: Key(3)] StageRecv[] Recvs,
     [property: Key(4)] StageSend[] Sends,
-    [property: Key(5)] StageFetch[] Fetches);
+    [property: Key(5)] StageFetch[] Fetches,
+    [property: Key(6)] string[]? LateReads = null,
+    [property: Key(7)] bool AppliesUpdates = false,
+    [property: Key(8)] StageLookup[]? Lookups = null);
+
+// A Gather along axis 0 of Table's value: the stage computes Ids, the table's shard returns their rows, which arrive
+// on Edges (as a TensorsSent's values would) and are the client's fetches at Fetches (indices in the step's fetch list).
+[MessagePackObject]
+public sealed record StageLookup(
+    [property: Key(0)] string Ids,
+    [property: Key(1)] string Table,
+    [property: Key(2)] int[] Edges,
+    [property: Key(3)] int[]? Fetches = null);
 
 // A client feed: the tensor whose value it is inside the stage, and its index in RunPartition.Feeds.
 [MessagePackObject]

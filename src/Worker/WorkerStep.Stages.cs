@@ -16,6 +16,11 @@ internal sealed partial class WorkerStep
         var program = Program!;
         int shard = program.ShardIndexOf(shardRef);
         if (shard < 0) return;
+        if (read.Request > 0)
+        {
+            AbsorbLate(shard, read);
+            return;
+        }
         // The answer to a Fresh read of what was missing from this shard's first answer.
         var indices = _refills is not null && _refills.Remove(shard, out var refill) ? refill : program.Registration.Reads[shard];
         List<int>? missing = null;
@@ -53,7 +58,7 @@ internal sealed partial class WorkerStep
         _receivedCount[stage]++;
     }
 
-    private bool StageReady(int s) => !_stageDone[s] && _receivedCount[s] == _received[s].Length;
+    private bool StageReady(int s) => !_stageDone[s] && _receivedCount[s] == _received[s].Length && LateReadsIn(s);
 
     // The first ready stage from where the last pass stopped; -1 once a whole pass ran none.
     private int NextReadyStage()
@@ -85,7 +90,7 @@ internal sealed partial class WorkerStep
             if (stage.Recvs[i] is { } t) fed[n++] = new(t, _received[s][i] ?? throw MissingRecv(definition, i));
         var instance = stage.Plan.Rent();
         _rented.Add((stage.Plan, instance));
-        var values = stage.Plan.Run(instance, fed, ContextFor(stage), lendFrom: stage.SendFetchOffset);
+        var values = stage.Plan.Run(instance, fed, ContextFor(s), lendFrom: stage.SendFetchOffset);
         _stageDone[s] = true;
         _stagesRun++;
         for (int f = 0; f < definition.Fetches.Length; f++)
@@ -93,7 +98,9 @@ internal sealed partial class WorkerStep
             _fetchIndices.Add(definition.Fetches[f].Index);
             _fetchValues.Add(values[f]);
         }
-        SendTensors(stage, values);
+        if (stage.AppliesUpdates && ApplyUpdatesNow()) _heldSends = (stage, values);
+        else SendTensors(stage, values);
+        LookUp(s, values);
     }
 
     private InternalException MissingRecv(PartitionStage stage, int i) =>
@@ -134,9 +141,10 @@ internal sealed partial class WorkerStep
         return value;
     }
 
-    private StepContext ContextFor(StageProgram stage)
+    private StepContext ContextFor(int s)
     {
-        _currentVariables = stage.VariableIndex;
+        _currentVariables = Program!.Stages[s].VariableIndex;
+        _currentLate = _late[s];
         return new StepContext(this, _printed ?? TextWriter.Null, StepId, _around.Iterators);
     }
 }

@@ -25,11 +25,11 @@ internal sealed partial class WorkerStep : IVariableAccess
     public NDArray Read(Operation variable)
     {
         int i = _currentVariables[variable];
-        return _written?[i] ?? _values[i] ?? throw Errors.Uninitialized(variable);
+        return _written?[i] ?? _currentLate?[i] ?? _values[i] ?? throw Errors.Uninitialized(variable);
     }
 
     public bool IsInitialized(Operation variable) =>
-        _currentVariables.TryGetValue(variable, out int i) && (_values[i] is not null || _written?[i] is not null);
+        _currentVariables.TryGetValue(variable, out int i) && (_values[i] is not null || _written?[i] is not null || _currentLate?[i] is not null);
 
     // Deferred to the end of the step; the shard's answer replaces the value where it is fetched.
     public NDArray Update(VariableUpdate update)
@@ -177,9 +177,9 @@ internal sealed partial class WorkerStep : IVariableAccess
     }
 
     // The shard's values (one per WantedFrom index) stand in for the provisional ones wherever those were fetched.
-    private void ResolveUpdateOutputs(int shard, NDArray[] applied)
+    private void ResolveUpdateOutputs(List<NDArray>? provisional, int[]? wanted, NDArray[] applied)
     {
-        if (_provisional[shard] is not { } provisional || _wanted[shard] is not { } wanted) return;
+        if (provisional is null || wanted is null) return;
         for (int w = 0; w < wanted.Length && w < applied.Length; w++)
         {
             var value = provisional[wanted[w]];

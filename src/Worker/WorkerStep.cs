@@ -94,6 +94,7 @@ internal sealed partial class WorkerStep
         _written = program.Registration.KeepsUpdateOutputs ? new NDArray?[_values.Length] : null;
         _updatedIndices = new List<int>?[program.Shards.Length];
         _wanted = new int[]?[program.Shards.Length];
+        StartMidStep(program);
         if (program.HasPrint) _printed = new StringWriter();
         foreach (var (shard, read) in _earlyReads ?? []) Absorb(shard, read);
         foreach (var sent in _earlyTensors ?? []) Absorb(sent);
@@ -118,7 +119,12 @@ internal sealed partial class WorkerStep
     {
         if (Program is null) return;
         int index = Program.ShardIndexOf(shard);
-        if (index >= 0) ResolveUpdateOutputs(index, values);
+        if (_flushesPending > 0)
+        {
+            OnAppliedMidStep(index, values);
+            return;
+        }
+        if (index >= 0) ResolveUpdateOutputs(_provisional[index], _wanted[index], values);
         if (--_updatesPending == 0) Succeed();
     }
 
@@ -133,7 +139,7 @@ internal sealed partial class WorkerStep
             Replay(replays);
             return false;
         }
-        if (Outcome != StepOutcome.Running || Program is null || _readsPending > 0 || _updatesSent) return false;
+        if (Outcome != StepOutcome.Running || Program is null || _readsPending > 0 || _updatesSent || _flushesPending > 0) return false;
         int s = NextReadyStage();
         if (s >= 0)
         {
@@ -148,7 +154,7 @@ internal sealed partial class WorkerStep
             }
             return true;
         }
-        if (_stagesRun < _stageDone.Length) return false;
+        if (_stagesRun < _stageDone.Length || _lookupsPending > 0) return false;
         SendUpdates();
         return true;
     }

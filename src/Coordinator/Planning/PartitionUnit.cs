@@ -17,6 +17,12 @@ internal sealed class PartitionUnit(int task, int stage)
     public List<Operation> Ops { get; } = [];
     public HashSet<Operation> Members { get; } = new(ReferenceEqualityComparer<Operation>.Instance);
     public List<Operation> Variables { get; } = [];
+    // Variables read from their shard once the stage's inputs are in: reads ordered after a write applied there.
+    public List<Operation> LateReads { get; } = [];
+    // The stage writes what a read elsewhere is ordered after: its updates reach the shards before its tensors leave.
+    public bool AppliesUpdates { get; set; }
+    // Gathers the shard serves: the ids' tensor in the stage, the table, the edges its rows go to, the fetches they are.
+    public List<(Operation Gather, string Ids, string Table, List<int> Edges, List<int> Fetches)> Lookups { get; } = [];
     public List<OperationDef> Endpoints { get; } = [];
     public List<OperationDef> Sends { get; } = [];
     public Dictionary<string, string> Local { get; } = new(StringComparer.Ordinal);
@@ -55,7 +61,9 @@ internal sealed class PartitionUnit(int task, int stage)
             FeedTensors.Select((t, i) => new StageFeed(t, feedSlotOf(FeedClientIndices[i]))).ToArray(),
             RecvTensors.Select((t, i) => new StageRecv(t, RecvEdges[i])).ToArray(),
             SendTensors.Select((t, i) => new StageSend(t, SendEdges[i], workerIndexOf(SendTasks[i]))).ToArray(),
-            FetchTensors.Select((t, i) => new StageFetch(t, FetchIndices[i])).ToArray());
+            FetchTensors.Select((t, i) => new StageFetch(t, FetchIndices[i])).ToArray(),
+            LateReads.Count == 0 ? null : LateReads.Select(v => v.Name).ToArray(), AppliesUpdates,
+            Lookups.Count == 0 ? null : Lookups.Select(l => new StageLookup(l.Ids, l.Table, [.. l.Edges], l.Fetches.Count == 0 ? null : [.. l.Fetches])).ToArray());
     }
 
     // Inputs from outside the stage now come from its _Recv/_Feed endpoints; a control input

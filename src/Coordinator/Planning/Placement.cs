@@ -12,6 +12,8 @@ internal sealed class Placement
 {
     private readonly Dictionary<Operation, int> _task = new(ReferenceEqualityComparer<Operation>.Instance);
     private readonly Dictionary<Operation, int> _stage = new(ReferenceEqualityComparer<Operation>.Instance);
+    // Writes the shard must apply before their consumers run: those go to a later stage of the same worker.
+    private ISet<Operation> _barriers = new HashSet<Operation>();
 
     public Dictionary<string, string> Devices { get; } = new(StringComparer.Ordinal);
     public string? Error { get; private set; }
@@ -21,9 +23,10 @@ internal sealed class Placement
     public int StageOf(Operation op) => _stage[op];
 
     public static Placement Compute(IReadOnlyList<Operation> order, ISet<Tensor> fed, ISet<Operation> fetchedVariables,
-        VariablePlacement variables, IReadOnlyList<int> liveTasks)
+        VariablePlacement variables, IReadOnlyList<int> liveTasks, ISet<Operation>? barriers = null)
     {
         var p = new Placement();
+        if (barriers is not null) p._barriers = barriers;
         var load = new Load(liveTasks);
         foreach (var op in order)
         {
@@ -86,7 +89,7 @@ internal sealed class Placement
         for (int n = order.Count - 1; n >= 0; n--)
         {
             var op = order[n];
-            if (op.Def.IsVariable || !_task.TryGetValue(op, out int task) || !consumers.TryGetValue(op, out var users)) continue;
+            if (op.Def.IsVariable || _barriers.Contains(op) || !_task.TryGetValue(op, out int task) || !consumers.TryGetValue(op, out var users)) continue;
             if (users.Exists(u => _task[u] != task)) continue;
             _stage[op] = Math.Max(_stage[op], users.Min(u => _stage[u]));
         }
@@ -183,5 +186,5 @@ internal sealed class Placement
     }
 
     private int After(Operation dep, int task) =>
-        _stage.TryGetValue(dep, out int s) && !dep.Def.IsVariable ? s + (_task[dep] == task ? 0 : 1) : 0;
+        _stage.TryGetValue(dep, out int s) && !dep.Def.IsVariable ? s + (_task[dep] == task && !_barriers.Contains(dep) ? 0 : 1) : 0;
 }

@@ -16,6 +16,9 @@ internal sealed class Planner
     private readonly List<(string Name, string Device)> _endpoints = [];
     private readonly Dictionary<int, HashSet<Operation>> _reads = [];
     private readonly HashSet<int> _keepsUpdateOutputs = [];
+    // (reader, variable): reads the shard serves mid-step, after the writes they are ordered after.
+    private readonly HashSet<(Operation Reader, Operation Variable)> _lateReads = [];
+    private HashSet<Operation> _shardLookups = [];
     private Placement _placement = null!;
 
     public static StepPlan Build(long planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
@@ -39,8 +42,19 @@ internal sealed class Planner
         if (order.Count > 0 && liveTasks.Count == 0)
             return Refused(planId, fetches.Length, new UnavailableException("No worker is left to run the step: every worker of the session has stopped."));
         var fetchedVariables = new HashSet<Operation>(roots.Where(op => op.Def.IsVariable), ReferenceEqualityComparer<Operation>.Instance);
-        _placement = Placement.Compute(order, fed, fetchedVariables, variables, liveTasks);
+        var inStepOrder = InStepOrder.Of(order);
+        _shardLookups = ShardLookups.Find(order, inStepOrder);
+        // A lookup's rows come back from the shard: its consumers run in a later stage, as after a value from a worker.
+        var barriers = _shardLookups.Count == 0 ? inStepOrder.ShardAppliedWrites
+            : new HashSet<Operation>(inStepOrder.ShardAppliedWrites.Concat(_shardLookups), ReferenceEqualityComparer<Operation>.Instance);
+        _placement = Placement.Compute(order, fed, fetchedVariables, variables, liveTasks, barriers);
         if (_placement.Error is { } error) return Refused(planId, fetches.Length, new InvalidArgumentException(error));
+        // Rows come back to the worker that asked: a Gather used on another worker runs as any op.
+        if (_shardLookups.Count > 0)
+            foreach (var op in order)
+                foreach (var input in op.InputArray)
+                    if (_shardLookups.Contains(input.Op) && (!_placement.TryGetTask(op, out int task) || task != _placement.TaskOf(input.Op)))
+                        _shardLookups.Remove(input.Op);
 
         foreach (var op in order)
             if (_placement.TryGetTask(op, out _))
@@ -48,7 +62,7 @@ internal sealed class Planner
                 var unit = UnitOf(op);
                 unit.Members.Add(op);
                 if (op.Def.IsVariable) Read(unit, op);
-                else unit.Ops.Add(op);
+                else if (!_shardLookups.Contains(op)) unit.Ops.Add(op);
             }
         foreach (var group in _units.Values.GroupBy(u => u.Task))
         {
@@ -64,14 +78,20 @@ internal sealed class Planner
         foreach (var f in fetches)
             if (f.Tensor is { } t) consumed.Add(t);
 
+        ServeOrderedReads(inStepOrder);
+        foreach (var gather in _shardLookups) LookUp(gather, fed, feedIndex, onPath);
         foreach (var unit in _units.Values.ToArray())
             foreach (var op in unit.Ops)
                 Connect(unit, op, fed, feedIndex, onPath, consumed);
-        KeepWritesForOrderedReads(order);
         for (int i = 0; i < fetches.Length; i++)
             if (fetches[i].Tensor is { } t && !fed.Contains(t))
             {
                 var unit = UnitOf(t.Op);
+                if (_shardLookups.Contains(t.Op))
+                {
+                    unit.Lookups.Single(l => l.Gather == t.Op).Fetches.Add(i);
+                    continue;
+                }
                 unit.FetchTensors.Add(t.Name);
                 unit.FetchIndices.Add(i);
             }
@@ -117,6 +137,7 @@ internal sealed class Planner
         {
             var t = inputs[i];
             if (fed.Contains(t)) Feed(unit, t, feedIndex[t], onPath);
+            else if (t.Op.Def.IsVariable && _lateReads.Contains((op, t.Op))) ReadLate(unit, t.Op);
             else if (t.Op.Def.IsVariable) Read(unit, t.Op);
             else if (!unit.Members.Contains(t.Op)) Edge(t.Name, t, t.Op, UnitOf(t.Op), unit);
         }
@@ -129,34 +150,31 @@ internal sealed class Planner
         }
     }
 
-    // TensorFlow 1 reads a variable where its value is used: an op that a control or data dependency orders after a
-    // write of a variable it uses sees the write. Its worker keeps its own writes readable (WorkerStep.Read); a step
-    // without such an order keeps the seed's fast path.
-    private void KeepWritesForOrderedReads(IReadOnlyList<Operation> order)
+    // A read ordered after a write of its variable sees the write. A write of the reader's own worker that the worker
+    // works out by itself (an Assign, an AssignAdd) is kept readable there (WorkerStep.Read): no message. Otherwise the
+    // write's stage applies its updates before its tensors leave (PartitionStage.AppliesUpdates), and the reader's stage
+    // asks the shard for the variable once its inputs are in (PartitionStage.LateReads), so the write is applied by
+    // then. A step without such an order keeps the seed's fast path.
+    private void ServeOrderedReads(InStepOrder inStepOrder)
     {
-        var writtenBefore = new Dictionary<Operation, HashSet<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
-        foreach (var op in order)
+        foreach (var (write, reader, variable) in inStepOrder.Reads)
         {
-            HashSet<Operation>? upstream = null;
-            void Merge(Operation from)
+            if (!_placement.TryGetTask(reader, out int readerTask) || !_placement.TryGetTask(write, out int writerTask)) continue;
+            if (readerTask == writerTask && InStepOrder.ComputedByWorker(write))
             {
-                if (writtenBefore.TryGetValue(from, out var set)) (upstream ??= new(ReferenceEqualityComparer<Operation>.Instance)).UnionWith(set);
+                _keepsUpdateOutputs.Add(readerTask);
+                Read(UnitOf(reader), variable);
+                continue;
             }
-            var inputs = op.InputArray;
-            for (int i = op.Def.RefInputs; i < inputs.Length; i++) Merge(inputs[i].Op);
-            foreach (var c in op.ControlInputArray) Merge(c);
-            if (upstream is not null && _placement.TryGetTask(op, out _))
-                for (int i = op.Def.RefInputs; i < inputs.Length; i++)
-                    if (inputs[i].Op.Def.IsVariable && upstream.Contains(inputs[i].Op))
-                    {
-                        var unit = UnitOf(op);
-                        _keepsUpdateOutputs.Add(unit.Task);
-                        Read(unit, inputs[i].Op);
-                    }
-            if (op.Def.Traits.HasFlag(OpTraits.WritesVariable))
-                for (int r = 0; r < op.Def.RefInputs; r++) (upstream ??= new(ReferenceEqualityComparer<Operation>.Instance)).Add(op.RefInput(r));
-            if (upstream is not null) writtenBefore[op] = upstream;
+            _lateReads.Add((reader, variable));
+            UnitOf(write).AppliesUpdates = true;
         }
+    }
+
+    private static void ReadLate(PartitionUnit unit, Operation variable)
+    {
+        unit.Use(variable);
+        if (!unit.LateReads.Contains(variable)) unit.LateReads.Add(variable);
     }
 
     // The variables a Cond's or WhileLoop's functions read or write are the worker's to serve like any other;
@@ -196,7 +214,22 @@ internal sealed class Planner
         unit.FeedClientIndices.Add(clientIndex);
     }
 
-    // A _Send in the producing stage and a _Recv in the consuming one; tensor null = a control edge.
+    // A Gather the shard serves: its stage sends the ids to the table's shard, whose rows arrive on the edges to the
+    // stages that use them (Edge). The table is used, not read.
+    private void LookUp(Operation gather, HashSet<Tensor> fed, Dictionary<Tensor, int> feedIndex, HashSet<Operation> onPath)
+    {
+        var unit = UnitOf(gather);
+        var table = gather.InputArray[0].Op;
+        var ids = gather.InputArray[1];
+        unit.Use(table);
+        if (fed.Contains(ids)) Feed(unit, ids, feedIndex[ids], onPath);
+        else if (ids.Op.Def.IsVariable) Read(unit, ids.Op);
+        else if (!unit.Members.Contains(ids.Op)) Edge(ids.Name, ids, ids.Op, UnitOf(ids.Op), unit);
+        unit.Lookups.Add((gather, unit.Local.GetValueOrDefault(ids.Name, ids.Name), table.Name, [], []));
+    }
+
+    // A _Send in the producing stage and a _Recv in the consuming one; tensor null = a control edge. From a Gather the
+    // shard serves, the rows come from the shard: the edge joins the lookup instead of a _Send.
     private void Edge(string key, Tensor? t, Operation source, PartitionUnit from, PartitionUnit to)
     {
         if (_edges.ContainsKey((key, to))) return;
@@ -208,6 +241,12 @@ internal sealed class Planner
         to.RecvTensors.Add(t is null ? "" : recv + ":0");
         to.RecvEdges.Add(id);
         to.Local[key] = t is null ? recv : recv + ":0";
+        if (_shardLookups.Contains(source))
+        {
+            from.Lookups.Single(l => l.Gather == source).Edges.Add(id);
+            _endpoints.Add((recv, Placement.WorkerDevice(to.Task)));
+            return;
+        }
         from.Sends.Add(new OperationDef(send, "_Send", t is null ? [] : [t.Name], t is null ? [source.Name] : [], "", []));
         from.SendTensors.Add(t?.Name ?? "");
         from.SendEdges.Add(id);

@@ -1,0 +1,85 @@
+using ActorGraph.Training;
+using Xunit;
+
+namespace ActorGraph.Coordinator.Tests.ControlFlow;
+
+// Reads ordered after a write that another worker makes, or that the shard applies, see it; the others are served at
+// the step's start. Each case runs in local mode (system null) and in a TestKit simulation (every message serialized).
+internal static class CrossWorkerInStepOrder
+{
+    private const string Worker0 = "/job:worker/task:0";
+    private const string Worker1 = "/job:worker/task:1";
+
+    // with tf.control_dependencies([v.initializer]): tf.identity(v), the initializer on worker 0, the read on worker 1.
+    public static void A_read_on_one_worker_after_the_initializer_on_another_sees_the_initial_value(Akka.Actor.ActorSystem? system)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        Variable v;
+        using (TF.Device(Worker0)) v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(7));
+        Tensor read;
+        using (TF.Device(Worker1))
+        using (TF.ControlDependencies(v.Initializer)) read = TF.Identity(v);
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = system });
+        var other = TF.Constant(1f);
+        Assert.Equal(Worker1, sess.Explain([read, other]).Placement[read.Op.Name]);
+        Assert.Equal(7f, sess.Run([read, other])[0]!.ToScalar<float>());
+    }
+
+    public static void A_read_on_one_worker_after_an_AssignAdd_on_another_sees_the_sum(Akka.Actor.ActorSystem? system)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+        Tensor add, read;
+        using (TF.Device(Worker0)) add = TF.AssignAdd(v, TF.Constant(2f));
+        using (TF.Device(Worker1))
+        using (TF.ControlDependencies(add.Op)) read = TF.Identity(v);
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = system });
+        sess.Run(TF.GlobalVariablesInitializer());
+        Assert.Equal(3f, sess.Run(read).ToScalar<float>());
+        Assert.Equal(5f, sess.Run(read).ToScalar<float>());
+        Assert.Equal(5f, sess.Run(v).ToScalar<float>());
+    }
+
+    // The read ordered after the write sees it; a read in the same Run that nothing orders after it sees the start.
+    public static void Only_reads_ordered_after_a_write_on_another_worker_see_it(Akka.Actor.ActorSystem? system)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(10));
+        Tensor assign, after, unordered;
+        using (TF.Device(Worker0)) assign = TF.Assign(v, TF.Constant(4f));
+        using (TF.Device(Worker1))
+        {
+            using (TF.ControlDependencies(assign.Op)) after = TF.Identity(v);
+            unordered = v * 1f;
+        }
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = system });
+        sess.Run(TF.GlobalVariablesInitializer());
+        var values = sess.Run([after, unordered]);
+        Assert.Equal(4f, values[0]!.ToScalar<float>());
+        Assert.Equal(10f, values[1]!.ToScalar<float>());
+    }
+
+    // An optimizer's step is applied by the shard (its worker cannot work it out): a read after it on the same
+    // worker waits for the shard.
+    public static void A_read_after_an_optimizer_step_on_its_own_worker_sees_the_step(Akka.Actor.ActorSystem? system)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+        Operation train;
+        Tensor read;
+        using (TF.Device(Worker1))
+        {
+            train = new MomentumOptimizer(0.5, 0.9).ApplyGradients([(TF.Constant(2f), v)]);
+            using (TF.ControlDependencies(train)) read = TF.Identity(v);
+        }
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = system });
+        sess.Run(TF.GlobalVariablesInitializer());
+        // accum = 0.9 * 0 + 2 = 2; v = 1 - 0.5 * 2 = 0; then accum = 0.9 * 2 + 2 = 3.8, v = 0 - 1.9 = -1.9.
+        Assert.Equal(0f, sess.Run(read).ToScalar<float>());
+        Assert.Equal(-1.9f, sess.Run(read).ToScalar<float>(), 5);
+    }
+}

@@ -1,0 +1,47 @@
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace ActorGraph.Coordinator.Tests.ControlFlow;
+
+public class LocalCrossWorkerInStepOrderTests
+{
+    private static readonly Akka.Actor.ActorSystem? Local = null;
+
+    [Fact]
+    public void A_read_on_one_worker_after_the_initializer_on_another_sees_the_initial_value() =>
+        CrossWorkerInStepOrder.A_read_on_one_worker_after_the_initializer_on_another_sees_the_initial_value(Local);
+
+    [Fact]
+    public void A_read_on_one_worker_after_an_AssignAdd_on_another_sees_the_sum() =>
+        CrossWorkerInStepOrder.A_read_on_one_worker_after_an_AssignAdd_on_another_sees_the_sum(Local);
+
+    [Fact]
+    public void Only_reads_ordered_after_a_write_on_another_worker_see_it() =>
+        CrossWorkerInStepOrder.Only_reads_ordered_after_a_write_on_another_worker_see_it(Local);
+
+    [Fact]
+    public void A_read_after_an_optimizer_step_on_its_own_worker_sees_the_step() =>
+        CrossWorkerInStepOrder.A_read_after_an_optimizer_step_on_its_own_worker_sees_the_step(Local);
+}
+
+// The same in the test's ActorSystem, every message serialized and read back as if it crossed a wire.
+public class SimulatedCrossWorkerInStepOrderTests() : TestKit(TestConfig.Actors)
+{
+    private Akka.Actor.ActorSystem Hosted => Sys;
+
+    [Fact]
+    public void A_read_on_one_worker_after_the_initializer_on_another_sees_the_initial_value() =>
+        CrossWorkerInStepOrder.A_read_on_one_worker_after_the_initializer_on_another_sees_the_initial_value(Hosted);
+
+    [Fact]
+    public void A_read_on_one_worker_after_an_AssignAdd_on_another_sees_the_sum() =>
+        CrossWorkerInStepOrder.A_read_on_one_worker_after_an_AssignAdd_on_another_sees_the_sum(Hosted);
+
+    [Fact]
+    public void Only_reads_ordered_after_a_write_on_another_worker_see_it() =>
+        CrossWorkerInStepOrder.Only_reads_ordered_after_a_write_on_another_worker_see_it(Hosted);
+
+    [Fact]
+    public void A_read_after_an_optimizer_step_on_its_own_worker_sees_the_step() =>
+        CrossWorkerInStepOrder.A_read_after_an_optimizer_step_on_its_own_worker_sees_the_step(Hosted);
+}
