@@ -1,4 +1,6 @@
 using ActorGraph.Host.Ctr;
+using ActorGraph.ParameterServer;
+using Akka.Actor;
 
 namespace ActorGraph.Bench.Benches;
 
@@ -93,11 +95,26 @@ public sealed class EmbeddingLoop : IDisposable
         _session.Run(model.Init);
     }
 
+    // The tensor bytes between the worker and the shards per step, trial by trial (local mode only: the shards'
+    // own counters, ShardStatus.BytesIn and BytesOut).
+    public List<double> BytesPerStep { get; } = [];
+
     public double Trial()
     {
+        long bytes = ShardBytes();
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         for (int i = 0; i < _steps; i++) _session.Run([_model.Loss, _model.Train], _model.Feeds[_next++ % _model.Feeds.Length]);
-        return _steps * _batch / System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double samplesPerSecond = _steps * _batch / System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (_session.Options.Cluster is null) BytesPerStep.Add((ShardBytes() - bytes) / (double)_steps);
+        return samplesPerSecond;
+    }
+
+    private long ShardBytes()
+    {
+        if (_session.Options.Cluster is not null) return 0;
+        return _session.Runtime.ParameterServers
+            .Select(ps => ps.Ask<ShardStatus>(new GetShardStatus(), TimeSpan.FromSeconds(30)).GetAwaiter().GetResult())
+            .Sum(s => s.BytesIn + s.BytesOut);
     }
 
     public void Dispose() => _session.Dispose();
