@@ -13,9 +13,9 @@ internal static class CtrCommand
     public static Command Create()
     {
         var shape = ClickLogShape.Default;
-        var epochs = CommonOptions.Positive("--epochs", 1, "Passes over the training split");
+        var epochs = CommonOptions.Positive("--epochs", 3, "Passes over the training split");
         var batch = CommonOptions.Positive("--batch", 512, "Examples per training step (one Run)");
-        var learningRate = new Option<double>("--learning-rate") { Description = "Adagrad's step size", DefaultValueFactory = _ => 0.05, HelpName = "RATE" };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adagrad's step size", DefaultValueFactory = _ => 0.25, HelpName = "RATE" };
         CommonOptions.Positive(learningRate);
         var rows = CommonOptions.Positive("--rows", shape.Rows, "Distinct ids over the 26 fields (rows of each table)");
         var trainExamples = CommonOptions.Positive("--train", shape.TrainExamples, "Training examples generated");
