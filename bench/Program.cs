@@ -27,6 +27,8 @@ public static class Program
             "--mb 1,100 | --table ROWSxDIM --stores sqlite,postgres --postgres CONNECTION --trials N", CheckpointBench.Run),
         ("updates", "gradient-descent updates/s applied by one shard, checkpoint vs journal durability, 1 and 64 in flight",
             "--in-flight 1,64 --stores sqlite,postgres --postgres CONNECTION --journal-updates N --memory-updates N", UpdatesBench.Run),
+        ("embedding", "the click-through model's step (26 Zipf fields into a rows x 16 table, 416-256-128-1 MLP, per-id weights), samples/s per table size, and the bytes a step may carry",
+            "--rows 10000,1000000,10000000 --mode local|cluster --ps N (2) --parts N (= ps) --workers N (1) --batch N (512) --steps N (20) --trials N (5) --optimizer adagrad|sgd", EmbeddingBench.Run),
     ];
 
     const string SharedOptions = "shared options: --trials N (7)  --warmup N (2)  --min-trial-ms MS (200)";

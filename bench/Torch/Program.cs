@@ -7,7 +7,7 @@ namespace ActorGraph.Bench;
 
 // ActorGraph beside libtorch (TorchSharp, eager mode) on the same machine, in one process, trials
 // interleaved so that drifting load lands on both alike: the same MLP training step, the Fashion-MNIST
-// CNN's training step and its convolutions' passes, the seed's scalar training loop, and a square sgemm. Each ActorGraph row's ratio is against libtorch's row.
+// CNN's training step and its convolutions' passes, the seed's scalar training loop, a square sgemm, and the click-through model's step. Each ActorGraph row's ratio is against libtorch's row.
 public static class Program
 {
     public static int Main(string[] args)
@@ -19,6 +19,8 @@ public static class Program
         torch.manual_seed(1);
         Console.WriteLine($"# libtorch {torch.__version__} via TorchSharp, {threads} intra-op thread(s); {Environment.ProcessorCount} cores; .NET {Environment.Version}");
         var report = new Report("torch");
+        // --embedding-only: the click-through model's step alone (EmbeddingStep).
+        if (options.Has("embedding-only")) { EmbeddingStep.Run(report, options, trials); report.Print(Console.Out); return 0; }
         Mlp(report, options.Int("batch", 128), options.Int("steps", 100), trials);
         // The CNN's rows print as benches `cnn` and `conv` print theirs, with a runtime column.
         var cnn = new Report("cnn");
@@ -28,6 +30,7 @@ public static class Program
         ConvPasses.Run(conv, cnnBatch, trials);
         SeedLoop(report, options.Int("seed-steps", 20_000), trials);
         Sgemm(report, options.Int("size", 1024), trials);
+        EmbeddingStep.Run(report, options, trials);
         report.Print(Console.Out);
         Console.WriteLine();
         cnn.Print(Console.Out);

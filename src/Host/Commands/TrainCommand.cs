@@ -15,6 +15,7 @@ internal static class TrainCommand
     {
         var train = new Command("train", "Train a model on a dataset");
         train.Subcommands.Add(FashionMnistCommand());
+        train.Subcommands.Add(CtrCommand.Create());
         return train;
     }
 
