@@ -23,6 +23,8 @@ public static class Program
             "--sizes-mib 1,16 --in-flight 1,4 --only akka-remote,channel,channel-pooled,channel-lane --pings N --socket-buffer BYTES", TransportBench.Run),
         ("checkpoint", "checkpoint save and restore, seconds, 1 MB and 100 MB of float32 variables on SQLite and PostgreSQL",
             "--mb 1,100 --stores sqlite,postgres --postgres CONNECTION --trials N", CheckpointBench.Run),
+        ("plan", "planning cost: the first Run of a chain of N ops in local mode and the next Run, ms",
+            "--ops N (10000)  --trials N (5)  --warmup N (2)", PlanBench.Run),
         ("updates", "gradient-descent updates/s applied by one shard, checkpoint vs journal durability, 1 and 64 in flight",
             "--in-flight 1,64 --stores sqlite,postgres --postgres CONNECTION --journal-updates N --memory-updates N", UpdatesBench.Run),
     ];
