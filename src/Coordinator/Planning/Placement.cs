@@ -10,8 +10,14 @@ namespace ActorGraph.Coordinator;
 // can run whole once its inputs are in, and no two workers wait on each other.
 internal sealed class Placement
 {
-    private readonly Dictionary<Operation, int> _task = new(ReferenceEqualityComparer<Operation>.Instance);
-    private readonly Dictionary<Operation, int> _stage = new(ReferenceEqualityComparer<Operation>.Instance);
+    private readonly Dictionary<Operation, int> _task;
+    private readonly Dictionary<Operation, int> _stage;
+
+    private Placement(int ops)
+    {
+        _task = new(ops, ReferenceEqualityComparer<Operation>.Instance);
+        _stage = new(ops, ReferenceEqualityComparer<Operation>.Instance);
+    }
 
     public Dictionary<string, string> Devices { get; } = new(StringComparer.Ordinal);
     public string? Error { get; private set; }
@@ -23,7 +29,7 @@ internal sealed class Placement
     public static Placement Compute(IReadOnlyList<Operation> order, ISet<Tensor> fed, ISet<Operation> fetchedVariables,
         VariablePlacement variables, IReadOnlyList<int> liveTasks)
     {
-        var p = new Placement();
+        var p = new Placement(order.Count);
         var load = new Load(liveTasks);
         foreach (var op in order)
         {
@@ -87,8 +93,15 @@ internal sealed class Placement
         {
             var op = order[n];
             if (op.Def.IsVariable || !_task.TryGetValue(op, out int task) || !consumers.TryGetValue(op, out var users)) continue;
-            if (users.Exists(u => _task[u] != task)) continue;
-            _stage[op] = Math.Max(_stage[op], users.Min(u => _stage[u]));
+            int earliest = int.MaxValue;
+            bool elsewhere = false;
+            foreach (var u in users)
+            {
+                elsewhere |= _task[u] != task;
+                earliest = Math.Min(earliest, _stage[u]);
+            }
+            if (elsewhere) continue;
+            _stage[op] = Math.Max(_stage[op], earliest);
         }
 
         void Add(Operation producer, Operation consumer)
@@ -98,8 +111,12 @@ internal sealed class Placement
         }
     }
 
-    public static string WorkerDevice(int task) => $"/job:worker/task:{task}";
-    public static string PsDevice(int shard) => $"/job:ps/task:{shard}";
+    // One string per task, not one per op: a plan names a device for each of its ops.
+    private static readonly string[] WorkerDevices = Enumerable.Range(0, 16).Select(t => $"/job:worker/task:{t}").ToArray();
+    private static readonly string[] PsDevices = Enumerable.Range(0, 16).Select(t => $"/job:ps/task:{t}").ToArray();
+
+    public static string WorkerDevice(int task) => task < WorkerDevices.Length ? WorkerDevices[task] : $"/job:worker/task:{task}";
+    public static string PsDevice(int shard) => shard < PsDevices.Length ? PsDevices[shard] : $"/job:ps/task:{shard}";
 
     private void Assign(Operation op, int task, Load load)
     {
@@ -134,18 +151,38 @@ internal sealed class Placement
     // else a constant placed for balance pulls a chain of heavy ops to its worker, and their tensors across workers.
     private static int? Colocated(Operation op, ISet<Tensor> fed, Placement p, Load load)
     {
-        var votes = new Dictionary<int, int>();
+        // An op has a handful of inputs and a session a handful of workers: votes in a short list, no dictionary.
+        var votes = new List<(int Task, int Count)>(2);
         var inputs = op.InputArray;
         for (int pass = 0; pass < 2 && votes.Count == 0; pass++)
             for (int i = op.Def.RefInputs; i < inputs.Length; i++)
                 if (!fed.Contains(inputs[i]) && p._task.TryGetValue(inputs[i].Op, out int t) && !inputs[i].Op.Def.IsVariable
                     && (pass == 1 || !IsBalancedSource(inputs[i].Op)))
-                    votes[t] = votes.GetValueOrDefault(t) + 1;
+                    Vote(votes, t);
         if (votes.Count == 0)
             foreach (var c in op.ControlInputArray)
-                if (p._task.TryGetValue(c, out int t)) votes[t] = votes.GetValueOrDefault(t) + 1;
+                if (p._task.TryGetValue(c, out int t)) Vote(votes, t);
         if (votes.Count == 0) return null;
-        return votes.OrderByDescending(v => v.Value).ThenBy(v => load.Of(v.Key)).ThenBy(v => load.Rank(v.Key)).First().Key;
+        var best = votes[0];
+        for (int v = 1; v < votes.Count; v++)
+        {
+            var (task, count) = votes[v];
+            if (count > best.Count || count == best.Count && (load.Of(task) < load.Of(best.Task)
+                || load.Of(task) == load.Of(best.Task) && load.Rank(task) < load.Rank(best.Task)))
+                best = votes[v];
+        }
+        return best.Task;
+    }
+
+    private static void Vote(List<(int Task, int Count)> votes, int task)
+    {
+        for (int v = 0; v < votes.Count; v++)
+            if (votes[v].Task == task)
+            {
+                votes[v] = (task, votes[v].Count + 1);
+                return;
+            }
+        votes.Add((task, 1));
     }
 
     private static bool IsBalancedSource(Operation op) =>

@@ -51,6 +51,7 @@ internal static class ControlFlowOps
     // Every op the functions of op own, nested functions' ops included, in creation order.
     public static List<Operation> BodyOps(Operation op)
     {
+        if (FunctionsOf(op).Length == 0) return [];
         var result = new List<Operation>();
         foreach (var f in FunctionsOf(op))
             foreach (var name in Names(op.Attr<string>(f + "_ops")))
