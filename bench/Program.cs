@@ -25,6 +25,8 @@ public static class Program
             "--mb 1,100 --stores sqlite,postgres --postgres CONNECTION --trials N", CheckpointBench.Run),
         ("plan", "planning cost: the first Run of a chain of N ops in local mode and the next Run, ms",
             "--ops N (10000)  --trials N (5)  --warmup N (2)", PlanBench.Run),
+        ("loop", "a WhileLoop of N scalar iterations, us per iteration, executor alone and local mode",
+            "--iterations N (10000)  --mode executor,local  --trials N (7)  --warmup N (2)", LoopBench.Run),
         ("updates", "gradient-descent updates/s applied by one shard, checkpoint vs journal durability, 1 and 64 in flight",
             "--in-flight 1,64 --stores sqlite,postgres --postgres CONNECTION --journal-updates N --memory-updates N", UpdatesBench.Run),
     ];
