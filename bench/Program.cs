@@ -27,6 +27,8 @@ public static class Program
             "--ops N (10000)  --trials N (5)  --warmup N (2)", PlanBench.Run),
         ("loop", "a WhileLoop of N scalar iterations, us per iteration, executor alone and local mode",
             "--iterations N (10000)  --mode executor,local  --trials N (7)  --warmup N (2)", LoopBench.Run),
+        ("rnn", "the Fashion-MNIST recurrent network's training step (28 steps of a Tanh 128 cell, dense 10, Adam), samples/s, local mode, WhileLoop vs unrolled",
+            "--batch N (100)  --steps N (10 per trial)  --trials N (5)", RnnBench.Run),
         ("updates", "gradient-descent updates/s applied by one shard, checkpoint vs journal durability, 1 and 64 in flight",
             "--in-flight 1,64 --stores sqlite,postgres --postgres CONNECTION --journal-updates N --memory-updates N", UpdatesBench.Run),
     ];

@@ -26,6 +26,7 @@ public static partial class TF
             throw new ArgumentException($"Variable {name} does not exist, or was not created with tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?");
         if (!shape.IsFullyDefined)
             throw new ArgumentException($"Variable {name}: shape {shape} must be fully defined; variables cannot have unknown dimensions.");
+        using (g.OutsideFunctions())
         using (g.ControlDependencyScope(null))
         {
             var op = g.AddOperation("VariableV2", [], new Dictionary<string, object>

@@ -41,7 +41,7 @@ internal sealed class Placement
                 p.Assign(op, load.LeastLoaded(), load);
                 continue;
             }
-            int task = DeviceTask(op, load) ?? IteratorTask(op, load) ?? Colocated(op, fed, p, load) ?? load.LeastLoaded();
+            int task = FunctionsTask(op, load, p) ?? DeviceTask(op, load) ?? IteratorTask(op, load) ?? Colocated(op, fed, p, load) ?? load.LeastLoaded();
             p.Assign(op, task, load);
             p.Devices[op.Name] = op.Def.Traits.HasFlag(OpTraits.WritesVariable) ? p.UpdateDevice(op, variables) : WorkerDevice(task);
         }
@@ -141,6 +141,28 @@ internal sealed class Placement
 
     private static int? DeviceTask(Operation op, Load load) =>
         DeviceSpec.TryParse(op.Device, out var job, out int task) && job == "worker" && load.Serves(task) ? task : null;
+
+    // A Cond or WhileLoop runs whole on one worker with its functions beside it (docs/architecture.md): a worker
+    // named by a device inside its functions places the whole op there; two workers named, inside or on the op
+    // itself, cannot both be honoured and refuse the plan.
+    private static int? FunctionsTask(Operation op, Load load, Placement p)
+    {
+        if (ControlFlowOps.FunctionsOf(op).Length == 0) return null;
+        Operation? named = DeviceSpec.TryParse(op.Device, out var job, out _) && job == "worker" ? op : null;
+        foreach (var inner in ControlFlowOps.BodyOps(op))
+        {
+            if (!DeviceSpec.TryParse(inner.Device, out var innerJob, out int task) || innerJob != "worker") continue;
+            if (named is null) named = inner;
+            else if (DeviceSpec.TryParse(named.Device, out _, out int other) && other != task)
+            {
+                p.Error ??= $"{op.Type} (op '{op.Name}') runs whole on one worker, its functions beside it, but '{named.Name}' is placed on " +
+                            $"{named.Device} and '{inner.Name}' on {inner.Device}. Place the whole {(op.Type == "If" ? "TF.Cond" : "TF.WhileLoop")} " +
+                            "on one worker (a TF.Device scope around it), or give the ops inside no worker device.";
+                return null;
+            }
+        }
+        return named is not null && DeviceSpec.TryParse(named.Device, out _, out int chosen) && load.Serves(chosen) ? chosen : null;
+    }
 
     // An iterator's position lives on the worker that runs it, so its initializer and every GetNext go to one
     // worker, the same in every plan: the first live one (the coordinator's own in local mode).

@@ -13,7 +13,8 @@ internal sealed record Classifier(string Description, Tensor Images, Tensor Labe
     {
         "mlp" => Mlp.Build(optimizer, learningRate, seed),
         "cnn" => Cnn.Build(optimizer, learningRate, seed),
-        _ => throw new ArgumentException($"Unknown model '{model}': use mlp or cnn."),
+        "rnn" => Rnn.Build(optimizer, learningRate, seed),
+        _ => throw new ArgumentException($"Unknown model '{model}': use mlp, cnn or rnn."),
     };
 
     public static (Tensor Images, Tensor Labels) Inputs() =>
