@@ -56,8 +56,8 @@ internal sealed class FunctionClusters
         foreach (var (f, ops) in functions)
         {
             sb.AppendLine($"{indent}subgraph {DotWriter.Quote($"cluster_{op.Name}_{f}")} {{");
-            string style = path is null ? "" : _ran.Contains((op, f)) ? ", penwidth=2" : ", color=\"gray60\", fontcolor=\"gray60\"";
-            sb.AppendLine($"{indent}  label={DotWriter.Quote($"{op.Name}: {f}")}, style=\"rounded,dashed\"{style};");
+            string style = path is null ? "" : _ran.Contains((op, f)) ? " penwidth=2;" : " color=\"gray60\"; fontcolor=\"gray60\";";
+            sb.AppendLine($"{indent}  label={DotWriter.Quote($"{op.Name}: {f}")}; style=\"rounded,dashed\";{style}");
             foreach (var inner in ops) Write(sb, inner, indent + "  ", path, writeNode);
             sb.AppendLine($"{indent}}}");
         }
