@@ -33,6 +33,7 @@ public static partial class TF
     // A new variable named exactly `fullName`, its initial value built by `initialValue` under `fullName/Initializer`.
     private static Variable NewVariable(Graph g, string fullName, Shape shape, DType dtype, bool trainable, Func<Tensor> initialValue)
     {
+        using (g.OutsideFunctions())
         using (g.ControlDependencyScope(null))
         {
             var op = g.AddOperation("VariableV2", [], new Dictionary<string, object>

@@ -65,7 +65,9 @@ internal sealed class StageProgram
         Plan = new CompiledPlan(fetched, stage.Roots.Select(graph.GetOperation).ToArray(), fed);
         foreach (var v in graph.Variables)
             if (variableIndex.TryGetValue(v.Op.Name, out int index)) VariableIndex[v.Op] = index;
-        HasPrint = Plan.Operations.Any(op => op.Def.Traits.HasFlag(Ops.OpTraits.Print) || Ops.ControlFlowOps.BodyOps(op).Exists(b => b.Def.Traits.HasFlag(Ops.OpTraits.Print)));
+        foreach (var op in Plan.Operations)
+            HasPrint |= op.Def.Traits.HasFlag(Ops.OpTraits.Print)
+                || Ops.ControlFlowOps.FunctionsOf(op).Length > 0 && Ops.ControlFlowOps.BodyOps(op).Exists(b => b.Def.Traits.HasFlag(Ops.OpTraits.Print));
         DataRecvCount = Recvs.Count(t => t is not null);
         LateReads = Array.ConvertAll(stage.LateReads ?? [], v => variableIndex[v]);
     }

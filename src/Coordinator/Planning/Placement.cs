@@ -10,10 +10,16 @@ namespace ActorGraph.Coordinator;
 // can run whole once its inputs are in, and no two workers wait on each other.
 internal sealed class Placement
 {
-    private readonly Dictionary<Operation, int> _task = new(ReferenceEqualityComparer<Operation>.Instance);
-    private readonly Dictionary<Operation, int> _stage = new(ReferenceEqualityComparer<Operation>.Instance);
+    private readonly Dictionary<Operation, int> _task;
+    private readonly Dictionary<Operation, int> _stage;
     // Writes the shard must apply before their consumers run: those go to a later stage of the same worker.
     private ISet<Operation> _barriers = new HashSet<Operation>();
+
+    private Placement(int ops)
+    {
+        _task = new(ops, ReferenceEqualityComparer<Operation>.Instance);
+        _stage = new(ops, ReferenceEqualityComparer<Operation>.Instance);
+    }
 
     public Dictionary<string, string> Devices { get; } = new(StringComparer.Ordinal);
     public string? Error { get; private set; }
@@ -25,7 +31,7 @@ internal sealed class Placement
     public static Placement Compute(IReadOnlyList<Operation> order, ISet<Tensor> fed, ISet<Operation> fetchedVariables,
         VariablePlacement variables, IReadOnlyList<int> liveTasks, ISet<Operation>? barriers = null)
     {
-        var p = new Placement();
+        var p = new Placement(order.Count);
         if (barriers is not null) p._barriers = barriers;
         var load = new Load(liveTasks);
         foreach (var op in order)
@@ -38,7 +44,7 @@ internal sealed class Placement
                 p.Assign(op, load.LeastLoaded(), load);
                 continue;
             }
-            int task = DeviceTask(op, load) ?? IteratorTask(op, load) ?? Colocated(op, fed, p, load) ?? load.LeastLoaded();
+            int task = FunctionsTask(op, load, p) ?? DeviceTask(op, load) ?? IteratorTask(op, load) ?? Colocated(op, fed, p, load) ?? load.LeastLoaded();
             p.Assign(op, task, load);
             p.Devices[op.Name] = op.Def.Traits.HasFlag(OpTraits.WritesVariable) ? p.UpdateDevice(op, variables) : WorkerDevice(task);
         }
@@ -90,8 +96,15 @@ internal sealed class Placement
         {
             var op = order[n];
             if (op.Def.IsVariable || _barriers.Contains(op) || !_task.TryGetValue(op, out int task) || !consumers.TryGetValue(op, out var users)) continue;
-            if (users.Exists(u => _task[u] != task)) continue;
-            _stage[op] = Math.Max(_stage[op], users.Min(u => _stage[u]));
+            int earliest = int.MaxValue;
+            bool elsewhere = false;
+            foreach (var u in users)
+            {
+                elsewhere |= _task[u] != task;
+                earliest = Math.Min(earliest, _stage[u]);
+            }
+            if (elsewhere) continue;
+            _stage[op] = Math.Max(_stage[op], earliest);
         }
 
         void Add(Operation producer, Operation consumer)
@@ -101,8 +114,12 @@ internal sealed class Placement
         }
     }
 
-    public static string WorkerDevice(int task) => $"/job:worker/task:{task}";
-    public static string PsDevice(int shard) => $"/job:ps/task:{shard}";
+    // One string per task, not one per op: a plan names a device for each of its ops.
+    private static readonly string[] WorkerDevices = Enumerable.Range(0, 16).Select(t => $"/job:worker/task:{t}").ToArray();
+    private static readonly string[] PsDevices = Enumerable.Range(0, 16).Select(t => $"/job:ps/task:{t}").ToArray();
+
+    public static string WorkerDevice(int task) => task < WorkerDevices.Length ? WorkerDevices[task] : $"/job:worker/task:{task}";
+    public static string PsDevice(int shard) => shard < PsDevices.Length ? PsDevices[shard] : $"/job:ps/task:{shard}";
 
     private void Assign(Operation op, int task, Load load)
     {
@@ -128,6 +145,28 @@ internal sealed class Placement
     private static int? DeviceTask(Operation op, Load load) =>
         DeviceSpec.TryParse(op.Device, out var job, out int task) && job == "worker" && load.Serves(task) ? task : null;
 
+    // A Cond or WhileLoop runs whole on one worker with its functions beside it (docs/architecture.md): a worker
+    // named by a device inside its functions places the whole op there; two workers named, inside or on the op
+    // itself, cannot both be honoured and refuse the plan.
+    private static int? FunctionsTask(Operation op, Load load, Placement p)
+    {
+        if (ControlFlowOps.FunctionsOf(op).Length == 0) return null;
+        Operation? named = DeviceSpec.TryParse(op.Device, out var job, out _) && job == "worker" ? op : null;
+        foreach (var inner in ControlFlowOps.BodyOps(op))
+        {
+            if (!DeviceSpec.TryParse(inner.Device, out var innerJob, out int task) || innerJob != "worker") continue;
+            if (named is null) named = inner;
+            else if (DeviceSpec.TryParse(named.Device, out _, out int other) && other != task)
+            {
+                p.Error ??= $"{op.Type} (op '{op.Name}') runs whole on one worker, its functions beside it, but '{named.Name}' is placed on " +
+                            $"{named.Device} and '{inner.Name}' on {inner.Device}. Place the whole {(op.Type == "If" ? "TF.Cond" : "TF.WhileLoop")} " +
+                            "on one worker (a TF.Device scope around it), or give the ops inside no worker device.";
+                return null;
+            }
+        }
+        return named is not null && DeviceSpec.TryParse(named.Device, out _, out int chosen) && load.Serves(chosen) ? chosen : null;
+    }
+
     // An iterator's position lives on the worker that runs it, so its initializer and every GetNext go to one
     // worker, the same in every plan: the first live one (the coordinator's own in local mode).
     private static int? IteratorTask(Operation op, Load load) => IteratorOps.UsesPosition(op.Def) ? load.First : null;
@@ -137,18 +176,38 @@ internal sealed class Placement
     // else a constant placed for balance pulls a chain of heavy ops to its worker, and their tensors across workers.
     private static int? Colocated(Operation op, ISet<Tensor> fed, Placement p, Load load)
     {
-        var votes = new Dictionary<int, int>();
+        // An op has a handful of inputs and a session a handful of workers: votes in a short list, no dictionary.
+        var votes = new List<(int Task, int Count)>(2);
         var inputs = op.InputArray;
         for (int pass = 0; pass < 2 && votes.Count == 0; pass++)
             for (int i = op.Def.RefInputs; i < inputs.Length; i++)
                 if (!fed.Contains(inputs[i]) && p._task.TryGetValue(inputs[i].Op, out int t) && !inputs[i].Op.Def.IsVariable
                     && (pass == 1 || !IsBalancedSource(inputs[i].Op)))
-                    votes[t] = votes.GetValueOrDefault(t) + 1;
+                    Vote(votes, t);
         if (votes.Count == 0)
             foreach (var c in op.ControlInputArray)
-                if (p._task.TryGetValue(c, out int t)) votes[t] = votes.GetValueOrDefault(t) + 1;
+                if (p._task.TryGetValue(c, out int t)) Vote(votes, t);
         if (votes.Count == 0) return null;
-        return votes.OrderByDescending(v => v.Value).ThenBy(v => load.Of(v.Key)).ThenBy(v => load.Rank(v.Key)).First().Key;
+        var best = votes[0];
+        for (int v = 1; v < votes.Count; v++)
+        {
+            var (task, count) = votes[v];
+            if (count > best.Count || count == best.Count && (load.Of(task) < load.Of(best.Task)
+                || load.Of(task) == load.Of(best.Task) && load.Rank(task) < load.Rank(best.Task)))
+                best = votes[v];
+        }
+        return best.Task;
+    }
+
+    private static void Vote(List<(int Task, int Count)> votes, int task)
+    {
+        for (int v = 0; v < votes.Count; v++)
+            if (votes[v].Task == task)
+            {
+                votes[v] = (task, votes[v].Count + 1);
+                return;
+            }
+        votes.Add((task, 1));
     }
 
     private static bool IsBalancedSource(Operation op) =>

@@ -72,7 +72,7 @@ internal sealed class Planner
         var feedIndex = new Dictionary<Tensor, int>(ReferenceEqualityComparer<Tensor>.Instance);
         for (int i = 0; i < fedTensors.Length; i++) feedIndex[fedTensors[i]] = i;
         var onPath = new HashSet<Operation>(order, ReferenceEqualityComparer<Operation>.Instance);
-        var consumed = new HashSet<Tensor>(ReferenceEqualityComparer<Tensor>.Instance);
+        var consumed = new HashSet<Tensor>(order.Count, ReferenceEqualityComparer<Tensor>.Instance);
         foreach (var op in order)
             for (int i = op.Def.RefInputs; i < op.InputArray.Length; i++) consumed.Add(op.InputArray[i]);
         foreach (var f in fetches)

@@ -113,7 +113,7 @@ public sealed class Session : IDisposable
         var fed = (feeds ?? []).ToArray();
         foreach (var t in fed)
             if (t.Graph != Graph) throw new InvalidArgumentException($"Cannot feed Tensor '{t.Name}': it belongs to another graph than this session's.");
-        return _runtime.Explain(fetches, fed);
+        return ExplainFrames.Add(Graph, _runtime.Explain(fetches, fed));
     }
 
     public void Dispose()

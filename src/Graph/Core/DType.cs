@@ -46,6 +46,18 @@ public static class DTypes
         _ => 1,
     };
 
+    // A zeroed array of the dtype's CLR type: `new T[n]`, several times faster than Array.CreateInstance, which
+    // kernels' outputs would otherwise pay for on every allocation.
+    internal static Array NewArray(this DType dtype, int length) => dtype switch
+    {
+        DType.Float32 => new float[length],
+        DType.Float64 => new double[length],
+        DType.Int32 => new int[length],
+        DType.Int64 => new long[length],
+        DType.String => new byte[]?[length],
+        _ => new bool[length],
+    };
+
     public static Type ClrType(this DType dtype) => dtype switch
     {
         DType.Float32 => typeof(float),

@@ -43,6 +43,15 @@ public sealed partial class Graph
         return body;
     }
 
+    // TensorFlow 2's init_scope: a variable made while a function is traced (GetVariable in a loop's body or a
+    // branch) belongs to the graph, its initializer with it, and the function reads it as any variable from outside.
+    internal IDisposable OutsideFunctions()
+    {
+        var saved = _body;
+        _body = null;
+        return MakeScope(() => _body = saved);
+    }
+
     // Whether op was created in body (or in a body nested in it).
     internal bool IsInside(Operation op, FunctionBody body)
     {

@@ -17,15 +17,17 @@ public sealed partial class Graph
     // Adds the ops in order; each input and control input must already be in this graph.
     internal void Import(IEnumerable<OperationDef> defs)
     {
-        foreach (var def in defs)
-        {
-            var inputs = new Tensor[def.Inputs.Length];
-            for (int i = 0; i < inputs.Length; i++) inputs[i] = GetTensor(def.Inputs[i]);
-            var control = new Operation[def.ControlInputs.Length];
-            for (int i = 0; i < control.Length; i++) control[i] = GetOperation(def.ControlInputs[i]);
-            AddOperation(def.Type, inputs, def.AttrDictionary(), def.Name, control,
-                OpCreation.ExactName, def.Device);
-        }
+        // One lock for the whole import (AddOperation re-enters it), not one per name looked up.
+        lock (_lock)
+            foreach (var def in defs)
+            {
+                var inputs = new Tensor[def.Inputs.Length];
+                for (int i = 0; i < inputs.Length; i++) inputs[i] = GetTensor(def.Inputs[i]);
+                var control = new Operation[def.ControlInputs.Length];
+                for (int i = 0; i < control.Length; i++) control[i] = GetOperation(def.ControlInputs[i]);
+                AddOperation(def.Type, inputs, def.AttrDictionary(), def.Name, control,
+                    OpCreation.ExactName, def.Device);
+            }
     }
 
     internal static Graph FromDefs(IEnumerable<OperationDef> defs)

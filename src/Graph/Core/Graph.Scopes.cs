@@ -53,7 +53,8 @@ public sealed partial class Graph
     // A variable's name, taken as is and marked used, as its name scope would mark it in TF.
     private string ReserveExactName(string name)
     {
-        _namesInUse[name.ToLowerInvariant()] = _namesInUse.GetValueOrDefault(name.ToLowerInvariant()) + 1;
+        string key = name.ToLowerInvariant();
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_namesInUse, key, out _)++;
         return name;
     }
 

@@ -27,7 +27,7 @@ public sealed partial class NDArray
     }
 
     public static NDArray Zeros(DType dtype, Shape shape) =>
-        dtype == DType.String ? EmptyStrings(shape) : new(dtype, shape, Array.CreateInstance(dtype.ClrType(), shape.ElementCount));
+        dtype == DType.String ? EmptyStrings(shape) : new(dtype, shape, dtype.NewArray(shape.ElementCount));
 
     public static NDArray FromArray<T>(T[] values, Shape shape) where T : unmanaged
     {
@@ -93,7 +93,7 @@ public sealed partial class NDArray
 
     public NDArray Copy()
     {
-        var data = Array.CreateInstance(DType.ClrType(), Length);
+        var data = DType.NewArray(Length);
         Array.Copy(_data, data, Length);
         return new NDArray(DType, Shape, data);
     }

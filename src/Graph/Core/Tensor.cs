@@ -16,7 +16,9 @@ public partial class Tensor
     public DType DType { get; }
     public Shape Shape { get; }
     public Graph Graph => Op.Graph;
-    public string Name => $"{Op.Name}:{ValueIndex}";
+    // Made once: planning names every tensor of a plan, several times.
+    public string Name => _name ??= $"{Op.Name}:{ValueIndex}";
+    private string? _name;
 
     // A graph-wide number for plan keys and value slots.
     internal int Key => Op.FirstOutputKey + ValueIndex;

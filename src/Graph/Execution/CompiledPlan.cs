@@ -9,7 +9,7 @@ public sealed partial class CompiledPlan
     private readonly Operation[] _order;
     private readonly int[][] _inputSlots;
     private readonly int[][] _outputSlots;
-    private readonly Dictionary<int, int> _slotOfTensor = [];
+    private readonly Dictionary<int, int> _slotOfTensor;
     private readonly int[] _fetchSlots;
     private readonly Operation[] _variablesRead;
     private readonly HashSet<Operation> _variablesWritten = [];
@@ -28,6 +28,7 @@ public sealed partial class CompiledPlan
     {
         var path = Pruning.ComputationPath(roots, fed);
         _order = Pruning.Schedule(path, fed).ToArray();
+        _slotOfTensor = new Dictionary<int, int>(_order.Length + fed.Count);
         foreach (var t in fed) SlotFor(t);
         _inputSlots = new int[_order.Length][];
         _outputSlots = new int[_order.Length][];
@@ -39,7 +40,9 @@ public sealed partial class CompiledPlan
             for (int i = 0; i < inputs.Length; i++)
                 _inputSlots[n][i] = i < op.Def.RefInputs ? -1 : SlotFor(inputs[i]);
             // A fed output keeps its feed even when its op runs (as a control input, or for another output).
-            _outputSlots[n] = op.Outputs.Select(t => fed.Contains(t) ? -1 : SlotFor(t)).ToArray();
+            var outputs = op.Outputs;
+            _outputSlots[n] = new int[outputs.Count];
+            for (int i = 0; i < outputs.Count; i++) _outputSlots[n][i] = fed.Count > 0 && fed.Contains(outputs[i]) ? -1 : SlotFor(outputs[i]);
             if (op.Def.Traits.HasFlag(OpTraits.WritesVariable))
                 for (int r = 0; r < op.Def.RefInputs; r++) _variablesWritten.Add(op.RefInput(r));
         }
@@ -49,10 +52,11 @@ public sealed partial class CompiledPlan
         {
             var op = _order[n];
             _deferred[n] = op.Def.IsVariable && _variablesWritten.Contains(op);
-            var late = new List<int>();
+            if (_variablesWritten.Count == 0) continue;
+            List<int>? late = null;
             for (int i = op.Def.RefInputs; i < op.InputArray.Length; i++)
-                if (_inputSlots[n][i] >= 0 && op.InputArray[i].Op.Def.IsVariable && _variablesWritten.Contains(op.InputArray[i].Op)) late.Add(i);
-            if (late.Count > 0) _lateReads[n] = late.ToArray();
+                if (_inputSlots[n][i] >= 0 && op.InputArray[i].Op.Def.IsVariable && _variablesWritten.Contains(op.InputArray[i].Op)) (late ??= []).Add(i);
+            if (late is not null) _lateReads[n] = late.ToArray();
         }
         _fetchSlots = fetchTensors.Select(t => t is null ? -1 : SlotFor(t)).ToArray();
         _fetchOps = fetchTensors.Select(t => t?.Op).ToArray();

@@ -14,25 +14,31 @@ internal static class DotWriter
     private const string FedFill = "#fff2cc";
     private const string Grey = "gray60";
 
-    public static string Write(Graph graph, IReadOnlyList<Fetch>? highlight, IEnumerable<Tensor>? feeds)
+    // taken: for a Cond whose predicate a run has computed, the branch it took (true: then), drawn bold.
+    public static string Write(Graph graph, IReadOnlyList<Fetch>? highlight, IEnumerable<Tensor>? feeds,
+        IReadOnlyDictionary<Operation, bool>? taken = null)
     {
         var fed = new HashSet<Tensor>(feeds ?? [], ReferenceEqualityComparer<Tensor>.Instance);
         foreach (var op in (highlight ?? []).Select(f => f.Operation).Concat(fed.Select(t => t.Op)))
             if (op.Graph != graph) throw new ArgumentException($"ToDot: '{op.Name}' belongs to another graph.");
         var fetched = new HashSet<Operation>((highlight ?? []).Select(f => f.Operation));
         HashSet<Operation>? path = highlight is null ? null : Pruning.ComputationPath(Pruning.Roots(highlight, fed), fed);
+        var functions = new FunctionClusters(graph);
+        if (path is not null) functions.ExtendPath(path, taken);
         var sb = new StringBuilder();
         sb.AppendLine("digraph G {");
         sb.AppendLine("  node [shape=box, style=\"rounded,filled\", fillcolor=\"white\", fontname=\"Helvetica\"];");
         sb.AppendLine("  edge [fontname=\"Helvetica\", fontsize=10];");
         var ops = graph.Operations;
-        foreach (var op in ops) WriteNode(sb, op, path, fed, fetched.Contains(op));
+        foreach (var op in ops)
+            if (!functions.IsOwned(op))
+                functions.Write(sb, op, "  ", path, (o, indent) => WriteNode(sb, o, path, fed, fetched.Contains(o), indent));
         foreach (var op in ops) WriteEdges(sb, op, path, fed);
         sb.AppendLine("}");
         return sb.ToString();
     }
 
-    private static void WriteNode(StringBuilder sb, Operation op, HashSet<Operation>? path, HashSet<Tensor> fed, bool fetched)
+    private static void WriteNode(StringBuilder sb, Operation op, HashSet<Operation>? path, HashSet<Tensor> fed, bool fetched, string indent)
     {
         bool sideEffect = (op.Def.Traits & (OpTraits.WritesVariable | OpTraits.Stateful | OpTraits.Print)) != 0;
         bool onPath = path is null || path.Contains(op);
@@ -48,7 +54,7 @@ internal static class DotWriter
         if (path is not null)
             attrs.Add(onPath ? "penwidth=2" : $"color={Quote(Grey)}, fontcolor={Quote(Grey)}");
         if (fetched) attrs.Add("peripheries=2");
-        sb.AppendLine($"  {Quote(op.Name)} [{string.Join(", ", attrs)}];");
+        sb.AppendLine($"{indent}{Quote(op.Name)} [{string.Join(", ", attrs)}];");
     }
 
     // An edge is on the path when its consumer runs and computation flows through it: data and

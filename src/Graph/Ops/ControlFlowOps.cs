@@ -51,6 +51,7 @@ internal static class ControlFlowOps
     // Every op the functions of op own, nested functions' ops included, in creation order.
     public static List<Operation> BodyOps(Operation op)
     {
+        if (FunctionsOf(op).Length == 0) return [];
         var result = new List<Operation>();
         foreach (var f in FunctionsOf(op))
             foreach (var name in Names(op.Attr<string>(f + "_ops")))
@@ -113,12 +114,17 @@ internal static class ControlFlowOps
             var roots = outputs.Where(t => !fed.Contains(t)).Select(t => t.Op).Distinct().ToArray();
             _plan = new CompiledPlan(outputs, roots, fed);
             _writes = _plan.Operations.Any(o => o.Def.Traits.HasFlag(OpTraits.WritesVariable));
+            _fed = new KeyValuePair<Tensor, NDArray>[_inputs.Length];
         }
+
+        // Reused by every run: a function belongs to one kernel context, which runs one step at a time,
+        // and a plan reads its feeds before it returns.
+        private readonly KeyValuePair<Tensor, NDArray>[] _fed;
 
         // The leading placeholders take `leading` (loop variables), the rest the op's inputs they capture.
         public NDArray[] Run(NDArray[] opInputs, NDArray[] leading, StepContext step)
         {
-            var fed = new KeyValuePair<Tensor, NDArray>[_inputs.Length];
+            var fed = _fed;
             for (int i = 0; i < leading.Length; i++) fed[i] = new(_inputs[i], leading[i]);
             for (int i = 0; i < _captures.Length; i++) fed[leading.Length + i] = new(_inputs[leading.Length + i], opInputs[_captures[i]]);
             return (_writes ? _plan.Run(_plan.Rent(), fed, step) : _plan.Run(fed, step))!;

@@ -19,9 +19,10 @@ public sealed record OperationDef(
         for (int i = 0; i < inputs.Length; i++) inputs[i] = op.InputArray[i].Name;
         var control = new string[op.ControlInputArray.Length];
         for (int i = 0; i < control.Length; i++) control[i] = op.ControlInputArray[i].Name;
-        var attrs = new AttrDef[op.Attrs.Count];
+        var attrs = op.Attrs.Count == 0 ? [] : new AttrDef[op.Attrs.Count];
         int n = 0;
-        foreach (var (key, value) in op.Attrs.OrderBy(a => a.Key, StringComparer.Ordinal)) attrs[n++] = AttrDef.Of(key, value);
+        if (attrs.Length > 0)
+            foreach (var (key, value) in op.Attrs.OrderBy(a => a.Key, StringComparer.Ordinal)) attrs[n++] = AttrDef.Of(key, value);
         return new OperationDef(op.Name, op.Type, inputs, control, op.Device, attrs);
     }
 

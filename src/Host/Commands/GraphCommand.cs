@@ -103,7 +103,7 @@ internal static class GraphCommand
         var fetches = given ? fetchNames!.Select(n => Resolve(graph, n, "--fetch")).ToArray() : picture.Fetches;
         var feeds = feedNames is { Length: > 0 } ? feedNames.Select(n => Resolve(graph, n, "--feed").Tensor
             ?? throw new CliException($"--feed {n}: an operation cannot be fed; feed one of its outputs ({n}:0).", ExitCodes.Usage)).ToArray() : picture.Feeds;
-        var dot = graph.ToDot(fetches, feeds);
+        var dot = graph.ToDot(fetches, feeds, CondsTaken(graph, feeds));
         var what = $"{picture.Name}, computation path of {string.Join(", ", fetches.Select(Name))}{(given ? "" : picture.FetchNote)}";
 
         output ??= picture.Name + ".svg";
@@ -130,6 +130,26 @@ internal static class GraphCommand
         Console.WriteLine($"Wrote {output}: {what}");
         Console.WriteLine("Legend: bold = runs in this Run; grey = does not; green = has a side effect; yellow = fed; double border = fetched; dashed = reference or control edge");
         return ExitCodes.Ok;
+    }
+
+    // The branch each Cond outside any function takes, from a run of its predicate: known when the
+    // predicate needs no feed and no variable (a Cond inside a loop, or on a fed value, is drawn without one).
+    private static Dictionary<Operation, bool> CondsTaken(Graph graph, Tensor[] feeds)
+    {
+        var taken = new Dictionary<Operation, bool>();
+        var conds = graph.Operations.Where(o => o.Type == "If").ToArray();
+        if (conds.Length == 0 || feeds.Length > 0) return taken;
+        using var sess = new Session(graph, new SessionOptions { PrintOutput = TextWriter.Null });
+        foreach (var cond in conds)
+            try
+            {
+                taken[cond] = sess.Run(cond.Inputs[0]).ToScalar<bool>();
+            }
+            catch (ActorGraphException)
+            {
+                // Not computable alone: a function's placeholder, a feed, an uninitialized variable.
+            }
+        return taken;
     }
 
     private static string Name(Fetch f) => f.Tensor?.Name ?? f.Operation.Name;

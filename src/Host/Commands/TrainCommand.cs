@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorGraph.Host.Commands;
 
-// `actorgraph train fashion-mnist`: an MLP (or with --model cnn a convolutional network) on Fashion-MNIST,
+// `actorgraph train fashion-mnist`: an MLP (or with --model cnn a convolutional network, --model rnn a recurrent one) on Fashion-MNIST,
 // with progress per epoch, the final test accuracy and a PNG of loss and accuracy per epoch.
 internal static class TrainCommand
 {
@@ -29,8 +29,8 @@ internal static class TrainCommand
         var workerData = new Option<string?>("--worker-data") { Description = "Folder of the training IDX files on the worker that reads them (default: --data)", HelpName = "DIR" };
         var feed = new Option<bool>("--feed") { Description = "Feed each training batch from here (feed_dict) instead of reading it on the worker" };
         var plot = new Option<string>("--plot") { Description = "PNG of loss and accuracy per epoch", DefaultValueFactory = _ => "fashion-mnist.png", HelpName = "FILE.png" };
-        var model = new Option<string>("--model") { Description = "mlp (784-256-128-10, quick) or cnn (two 5x5 convolutions, max-pooling, dense 1024, dropout 0.4)", DefaultValueFactory = _ => "mlp" };
-        model.AcceptOnlyFromAmong("mlp", "cnn");
+        var model = new Option<string>("--model") { Description = "mlp (784-256-128-10, quick), cnn (two 5x5 convolutions, max-pooling, dense 1024, dropout 0.4) or rnn (a Tanh cell of 128 over the 28 rows, in a WhileLoop)", DefaultValueFactory = _ => "mlp" };
+        model.AcceptOnlyFromAmong("mlp", "cnn", "rnn");
         var optimizer = new Option<string>("--optimizer") { Description = "adam, momentum (0.9) or sgd", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong("adam", "momentum", "sgd");
         var learningRate = new Option<double>("--learning-rate") { Description = "Step size of the optimizer", DefaultValueFactory = _ => 1e-3, HelpName = "RATE" };

@@ -45,6 +45,15 @@ internal sealed record Example(string Name, string Description, Func<(Fetch[] Fe
             var model = LinearRegression.Build();
             return ([model.Loss, model.TrainOp], [model.X, model.Y]);
         }),
+        new("while-loop", "a WhileLoop summing 1 to 10, then a Cond on the sum: the loop's cond and body, the Cond's branches as clusters, the taken branch bold (fetch: result)", () =>
+        {
+            var limit = TF.Constant(10, name: "limit");
+            var loop = TF.WhileLoop(v => TF.LessEqual(v[0], limit), v => [v[0] + TF.Constant(1), v[1] + v[0]],
+                [TF.Constant(1), TF.Constant(0)], name: "while");
+            var sum = loop[1];
+            var result = TF.Cond(TF.Greater(sum, TF.Constant(50)), () => sum * TF.Constant(2), () => TF.Negate(sum), name: "cond");
+            return ([TF.Identity(result, name: "result")], []);
+        }),
         new("fashion-mnist", "the MLP of `train fashion-mnist` (fetch: loss, correct, Adam; fed: images, labels)", () =>
         {
             var model = Mlp.Build("adam", 1e-3, 1);

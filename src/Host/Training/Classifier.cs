@@ -14,7 +14,8 @@ internal sealed record Classifier(string Description, Tensor Images, Tensor Labe
     {
         "mlp" => Mlp.Build(optimizer, learningRate, seed, batch),
         "cnn" => Cnn.Build(optimizer, learningRate, seed, batch),
-        _ => throw new ArgumentException($"Unknown model '{model}': use mlp or cnn."),
+        "rnn" => Rnn.Build(optimizer, learningRate, seed, batch),
+        _ => throw new ArgumentException($"Unknown model '{model}': use mlp, cnn or rnn."),
     };
 
     // A GetNext's outputs can still be fed, as any tensor: the evaluation feeds the test set through them.

@@ -26,6 +26,7 @@ public class GraphCommandTests
     [InlineData("seed-init")]
     [InlineData("linear-regression")]
     [InlineData("fashion-mnist")]
+    [InlineData("while-loop")]
     public void Every_example_draws_as_svg(string example)
     {
         if (!Images.CanDrawSvg()) return;
@@ -43,6 +44,19 @@ public class GraphCommandTests
         Assert.Matches("\"Placeholder\" \\[[^\\]]*penwidth=2", r.Out);
         var other = ActorGraphProcess.RunIn(TempDir.Create(), null, "graph", "-e", "seed-placeholder", "--fetch", "Const:0", "--out", "-");
         Assert.Matches("\"Placeholder\" \\[[^\\]]*color=\"gray60\"", other.Out);
+    }
+
+    [Fact]
+    public void A_loops_functions_and_a_conds_branches_are_clusters_and_the_taken_branch_is_bold()
+    {
+        var r = ActorGraphProcess.RunIn(TempDir.Create(), null, "graph", "-e", "while-loop", "--out", "-");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (var cluster in new[] { "cluster_while_cond", "cluster_while_body", "cluster_cond_then", "cluster_cond_else" })
+            Assert.Contains($"subgraph \"{cluster}\"", r.Out);
+        // The sum (55) is over 50: the true branch ran, bold; the false one did not, grey.
+        Assert.Matches("label=\"cond: then\"[^\\n]*penwidth=2", r.Out);
+        Assert.Matches("label=\"cond: else\"[^\\n]*color=\"gray60\"", r.Out);
+        Assert.Matches("label=\"while: body\"[^\\n]*penwidth=2", r.Out);
     }
 
     [Fact]
