@@ -5,7 +5,7 @@ namespace ActorGraph;
 public static partial class TF
 {
     // tf.nn.embedding_lookup over the parts: "mod" sends id to part id % P at row id / P, "div" gives each part a
-    // contiguous range of ids. Each part's rows come from a Gather on that part alone; an id outside the table is an
+    // contiguous range of ids. Each part's unique rows come from one Gather on that part alone; an id outside the table is an
     // InvalidArgumentException naming it and the table's size.
     public static Tensor EmbeddingLookup(PartitionedVariable parameters, Tensor ids, string partitionStrategy = "mod", string? name = null)
     {
@@ -21,8 +21,8 @@ public static partial class TF
             return LookupInParts([.. parameters], parameters.PartRows, ids, partitionStrategy);
     }
 
-    // Routes ids to the parts (partRows rows each), gathers each part's rows from that part alone, and puts them
-    // back in the ids' order: shape ids.shape + a part's row shape.
+    // Routes ids to the parts (partRows rows each), gathers each part's unique rows from that part alone, and puts
+    // them back at every id's position: shape ids.shape + a part's row shape.
     internal static Tensor LookupInParts(IReadOnlyList<Tensor> parts, int[] partRows, Tensor ids, string partitionStrategy)
     {
         var route = G.AddOperation("EmbeddingPartition", [ids], new Dictionary<string, object>

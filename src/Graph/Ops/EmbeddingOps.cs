@@ -4,7 +4,8 @@ namespace ActorGraph.Ops;
 
 // The ops of sparse lookups and their gradients: an IndexedSlices' dense value, and the routing of a lookup's ids
 // to the parts of a partitioned table and of the parts' rows back into the ids' order. Each part's rows come from
-// a Gather on that part's variable alone, so only the rows looked up leave the part.
+// a Gather on that part's variable alone, once per unique id (tf.unique), so a row looked up many times in a step
+// travels once each way: out as one row, back as one gradient row holding the sum of its ids' gradients.
 internal static class EmbeddingOps
 {
     public static IEnumerable<OpDef> Defs =>
@@ -17,23 +18,29 @@ internal static class EmbeddingOps
         },
         new()
         {
-            // (ids), attrs "strategy" ("mod" or "div") and "part_rows": per part, its local row numbers (ids' dtype),
-            // then per part, the positions in the flattened ids those rows go back to (int32).
+            // (ids), attrs "strategy" ("mod" or "div") and "part_rows": per part, its unique local row numbers in order
+            // of first appearance (ids' dtype); then per part, the positions in the flattened ids routed to it (int32);
+            // then per part, for each of those positions, the index of its row among the part's unique rows (int32).
             Type = "EmbeddingPartition", Infer = InferPartition, Kernel = Partition, Traits = OpTraits.NoGradient,
         },
         new()
         {
-            // (ids, positions × N, rows × N), attr "N": shape ids.shape + rows.shape[1:], rows[p][i] at flat position positions[p][i].
+            // (ids, positions × N, slots × N, rows × N), attr "N": shape ids.shape + rows.shape[1:], with
+            // rows[p][slots[p][i]] at flat position positions[p][i].
             Type = "EmbeddingStitch", Infer = InferStitch, Kernel = Stitch,
             Gradient = g =>
             {
                 int parts = g.Attr<int>("N");
-                var rows = g.Input(1 + parts);
-                var flat = TF.Reshape(g.Grad, Shape.Own([-1, .. rows.Shape.Dims[1..]]));
-                return [null, .. Enumerable.Repeat<Tensor?>(null, parts), .. Enumerable.Range(0, parts).Select(p => (Tensor?)TF.Gather(flat, g.Input(1 + p)))];
+                var flat = TF.Reshape(g.Grad, Shape.Own([-1, .. g.Input(1 + 2 * parts).Shape.Dims[1..]]));
+                // A unique row's gradient is the sum of its positions' gradients, summed here so one row travels.
+                return [null, .. Enumerable.Repeat<Tensor?>(null, 2 * parts), .. Enumerable.Range(0, parts).Select(p => (Tensor?)SumBySlot(flat, g.Input(1 + p), g.Input(1 + parts + p), g.Input(1 + 2 * parts + p)))];
             },
         },
     ];
+
+    // The rows' gradient: the positions' gradient rows added up per slot, as many rows as the part's unique rows.
+    private static Tensor SumBySlot(Tensor flatGrad, Tensor positions, Tensor slots, Tensor rows) =>
+        TF.MakeIndexedSlices(TF.Gather(flatGrad, positions), slots, rows.Shape, rows);
 
     private static TensorSpec[] InferDense(InferContext ctx)
     {
@@ -80,7 +87,8 @@ internal static class EmbeddingOps
         var partRows = ctx.Attr<int[]>("part_rows");
         if (partRows.Length == 0 || partRows.Any(r => r < 0)) throw ctx.Error($"part_rows must list at least one part, none negative; got [{string.Join(", ", partRows)}]");
         var ids = ctx.Input(0).DType;
-        return [.. partRows.Select(_ => new TensorSpec(ids, new Shape(-1))), .. partRows.Select(_ => new TensorSpec(DType.Int32, new Shape(-1)))];
+        return [.. partRows.Select(_ => new TensorSpec(ids, new Shape(-1))), .. partRows.Select(_ => new TensorSpec(DType.Int32, new Shape(-1))),
+            .. partRows.Select(_ => new TensorSpec(DType.Int32, new Shape(-1)))];
     }
 
     private static void Partition(KernelContext ctx)
@@ -88,42 +96,56 @@ internal static class EmbeddingOps
         var ids = ctx.Input(0);
         var partRows = ctx.Op.Attr<int[]>("part_rows");
         var route = EmbeddingRoutes.Of(ctx.Op.Attr<string>("strategy"), partRows);
+        int partCount = partRows.Length;
         var parts = new int[ids.Length];
-        var locals = new long[ids.Length];
-        var counts = new int[partRows.Length];
+        var slots = new int[ids.Length];
+        var counts = new int[partCount];
+        var slotOf = Enumerable.Range(0, partCount).Select(_ => new Dictionary<long, int>()).ToArray();
+        var uniques = Enumerable.Range(0, partCount).Select(_ => new List<long>()).ToArray();
         for (int i = 0; i < ids.Length; i++)
         {
             long id = ids.DType == DType.Int32 ? ids.Span<int>()[i] : ids.Span<long>()[i];
             if (id < 0 || id >= route.TotalRows)
                 throw new InvalidArgumentException($"embedding_lookup (op '{ctx.Op.Name}'): id {id} (ids[{i}]) is out of range for a table of {route.TotalRows} rows; ids must be in [0, {route.TotalRows}).");
-            (parts[i], locals[i]) = route.Locate(id);
+            (parts[i], long local) = route.Locate(id);
+            if (!slotOf[parts[i]].TryGetValue(local, out slots[i]))
+            {
+                slotOf[parts[i]].Add(local, slots[i] = uniques[parts[i]].Count);
+                uniques[parts[i]].Add(local);
+            }
             counts[parts[i]]++;
         }
-        var localOut = new NDArray[partRows.Length];
-        var positionOut = new NDArray[partRows.Length];
-        for (int p = 0; p < partRows.Length; p++)
+        var positionOut = new NDArray[partCount];
+        var slotOut = new NDArray[partCount];
+        for (int p = 0; p < partCount; p++)
         {
-            localOut[p] = ctx.Allocate(p, ids.DType, new Shape(counts[p]));
-            positionOut[p] = ctx.Allocate(partRows.Length + p, DType.Int32, new Shape(counts[p]));
+            var localOut = ctx.Allocate(p, ids.DType, new Shape(uniques[p].Count));
+            int at = 0;
+            foreach (var local in uniques[p])
+            {
+                if (ids.DType == DType.Int32) localOut.Span<int>()[at++] = (int)local;
+                else localOut.Span<long>()[at++] = local;
+            }
+            positionOut[p] = ctx.Allocate(partCount + p, DType.Int32, new Shape(counts[p]));
+            slotOut[p] = ctx.Allocate(2 * partCount + p, DType.Int32, new Shape(counts[p]));
         }
-        var filled = new int[partRows.Length];
+        var filled = new int[partCount];
         for (int i = 0; i < ids.Length; i++)
         {
             int p = parts[i], at = filled[p]++;
-            if (ids.DType == DType.Int32) localOut[p].Span<int>()[at] = (int)locals[i];
-            else localOut[p].Span<long>()[at] = locals[i];
             positionOut[p].Span<int>()[at] = i;
+            slotOut[p].Span<int>()[at] = slots[i];
         }
     }
 
     private static TensorSpec[] InferStitch(InferContext ctx)
     {
         int parts = ctx.Attr<int>("N");
-        ctx.ExpectInputs(1 + 2 * parts);
+        ctx.ExpectInputs(1 + 3 * parts);
         var ids = ctx.Input(0);
-        var rows = ctx.Inputs[(1 + parts)..];
-        for (int p = 0; p < parts; p++)
-            ctx.ExpectDType(1 + p, d => d == DType.Int32, "int32 positions");
+        var rows = ctx.Inputs[(1 + 2 * parts)..];
+        for (int p = 0; p < 2 * parts; p++)
+            ctx.ExpectDType(1 + p, d => d == DType.Int32, "int32 positions and slots");
         var first = rows[0];
         foreach (var r in rows)
         {
@@ -138,19 +160,22 @@ internal static class EmbeddingOps
     {
         int parts = ctx.Op.Attr<int>("N");
         var ids = ctx.Input(0);
-        var rowDims = ctx.Input(1 + parts).Shape.Dims[1..];
-        int rowBytes = rowDims.Aggregate(1, (p, d) => p * d) * ctx.Input(1 + parts).DType.SizeInBytes();
-        var result = ctx.Allocate(0, ctx.Input(1 + parts).DType, Shape.Own([.. ids.Shape.Dims, .. rowDims]));
+        var first = ctx.Input(1 + 2 * parts);
+        var rowDims = first.Shape.Dims[1..];
+        int rowBytes = rowDims.Aggregate(1, (p, d) => p * d) * first.DType.SizeInBytes();
+        var result = ctx.Allocate(0, first.DType, Shape.Own([.. ids.Shape.Dims, .. rowDims]));
         for (int p = 0; p < parts; p++)
         {
-            NDArray positions = ctx.Input(1 + p), rows = ctx.Input(1 + parts + p);
-            if (rows.Shape[0] != positions.Length)
-                throw AxisRules.RunError(ctx, $"part {p} has {rows.Shape[0]} rows for {positions.Length} positions");
-            var at = positions.Span<int>();
+            NDArray positions = ctx.Input(1 + p), slots = ctx.Input(1 + parts + p), rows = ctx.Input(1 + 2 * parts + p);
+            if (slots.Length != positions.Length)
+                throw AxisRules.RunError(ctx, $"part {p} has {slots.Length} slots for {positions.Length} positions");
+            ReadOnlySpan<int> at = positions.Span<int>(), slot = slots.Span<int>();
+            int rowCount = rows.Shape[0];
             for (int i = 0; i < at.Length; i++)
             {
                 if ((uint)at[i] >= (uint)ids.Length) throw AxisRules.RunError(ctx, $"positions[{p}][{i}] = {at[i]} is not in [0, {ids.Length})");
-                rows.Bytes.Slice(i * rowBytes, rowBytes).CopyTo(result.Bytes.Slice(at[i] * rowBytes, rowBytes));
+                if ((uint)slot[i] >= (uint)rowCount) throw AxisRules.RunError(ctx, $"slots[{p}][{i}] = {slot[i]} is not in [0, {rowCount}): part {p} has {rowCount} rows");
+                rows.Bytes.Slice(slot[i] * rowBytes, rowBytes).CopyTo(result.Bytes.Slice(at[i] * rowBytes, rowBytes));
             }
         }
     }

@@ -110,6 +110,41 @@ public class ShardLookupTests
         Assert.Equal(1f, value[(Rows - 1) * Dim + Dim - 1]);
     }
 
+    // An embedding lookup sends each part's unique ids once and gets each of their rows once; its gradient goes back
+    // as one row per unique id, the duplicates' gradients summed on the worker.
+    [Fact]
+    public void An_embedding_lookup_of_repeated_ids_moves_each_unique_row_once_each_way()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var table = TF.GetPartitionedVariable("table", [Rows, Dim], TF.FixedSizePartitioner(2), initializer: TF.ConstantInitializer(1));
+        var ids = TF.Placeholder(DType.Int32, [6], name: "ids");
+        var lookup = TF.EmbeddingLookup(table, ids);
+        var train = new GradientDescentOptimizer(0.25).Minimize(TF.ReduceSum(TF.Square(lookup)));
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2 });
+        sess.Run(TF.GlobalVariablesInitializer());
+        // 6 ids, 3 unique: 3 three times, 8 twice, 1 once ("mod": 8 on part 0, 3 and 1 on part 1).
+        var feed = new FeedDict { [ids] = NDArray.FromArray(new[] { 3, 8, 3, 1, 3, 8 }, [6]) };
+        var before = Traffic(sess);
+        var rows = sess.Run(lookup, feed);
+        var after = Traffic(sess);
+        Assert.Equal([6, Dim], rows.Shape.ToArray());
+        Assert.All(rows.AsSpan<float>().ToArray(), v => Assert.Equal(1f, v));
+        // 3 unique ids of 4 bytes out, 3 rows of 16 floats back (not 6 of each).
+        Assert.Equal((3 * 4, 3 * Dim * 4), (after.In - before.In, after.Out - before.Out));
+
+        before = Traffic(sess);
+        sess.Run(train, feed);
+        after = Traffic(sess);
+        // In: the ids, and the update's 3 rows (not 6), their indices and the learning rate; out: the 3 rows.
+        Assert.InRange(after.In - before.In, 3 * Dim * 4, 3 * Dim * 4 + 64);
+        Assert.Equal(3 * Dim * 4, after.Out - before.Out);
+        // Gradient 2w per occurrence, summed: id 3's is 6 (w = 1 − 0.25·6), id 8's 4, id 1's 2.
+        float[] even = sess.Run(table[0]).AsSpan<float>().ToArray(), odd = sess.Run(table[1]).AsSpan<float>().ToArray();
+        Assert.Equal((-0.5f, 0f, 0.5f), (odd[1 * Dim], even[4 * Dim], odd[0]));
+        Assert.Equal((1f, 1f), (even[0], odd[2 * Dim + Dim - 1]));
+    }
+
     // Each replica sends its own rows; the shard concatenates them, weighted by the replicas' shares of the batch, so
     // the step is the full batch's (as the executor computes it).
     [Fact]
