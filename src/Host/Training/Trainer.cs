@@ -10,24 +10,29 @@ internal sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccu
 // over the test set. Each batch is one Run. The training batches come from the model's dataset iterator on
 // the worker (TrainingData); with feedBatches the client feeds them instead, as the seed's loop feeds its examples.
 internal sealed class Trainer(Session session, Classifier model, int batchSize, int seed, ClusterSteps steps, TrainingSummaries? summaries = null,
-    bool feedBatches = false)
+    bool feedBatches = false, long stepsTaken = 0)
 {
-    // Training steps taken so far: the step TensorBoard plots against.
-    public long GlobalStep { get; private set; }
+    // Training steps taken so far (a resumed run starts at its checkpoint's): the step TensorBoard plots against.
+    public long GlobalStep { get; private set; } = stepsTaken;
 
     private const int EvalBatch = 1000;
 
-    public EpochResult Epoch(int epoch, int epochs, Data.Dataset train, Data.Dataset test)
+    public int StepsPerEpoch(int examples) => (examples + batchSize - 1) / batchSize;
+
+    // stepsDone: steps of this epoch a resumed checkpoint took already; the epoch goes on from the next one, and its
+    // loss, accuracy and samples/s are over the steps taken here. afterStep gets the step's number in the epoch and its loss.
+    public EpochResult Epoch(int epoch, int epochs, Data.Dataset train, Data.Dataset test, int stepsDone = 0, Action<int, double>? afterStep = null)
     {
         var trainOp = epoch > epochs - Classifier.FineTuneEpochs(epochs) ? model.FineTuneOp : model.TrainOp;
         var order = Enumerable.Range(0, train.Count).ToArray();
         new Random(seed + epoch).Shuffle(order);
-        int batches = (train.Count + batchSize - 1) / batchSize;
+        int batches = StepsPerEpoch(train.Count);
+        int skipped = Math.Min(stepsDone * batchSize, train.Count), examples = train.Count - skipped;
         var clock = Stopwatch.StartNew();
         var (loss, correct) = Progress.Run($"epoch {epoch}/{epochs}", batches, progress =>
         {
             double lossSum = 0, correctSum = 0;
-            for (int b = 0; b < batches; b++)
+            for (int b = stepsDone; b < batches; b++)
             {
                 int from = b * batchSize, n = Math.Min(batchSize, train.Count - from);
                 var feed = feedBatches ? Batch(train, order.AsSpan(from, n), training: true) : TrainingFlag();
@@ -37,14 +42,16 @@ internal sealed class Trainer(Session session, Classifier model, int batchSize, 
                     : steps.Run(() => session.Run([model.Loss, model.Correct, trainOp], feed));
                 if (summarize) summaries!.AddStep(r[3]!, GlobalStep);
                 GlobalStep++;
-                lossSum += r[0]!.ToScalar<float>() * n;
+                float batchLoss = r[0]!.ToScalar<float>();
+                lossSum += batchLoss * n;
                 correctSum += r[1]!.ToScalar<float>();
-                int seen = from + n;
+                int seen = from + n - skipped;
                 progress.Update(b + 1, $"loss {lossSum / seen:F4}  accuracy {correctSum / seen:F4}  {seen / clock.Elapsed.TotalSeconds:N0} samples/s");
+                afterStep?.Invoke(b + 1, batchLoss);
             }
-            return (lossSum / train.Count, correctSum / train.Count);
+            return (lossSum / examples, correctSum / examples);
         }, summaryFollows: true);
-        double samplesPerSecond = train.Count / clock.Elapsed.TotalSeconds;
+        double samplesPerSecond = examples / clock.Elapsed.TotalSeconds;
         var (testLoss, testAccuracy) = Evaluate(test);
         return new EpochResult(epoch, loss, correct, testLoss, testAccuracy, samplesPerSecond);
     }

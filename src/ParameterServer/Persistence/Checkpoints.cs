@@ -158,9 +158,9 @@ public sealed class Checkpoints
         Catalog.Remove(manifest.Id);
         foreach (var shard in manifest.Shards)
         {
-            var criteria = new SnapshotSelectionCriteria(shard.SequenceNr, DateTime.MaxValue, shard.SequenceNr, DateTime.MinValue);
-            var reply = await AskStore(new DeleteSnapshots(shard.PersistenceId, criteria), $"deleting checkpoint {manifest.Id}");
-            if (reply is DeleteSnapshotsFailure f)
+            // One snapshot by its sequence nr (the timestamp is not matched): deleting by criteria removes every one up to the maximum.
+            var reply = await AskStore(new DeleteSnapshot(new SnapshotMetadata(shard.PersistenceId, shard.SequenceNr, DateTime.MinValue)), $"deleting checkpoint {manifest.Id}");
+            if (reply is DeleteSnapshotFailure f)
                 throw new UnavailableException($"Checkpoint {manifest.Id}: could not delete the snapshot of /job:ps/task:{shard.Task}: {f.Cause.Message}");
         }
     }

@@ -33,7 +33,7 @@ public class HelpAndUsageTests
     public void The_train_help_shows_every_option_of_the_issue()
     {
         var r = ActorGraphProcess.Run("train", "fashion-mnist", "--help");
-        foreach (var option in new[] { "--epochs", "--batch", "--store", "--resume", "--cluster", "--data", "--plot", "--limit", "--workers", "--ps" })
+        foreach (var option in new[] { "--epochs", "--batch", "--store", "--checkpoint-every", "--resume", "--cluster", "--data", "--plot", "--limit", "--workers", "--ps" })
             Assert.Contains(option, r.Out);
     }
 

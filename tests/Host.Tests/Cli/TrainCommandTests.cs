@@ -116,10 +116,62 @@ public class TrainCommandTests
         var ids = first.Out.Split('\n').Where(l => l.StartsWith("checkpoint ")).Select(l => l.Split(' ')[1].Trim()).ToList();
         Assert.Equal(2, ids.Count);
 
-        var resumed = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--epochs", "1", "--store", store, "--resume");
+        var resumed = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--epochs", "3", "--store", store, "--resume");
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
-        Assert.Contains($"Resumed from checkpoint {ids[^1]}", resumed.Out);
+        Assert.Contains($"Resumed from checkpoint {ids[^1]} (epoch-2): epoch 3, step 1 next", resumed.Out);
+        Assert.Contains("epoch 3/3  loss", resumed.Out);
+        Assert.DoesNotContain("epoch 1/3", resumed.Out);
+
+        var finished = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--epochs", "3", "--store", store, "--resume");
+        Assert.True(finished.ExitCode == 1, finished.ToString());
+        Assert.Contains("finished epoch 3, and --epochs is 3; ask for more (e.g. --epochs 4)", finished.Err);
     }
+
+    [Fact]
+    public void Resume_from_a_mid_epoch_checkpoint_takes_the_same_steps_as_an_uninterrupted_run()
+    {
+        // 10 steps an epoch; checkpoints after steps 3 and 6 of each, and at each epoch's end.
+        var data = TinyFashionMnist.Write(train: 200, test: 100);
+        var store = $"Data Source={Path.Combine(data, "ckpt.db")}";
+        string[] run = ["train", "fashion-mnist", "--data", data, "--epochs", "2", "--batch", "20", "--checkpoint-every", "3", "--store", store];
+        var whole = ActorGraphProcess.RunIn(data, null, run);
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        var wholeLines = CheckpointLines(whole.Out);
+        Assert.Equal(["epoch-1-step-3", "epoch-1-step-6", "epoch-1-step-9", "epoch-1", "epoch-2-step-3", "epoch-2-step-6", "epoch-2-step-9", "epoch-2"],
+            wholeLines.Select(l => l.Name));
+
+        // As if stopped after step 6 of epoch 2: the checkpoints after it go.
+        foreach (var later in new[] { "epoch-2", "epoch-2-step-9" })
+        {
+            var deleted = ActorGraphProcess.RunIn(data, null, "checkpoints", "delete", later, "--store", store);
+            Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        }
+        var resumed = ActorGraphProcess.RunIn(data, null, [.. run, "--resume"]);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("(epoch-2-step-6): epoch 2, step 7 next", resumed.Out);
+        Assert.DoesNotContain("epoch 1/2", resumed.Out);
+        var resumedLines = CheckpointLines(resumed.Out);
+        Assert.Equal(["epoch-2-step-9", "epoch-2"], resumedLines.Select(l => l.Name));
+        // Step 9's batch (the same shuffled examples only if the iterator went on where it stopped) has the same loss.
+        Assert.Equal(wholeLines.Single(l => l.Name == "epoch-2-step-9").Loss, resumedLines[0].Loss);
+        Assert.Equal(TestResult(whole.Out, 2), TestResult(resumed.Out, 2));
+    }
+
+    [Fact]
+    public void Checkpoint_every_without_a_store_is_refused_saying_to_add_one()
+    {
+        var data = TinyFashionMnist.Write(train: 20, test: 10);
+        var r = ActorGraphProcess.RunIn(data, null, "train", "fashion-mnist", "--data", data, "--checkpoint-every", "5");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("--checkpoint-every needs a store: add --store CONN", r.Err);
+    }
+
+    // "checkpoint ID  NAME" at an epoch's end, "checkpoint ID  NAME  batch loss L" within it.
+    private static List<(string Name, string? Loss)> CheckpointLines(string output) =>
+        [.. output.Split('\n').Where(l => l.StartsWith("checkpoint ")).Select(l => l.Trim().Split("  ")).Select(p => (p[1], p.Length > 2 ? p[2] : null))];
+
+    private static string TestResult(string output, int epoch) =>
+        System.Text.RegularExpressions.Regex.Match(output, $@"epoch {epoch}/\d+  .*(test loss \d\.\d{{4}}  test accuracy \d\.\d{{4}})").Groups[1].Value;
 
     [Fact]
     public void Resume_from_a_store_without_checkpoints_fails_with_exit_1()
