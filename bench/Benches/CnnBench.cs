@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ActorGraph.Bench.Harness;
 using ActorGraph.Execution;
 
@@ -27,10 +26,10 @@ public static class CnnBench
             ([("mode", "executor"), ("batch", batch)], new SessionOptions { ExecutorOnly = true }),
         };
         if (mode == "local") configs.Add(([("mode", "local"), ("batch", batch), ("workers", 1), ("ps", 1)], new SessionOptions()));
-        var loops = new List<CnnLoop>();
+        var loops = new List<TrainingStepLoop>();
         try
         {
-            foreach (var c in configs) loops.Add(new CnnLoop(CnnGraph.Build(batch, pixels, oneHot), c.Options, batch, steps));
+            foreach (var c in configs) loops.Add(Loop(CnnGraph.Build(batch, pixels, oneHot), c.Options, batch, steps));
             var stats = Measure.Interleaved(loops.Select(l => (Func<double>)l.Trial).ToList(), warmup: 1, trials);
             Row? executor = null;
             for (int i = 0; i < loops.Count; i++)
@@ -48,9 +47,12 @@ public static class CnnBench
         }
     }
 
+    private static TrainingStepLoop Loop(CnnGraph m, SessionOptions options, int batch, int steps) =>
+        new(m.Graph, m.Init, m.Loss, m.Train, m.Feed, options, batch, steps);
+
     // Wall time per op type, and of the ops that take the most, over `steps` executor steps (kernels timed
     // one by one): ms per step, most first.
-    private static void Profile(CnnLoop executor, Report report, int batch, int steps)
+    private static void Profile(TrainingStepLoop executor, Report report, int batch, int steps)
     {
         OpProfile.Start();
         double total;
@@ -68,33 +70,5 @@ public static class CnnBench
         foreach (var op in times.Take(12))
             report.Add("op_ms_per_step", [("mode", "executor"), ("op", $"{op.Name} ({op.Type})"), ("ops", 1)], new Stats([op.Milliseconds / steps]), "ms");
         report.Add("step_ms", [("mode", "executor"), ("op", "(whole step)")], new Stats([total]), "ms");
-    }
-
-    private sealed class CnnLoop : IDisposable
-    {
-        private readonly CnnGraph _model;
-        private readonly Session _session;
-        private readonly int _batch, _steps;
-
-        public CnnLoop(CnnGraph model, SessionOptions options, int batch, int steps)
-        {
-            (_model, _batch, _steps) = (model, batch, steps);
-            _session = new Session(model.Graph, options);
-            _session.Run(model.Init);
-        }
-
-        public List<double> CpuMsPerStep { get; } = [];
-
-        public double Trial()
-        {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < _steps; i++) _session.Run([_model.Loss, _model.Train], _model.Feed);
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            CpuMsPerStep.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / _steps);
-            return _steps * _batch / seconds;
-        }
-
-        public void Dispose() => _session.Dispose();
     }
 }

@@ -97,17 +97,7 @@ public static class InputBench
                     .Repeat().Prefetch(2).MakeOneShotIterator().GetNext();
                 (x, labels) = (next[0], next[1]);
             }
-            var w1 = TF.GetVariable("w1", [Pixels, Hidden], initializer: TF.GlorotUniformInitializer(seed: 1));
-            var b1 = TF.GetVariable("b1", [Hidden], initializer: TF.ZerosInitializer());
-            var w2 = TF.GetVariable("w2", [Hidden, Hidden], initializer: TF.GlorotUniformInitializer(seed: 2));
-            var b2 = TF.GetVariable("b2", [Hidden], initializer: TF.ZerosInitializer());
-            var w3 = TF.GetVariable("w3", [Hidden, Classes], initializer: TF.GlorotUniformInitializer(seed: 3));
-            var b3 = TF.GetVariable("b3", [Classes], initializer: TF.ZerosInitializer());
-            var h1 = TF.Relu(TF.MatMul(x, w1) + b1);
-            var h2 = TF.Relu(TF.MatMul(h1, w2) + b2);
-            var logits = TF.MatMul(h2, w3) + b3;
-            _loss = TF.ReduceMean(TF.SoftmaxCrossEntropyWithLogits(labels, logits));
-            _train = new GradientDescentOptimizer(0.05).Minimize(_loss);
+            (_loss, _train) = MlpBench.Model(x, labels, Pixels, Hidden, Classes);
             _session = new Session(graph, options);
             _session.Run(TF.GlobalVariablesInitializer());
         }

@@ -78,6 +78,23 @@ public static class MlpBench
         }
     }
 
+    // The MLP features-hidden-hidden-classes (ReLU, softmax cross-entropy, SGD at 0.05) on the default graph; bench
+    // `input` trains the same model on a Dataset's batches.
+    internal static (Tensor Loss, Operation Train) Model(Tensor x, Tensor labels, int features, int hidden, int classes)
+    {
+        var w1 = TF.GetVariable("w1", [features, hidden], initializer: TF.GlorotUniformInitializer(seed: 1));
+        var b1 = TF.GetVariable("b1", [hidden], initializer: TF.ZerosInitializer());
+        var w2 = TF.GetVariable("w2", [hidden, hidden], initializer: TF.GlorotUniformInitializer(seed: 2));
+        var b2 = TF.GetVariable("b2", [hidden], initializer: TF.ZerosInitializer());
+        var w3 = TF.GetVariable("w3", [hidden, classes], initializer: TF.GlorotUniformInitializer(seed: 3));
+        var b3 = TF.GetVariable("b3", [classes], initializer: TF.ZerosInitializer());
+        var h1 = TF.Relu(TF.MatMul(x, w1) + b1);
+        var h2 = TF.Relu(TF.MatMul(h1, w2) + b2);
+        var logits = TF.MatMul(h2, w3) + b3;
+        var loss = TF.ReduceMean(TF.SoftmaxCrossEntropyWithLogits(labels, logits));
+        return (loss, new GradientDescentOptimizer(0.05).Minimize(loss));
+    }
+
     private sealed class MlpLoop : IDisposable
     {
         private readonly int _batch, _steps;
@@ -94,17 +111,7 @@ public static class MlpBench
             using var scope = graph.AsDefault();
             var x = TF.Placeholder(DType.Float32, [-1, features]);
             var labels = TF.Placeholder(DType.Float32, [-1, classes]);
-            var w1 = TF.GetVariable("w1", [features, hidden], initializer: TF.GlorotUniformInitializer(seed: 1));
-            var b1 = TF.GetVariable("b1", [hidden], initializer: TF.ZerosInitializer());
-            var w2 = TF.GetVariable("w2", [hidden, hidden], initializer: TF.GlorotUniformInitializer(seed: 2));
-            var b2 = TF.GetVariable("b2", [hidden], initializer: TF.ZerosInitializer());
-            var w3 = TF.GetVariable("w3", [hidden, classes], initializer: TF.GlorotUniformInitializer(seed: 3));
-            var b3 = TF.GetVariable("b3", [classes], initializer: TF.ZerosInitializer());
-            var h1 = TF.Relu(TF.MatMul(x, w1) + b1);
-            var h2 = TF.Relu(TF.MatMul(h1, w2) + b2);
-            var logits = TF.MatMul(h2, w3) + b3;
-            _loss = TF.ReduceMean(TF.SoftmaxCrossEntropyWithLogits(labels, logits));
-            _train = new GradientDescentOptimizer(0.05).Minimize(_loss);
+            (_loss, _train) = Model(x, labels, features, hidden, classes);
             _session = new Session(graph, options);
             _session.Run(TF.GlobalVariablesInitializer());
             var rng = new Random(1);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ActorGraph.Bench.Harness;
 
 namespace ActorGraph.Bench.Benches;
@@ -18,10 +17,14 @@ public static class RnnBench
 
         var (pixels, oneHot, _) = CnnGraph.SyntheticBatch(batch);
         string[] variants = ["while_loop", "unrolled"];
-        var loops = new List<RnnLoop>();
+        var loops = new List<TrainingStepLoop>();
         try
         {
-            foreach (var v in variants) loops.Add(new RnnLoop(RnnGraph.Build(v == "unrolled", batch, pixels, oneHot), batch, steps));
+            foreach (var v in variants)
+            {
+                var m = RnnGraph.Build(v == "unrolled", batch, pixels, oneHot);
+                loops.Add(new TrainingStepLoop(m.Graph, m.Init, m.Loss, m.Train, m.Feed, new SessionOptions(), batch, steps));
+            }
             var stats = Measure.Interleaved(loops.Select(l => (Func<double>)l.Trial).ToList(), warmup: 1, trials);
             Row? unrolled = null;
             for (int i = variants.Length - 1; i >= 0; i--)
@@ -36,33 +39,5 @@ public static class RnnBench
         {
             foreach (var loop in loops) loop.Dispose();
         }
-    }
-
-    private sealed class RnnLoop : IDisposable
-    {
-        private readonly RnnGraph _model;
-        private readonly Session _session;
-        private readonly int _batch, _steps;
-
-        public RnnLoop(RnnGraph model, int batch, int steps)
-        {
-            (_model, _batch, _steps) = (model, batch, steps);
-            _session = new Session(model.Graph, new SessionOptions());
-            _session.Run(model.Init);
-        }
-
-        public List<double> CpuMsPerStep { get; } = [];
-
-        public double Trial()
-        {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < _steps; i++) _session.Run([_model.Loss, _model.Train], _model.Feed);
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            CpuMsPerStep.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / _steps);
-            return _steps * _batch / seconds;
-        }
-
-        public void Dispose() => _session.Dispose();
     }
 }
