@@ -23,6 +23,7 @@ internal sealed class PartitionProgram
             for (int r = 0; r < registration.Stages[s].Recvs.Length; r++)
                 EdgeTargets[registration.Stages[s].Recvs[r].Edge] = (s, r);
             HasPrint |= Stages[s].HasPrint;
+            TalksToShardsMidStep |= Stages[s].LateReads.Length > 0 || Stages[s].AppliesUpdates;
             foreach (var lookup in registration.Stages[s].Lookups ?? [])
                 Lookups.Add((lookup, registration.VariableShards[variableIndex[lookup.Table]]));
         }
@@ -36,6 +37,9 @@ internal sealed class PartitionProgram
     public IActorRef[] Workers { get; }
     public Dictionary<int, (int Stage, int Slot)> EdgeTargets { get; } = [];
     public int ReadShardCount { get; }
+    // Some stage reads late or sends its updates before the step's end (WorkerStep.MidStep): only then does a step
+    // need the bookkeeping for it.
+    public bool TalksToShardsMidStep { get; }
     // Every stage's lookups in stage order, with the shard of each table: request r (from 1) is Lookups[r - 1].
     public List<(StageLookup Lookup, int Shard)> Lookups { get; } = [];
     // By stage: how many lookups the stages before it have.

@@ -21,8 +21,16 @@ internal sealed partial class WorkerStep
     private (List<NDArray>? Provisional, int[] Wanted)?[] _inFlight = [];
     private (StageProgram Stage, NDArray?[] Values)? _heldSends;
 
+    // A plain step (the seed's loop, a training step) allocates nothing here.
     private void StartMidStep(PartitionProgram program)
     {
+        if (!program.TalksToShardsMidStep)
+        {
+            _late = [];
+            _lateAwaited = [];
+            _inFlight = [];
+            return;
+        }
         _late = new NDArray?[]?[program.Stages.Length];
         _lateAwaited = new int[program.Stages.Length];
         _inFlight = new (List<NDArray>?, int[])?[program.Shards.Length];
@@ -91,7 +99,7 @@ internal sealed partial class WorkerStep
     // One shard's answer to ApplyUpdatesNow; the last one lets the held tensors go.
     private void OnAppliedMidStep(int shard, NDArray[] values)
     {
-        if (shard >= 0 && _inFlight[shard] is { } inFlight)
+        if ((uint)shard < (uint)_inFlight.Length && _inFlight[shard] is { } inFlight)
         {
             _inFlight[shard] = null;
             ResolveUpdateOutputs(inFlight.Provisional, inFlight.Wanted, values);

@@ -144,7 +144,7 @@ internal sealed partial class WorkerStep
     private StepContext ContextFor(int s)
     {
         _currentVariables = Program!.Stages[s].VariableIndex;
-        _currentLate = _late[s];
+        _currentLate = s < _late.Length ? _late[s] : null;
         return new StepContext(this, _printed ?? TextWriter.Null, StepId, _around.Iterators) { IteratorShard = _iteratorShard };
     }
 }
