@@ -125,7 +125,12 @@ internal sealed class Planner
         HashSet<Operation> onPath, HashSet<Tensor> consumed)
     {
         var inputs = op.InputArray;
-        for (int i = 0; i < op.Def.RefInputs; i++) unit.Use(op.RefInput(i));
+        for (int i = 0; i < op.Def.RefInputs; i++)
+        {
+            unit.Use(op.RefInput(i));
+            // An AssignAdd ordered after another worker's write of its variable adds to the shard's value after it.
+            if (_lateReads.Contains((op, op.RefInput(i)))) ReadLate(unit, op.RefInput(i));
+        }
         if (op.Def.Traits.HasFlag(OpTraits.WritesVariable) && op.Outputs.Any(consumed.Contains))
         {
             // Its output is used within the step: read the variable so the worker can work it out.
@@ -154,14 +159,21 @@ internal sealed class Planner
     // works out by itself (an Assign, an AssignAdd) is kept readable there (WorkerStep.Read): no message. Otherwise the
     // write's stage applies its updates before its tensors leave (PartitionStage.AppliesUpdates), and the reader's stage
     // asks the shard for the variable once its inputs are in (PartitionStage.LateReads), so the write is applied by
-    // then. A step without such an order keeps the seed's fast path.
+    // then. Two writes of a variable on two workers, one ordered after the other, reach the shard in that order: the
+    // earlier one's stage applies its updates before its tensors leave. A step without such an order keeps the seed's
+    // fast path.
     private void ServeOrderedReads(InStepOrder inStepOrder)
     {
+        foreach (var (earlier, later, _) in inStepOrder.Writes)
+            if (_placement.TryGetTask(earlier, out int earlierTask) && _placement.TryGetTask(later, out int laterTask) && earlierTask != laterTask)
+                UnitOf(earlier).AppliesUpdates = true;
         foreach (var (write, reader, variable) in inStepOrder.Reads)
         {
             if (!_placement.TryGetTask(reader, out int readerTask) || !_placement.TryGetTask(write, out int writerTask)) continue;
             if (readerTask == writerTask && InStepOrder.ComputedByWorker(write))
             {
+                // A later AssignAdd of this worker adds to what it keeps of the earlier write (WorkerStep.Update).
+                if (reader.Def.Traits.HasFlag(OpTraits.WritesVariable)) continue;
                 _keepsUpdateOutputs.Add(readerTask);
                 Read(UnitOf(reader), variable);
                 continue;
