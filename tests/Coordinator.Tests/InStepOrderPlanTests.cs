@@ -79,4 +79,40 @@ public class InStepOrderPlanTests
         // Nothing else reads v: the step's start does not.
         Assert.All(plan.Shares.Single().Registration.Reads, r => Assert.Empty(r));
     }
+    [Fact]
+    public void A_write_ordered_after_a_write_on_another_worker_makes_the_earlier_one_apply_before_its_tensors_leave()
+    {
+        var g = new Graph();
+        using (g.AsDefault())
+        {
+            var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+            Tensor add;
+            using (TF.Device("/job:worker/task:0")) add = TF.AssignAdd(v, TF.Constant(2f), name: "add");
+            using (TF.Device("/job:worker/task:1"))
+            using (TF.ControlDependencies(add.Op)) TF.Assign(v, TF.Constant(10f), name: "assign");
+        }
+        var plan = Planner.Build(1, g, ["^assign"], [], Placed(g), [0, 1], Workers, Shards, requireFeeds: true);
+        Assert.Null(plan.Error);
+        var writer = plan.Shares.Single(s => s.Task == 0).Registration;
+        Assert.Contains(writer.Stages, s => s.AppliesUpdates && s.Ops.Any(o => o.Name == "add"));
+        // An Assign needs no value before it: nothing is read mid-step.
+        Assert.All(plan.Shares.SelectMany(s => s.Registration.Stages), s => Assert.Null(s.LateReads));
+    }
+
+    [Fact]
+    public void Two_ordered_writes_on_one_worker_ask_nothing_mid_step()
+    {
+        var g = new Graph();
+        using (g.AsDefault())
+        {
+            var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+            var assign = TF.Assign(v, TF.Constant(4f), name: "assign");
+            using (TF.ControlDependencies(assign.Op)) TF.AssignAdd(v, TF.Constant(2f), name: "add");
+        }
+        var plan = Planner.Build(1, g, ["add:0"], [], Placed(g), [0], Workers[..1], Shards, requireFeeds: true);
+        Assert.Null(plan.Error);
+        var stages = plan.Shares.Single().Registration.Stages;
+        Assert.All(stages, s => Assert.Null(s.LateReads));
+        Assert.All(stages, s => Assert.False(s.AppliesUpdates));
+    }
 }

@@ -4,7 +4,8 @@ namespace ActorGraph.Coordinator;
 
 // TensorFlow 1 reads a variable where its value is used: an op that a control or data dependency orders after a
 // write of a variable it uses sees the write. This finds those (write, read) pairs on a plan's path; the planner
-// decides per pair who serves the read. Most steps have none, and then nothing changes.
+// decides per pair who serves the read. Most steps have none, and then nothing changes. A Cond or WhileLoop reads and
+// writes what its functions' ops do: it runs whole on one worker (ControlFlowOps).
 internal sealed class InStepOrder
 {
     private InStepOrder(List<OrderedRead> reads, List<OrderedWrite> writes)
@@ -28,6 +29,8 @@ internal sealed class InStepOrder
     public static InStepOrder Of(IReadOnlyList<Operation> order)
     {
         var upstreamWrites = new Dictionary<Operation, HashSet<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
+        // By write: the variables it writes.
+        var written = new Dictionary<Operation, HashSet<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
         var reads = new List<OrderedRead>();
         var writes = new List<OrderedWrite>();
         foreach (var op in order)
@@ -40,19 +43,22 @@ internal sealed class InStepOrder
             var inputs = op.InputArray;
             for (int i = op.Def.RefInputs; i < inputs.Length; i++) Merge(inputs[i].Op);
             foreach (var c in op.ControlInputArray) Merge(c);
+            var body = ControlFlowOps.FunctionsOf(op).Length == 0 ? null : ControlFlowOps.BodyOps(op);
+            var writesHere = VariablesWritten(op, body);
             if (upstream is not null)
-                for (int i = op.Def.RefInputs; i < inputs.Length; i++)
-                    if (inputs[i].Op.Def.IsVariable)
-                        foreach (var write in upstream)
-                            if (IsWriteOf(write, inputs[i].Op)) reads.Add(new OrderedRead(write, op, inputs[i].Op));
-            if (upstream is not null && op.Def.Traits.HasFlag(OpTraits.WritesVariable) && op.Def.RefInputs > 0)
-                foreach (var write in upstream)
-                    if (IsWriteOf(write, op.RefInput(0)))
-                    {
-                        writes.Add(new OrderedWrite(write, op, op.RefInput(0)));
-                        if (op.Type is "AssignAdd" or "AssignSub") reads.Add(new OrderedRead(write, op, op.RefInput(0)));
-                    }
-            if (op.Def.Traits.HasFlag(OpTraits.WritesVariable)) (upstream ??= new(ReferenceEqualityComparer<Operation>.Instance)).Add(op);
+            {
+                foreach (var variable in VariablesRead(op, body) ?? [])
+                    foreach (var write in upstream)
+                        if (written[write].Contains(variable)) reads.Add(new OrderedRead(write, op, variable));
+                foreach (var variable in writesHere ?? [])
+                    foreach (var write in upstream)
+                        if (written[write].Contains(variable)) writes.Add(new OrderedWrite(write, op, variable));
+            }
+            if (writesHere is not null)
+            {
+                written[op] = writesHere;
+                (upstream ??= new(ReferenceEqualityComparer<Operation>.Instance)).Add(op);
+            }
             if (upstream is not null) upstreamWrites[op] = upstream;
         }
         var found = new InStepOrder(reads, writes);
@@ -61,14 +67,46 @@ internal sealed class InStepOrder
         return found;
     }
 
-    // The writes whose result a worker knows without the shard (WorkerStep.Provisional).
-    public static bool ComputedByWorker(Operation write) => write.Type is "Assign" or "AssignAdd" or "AssignSub";
+    // The writes whose result a worker knows without the shard (WorkerStep.Provisional); a Cond or WhileLoop whose
+    // functions write only so.
+    public static bool ComputedByWorker(Operation write) => ControlFlowOps.FunctionsOf(write).Length == 0
+        ? IsComputedWrite(write)
+        : ControlFlowOps.BodyOps(write).TrueForAll(o => !o.Def.Traits.HasFlag(OpTraits.WritesVariable) || IsComputedWrite(o));
 
-    private static bool IsWriteOf(Operation write, Operation variable)
+    private static bool IsComputedWrite(Operation write) => write.Type is "Assign" or "AssignAdd" or "AssignSub";
+
+    // Reads its value: an input that is a variable, and the variable an AssignAdd or AssignSub adds to.
+    private static HashSet<Operation>? VariablesRead(Operation op, List<Operation>? body)
     {
-        for (int r = 0; r < write.Def.RefInputs; r++)
-            if (ReferenceEquals(write.RefInput(r), variable)) return true;
-        return false;
+        HashSet<Operation>? read = null;
+        if (body is null) AddReads(op, ref read);
+        else
+            foreach (var o in body) AddReads(o, ref read);
+        return read;
+    }
+
+    private static void AddReads(Operation op, ref HashSet<Operation>? read)
+    {
+        var inputs = op.InputArray;
+        for (int i = op.Def.RefInputs; i < inputs.Length; i++)
+            if (inputs[i].Op.Def.IsVariable) (read ??= new(ReferenceEqualityComparer<Operation>.Instance)).Add(inputs[i].Op);
+        if (op.Type is "AssignAdd" or "AssignSub") (read ??= new(ReferenceEqualityComparer<Operation>.Instance)).Add(op.RefInput(0));
+    }
+
+    // Null when it writes nothing.
+    private static HashSet<Operation>? VariablesWritten(Operation op, List<Operation>? body)
+    {
+        HashSet<Operation>? written = null;
+        if (body is null) AddWrites(op, ref written);
+        else
+            foreach (var o in body) AddWrites(o, ref written);
+        return written;
+    }
+
+    private static void AddWrites(Operation op, ref HashSet<Operation>? written)
+    {
+        if (!op.Def.Traits.HasFlag(OpTraits.WritesVariable)) return;
+        for (int r = 0; r < op.Def.RefInputs; r++) (written ??= new(ReferenceEqualityComparer<Operation>.Instance)).Add(op.RefInput(r));
     }
 }
 

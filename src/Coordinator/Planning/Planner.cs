@@ -197,7 +197,13 @@ internal sealed class Planner
         {
             var innerInputs = inner.InputArray;
             for (int i = 0; i < innerInputs.Length; i++)
-                if (innerInputs[i].Op.Def.IsVariable) Read(unit, innerInputs[i].Op);
+            {
+                var variable = innerInputs[i].Op;
+                if (!variable.Def.IsVariable) continue;
+                // Ordered after a write on another worker, or one the shard applies: read once the loop's inputs are in.
+                if (_lateReads.Contains((op, variable))) ReadLate(unit, variable);
+                else Read(unit, variable);
+            }
             if (inner.Def.Traits.HasFlag(OpTraits.WritesVariable)) _keepsUpdateOutputs.Add(unit.Task);
         }
     }

@@ -34,6 +34,14 @@ public class LocalCrossWorkerInStepOrderTests
     [Fact]
     public void An_AssignAdd_after_an_AssignAdd_on_another_worker_adds_to_its_sum() =>
         CrossWorkerInStepOrder.An_AssignAdd_after_an_AssignAdd_on_another_worker_adds_to_its_sum(Local);
+
+    [Fact]
+    public void A_read_on_one_worker_after_a_loop_of_AssignAdds_on_another_sees_every_iteration() =>
+        CrossWorkerInStepOrder.A_read_on_one_worker_after_a_loop_of_AssignAdds_on_another_sees_every_iteration(Local);
+
+    [Fact]
+    public void A_loop_body_on_one_worker_reads_what_its_previous_iteration_assigned_after_an_Assign_on_another() =>
+        CrossWorkerInStepOrder.A_loop_body_on_one_worker_reads_what_its_previous_iteration_assigned_after_an_Assign_on_another(Local);
 }
 
 // The same in the test's ActorSystem, every message serialized and read back as if it crossed a wire.
@@ -68,4 +76,12 @@ public class SimulatedCrossWorkerInStepOrderTests() : TestKit(TestConfig.Actors)
     [Fact]
     public void An_AssignAdd_after_an_AssignAdd_on_another_worker_adds_to_its_sum() =>
         CrossWorkerInStepOrder.An_AssignAdd_after_an_AssignAdd_on_another_worker_adds_to_its_sum(Hosted);
+
+    [Fact]
+    public void A_read_on_one_worker_after_a_loop_of_AssignAdds_on_another_sees_every_iteration() =>
+        CrossWorkerInStepOrder.A_read_on_one_worker_after_a_loop_of_AssignAdds_on_another_sees_every_iteration(Hosted);
+
+    [Fact]
+    public void A_loop_body_on_one_worker_reads_what_its_previous_iteration_assigned_after_an_Assign_on_another() =>
+        CrossWorkerInStepOrder.A_loop_body_on_one_worker_reads_what_its_previous_iteration_assigned_after_an_Assign_on_another(Hosted);
 }
