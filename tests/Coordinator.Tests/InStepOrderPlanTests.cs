@@ -115,4 +115,28 @@ public class InStepOrderPlanTests
         Assert.All(stages, s => Assert.Null(s.LateReads));
         Assert.All(stages, s => Assert.False(s.AppliesUpdates));
     }
+    [Fact]
+    public void An_AssignAdd_after_another_workers_write_reads_late_only_when_its_value_is_used()
+    {
+        var g = new Graph();
+        using (g.AsDefault())
+        {
+            var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+            Tensor first;
+            using (TF.Device("/job:worker/task:0")) first = TF.AssignAdd(v, TF.Constant(2f), name: "first");
+            using (TF.Device("/job:worker/task:1"))
+            using (TF.ControlDependencies(first.Op))
+            {
+                TF.AssignAdd(v, TF.Constant(10f), name: "unused");
+                TF.AssignAdd(v, TF.Constant(10f), name: "used");
+            }
+        }
+        var unused = Planner.Build(1, g, ["^unused"], [], Placed(g), [0, 1], Workers, Shards, requireFeeds: true);
+        Assert.All(unused.Shares.SelectMany(s => s.Registration.Stages), s => Assert.Null(s.LateReads));
+        Assert.Contains(unused.Shares.Single(s => s.Task == 0).Registration.Stages, s => s.AppliesUpdates);
+        var used = Planner.Build(2, g, ["used:0"], [], Placed(g), [0, 1], Workers, Shards, requireFeeds: true);
+        var late = used.Shares.Single(s => s.Task == 1).Registration.Stages.Single(s => s.LateReads is not null);
+        Assert.Equal(["v"], late.LateReads!);
+        Assert.Contains(late.Ops, o => o.Name == "used");
+    }
 }

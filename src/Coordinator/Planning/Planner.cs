@@ -78,7 +78,7 @@ internal sealed class Planner
         foreach (var f in fetches)
             if (f.Tensor is { } t) consumed.Add(t);
 
-        ServeOrderedReads(inStepOrder);
+        ServeOrderedReads(inStepOrder, consumed);
         foreach (var gather in _shardLookups) LookUp(gather, fed, feedIndex, onPath);
         foreach (var unit in _units.Values.ToArray())
             foreach (var op in unit.Ops)
@@ -162,14 +162,17 @@ internal sealed class Planner
     // then. Two writes of a variable on two workers, one ordered after the other, reach the shard in that order: the
     // earlier one's stage applies its updates before its tensors leave. A step without such an order keeps the seed's
     // fast path.
-    private void ServeOrderedReads(InStepOrder inStepOrder)
+    private void ServeOrderedReads(InStepOrder inStepOrder, HashSet<Tensor> consumed)
     {
         foreach (var (earlier, later, _) in inStepOrder.Writes)
             if (_placement.TryGetTask(earlier, out int earlierTask) && _placement.TryGetTask(later, out int laterTask) && earlierTask != laterTask)
                 UnitOf(earlier).AppliesUpdates = true;
+        var readAfter = new HashSet<Operation>(inStepOrder.Reads.Select(r => r.Write), ReferenceEqualityComparer<Operation>.Instance);
         foreach (var (write, reader, variable) in inStepOrder.Reads)
         {
             if (!_placement.TryGetTask(reader, out int readerTask) || !_placement.TryGetTask(write, out int writerTask)) continue;
+            // A later AssignAdd whose value nothing in the step uses needs only to reach the shard in order (above).
+            if (reader.Def.Traits.HasFlag(OpTraits.WritesVariable) && !readAfter.Contains(reader) && !reader.Outputs.Any(consumed.Contains)) continue;
             if (readerTask == writerTask && InStepOrder.ComputedByWorker(write))
             {
                 // A later AssignAdd of this worker adds to what it keeps of the earlier write (WorkerStep.Update).
