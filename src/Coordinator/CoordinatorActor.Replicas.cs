@@ -80,6 +80,8 @@ public sealed partial class CoordinatorActor
         var key = (new PlanKey(m.Fetches, m.Feeds, _graph.Version), task);
         if (_replicaPlans.TryGetValue(key, out var plan)) return plan;
         plan = Planner.Build(++_plansMade, _graph, m.Fetches, m.Feeds, _variables, [task], [.. _workerPaths], [.. _shardPaths], requireFeeds: true);
+        if (_dataParallel!.Synchronous && SynchronousReplicaOrder.Refusal(_graph, plan) is { } refusal)
+            plan = new StepPlan { Id = plan.Id, FetchCount = plan.FetchCount, Error = refusal };
         _replicaPlans[key] = plan;
         return plan;
     }

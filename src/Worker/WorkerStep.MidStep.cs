@@ -68,18 +68,23 @@ internal sealed partial class WorkerStep
         for (int i = 0; i < indices.Length && i < read.Values.Length; i++)
         {
             late[indices[i]] = read.Values[i];
-            // The shard's value has this worker's writes before it (they were applied first).
-            if (_written is not null) _written[indices[i]] = null;
+            // The shard's value has this worker's writes that went before it (ApplyUpdatesNow). A write still unsent
+            // is ordered after the other workers' writes the shard applied (else its stage had sent it): it stays.
+            if (_written is not null && !Unsent(shard, indices[i])) _written[indices[i]] = null;
         }
         _lateAwaited[s]--;
     }
 
+    private bool Unsent(int shard, int index) => _updatedIndices[shard]?.Contains(index) == true;
+
     // After a stage that AppliesUpdates: the updates so far go to their shards now, and the stage's tensors wait for
-    // the answers. False when there is nothing to send. Not for a replica of a data-parallel step, whose updates the
-    // shard merges with the other replicas' at the step's end.
+    // the answers. False when there is nothing to send. An asynchronous replica's updates apply on arrival, as at the
+    // step's end; a synchronous replica's are averaged with the others' once, at the step's end, and the coordinator
+    // refuses a data-parallel plan that would need them sooner (SynchronousReplicaOrder).
     private bool ApplyUpdatesNow()
     {
-        if (IsReplica) return false;
+        if (_replicas > 1)
+            throw new InternalException($"{_around.WorkerName}: a synchronous replica of step {StepId} was asked to apply its updates mid-step.");
         var program = Program!;
         for (int shard = 0; shard < program.Shards.Length; shard++)
         {

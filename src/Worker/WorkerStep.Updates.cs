@@ -42,7 +42,7 @@ internal sealed partial class WorkerStep : IVariableAccess
         (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands));
         (_updatedIndices[shard] ??= []).Add(index);
         if (!program.Registration.KeepsUpdateOutputs) return operands[0];
-        var provisional = Provisional(update, _written?[index] ?? _values[index]);
+        var provisional = Provisional(update, _written?[index] ?? _currentLate?[index] ?? _values[index]);
         (_provisional[shard] ??= []).Add(provisional);
         if (_written is not null) _written[index] = provisional;
         return provisional;

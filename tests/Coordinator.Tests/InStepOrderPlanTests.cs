@@ -79,4 +79,64 @@ public class InStepOrderPlanTests
         // Nothing else reads v: the step's start does not.
         Assert.All(plan.Shares.Single().Registration.Reads, r => Assert.Empty(r));
     }
+    [Fact]
+    public void A_write_ordered_after_a_write_on_another_worker_makes_the_earlier_one_apply_before_its_tensors_leave()
+    {
+        var g = new Graph();
+        using (g.AsDefault())
+        {
+            var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+            Tensor add;
+            using (TF.Device("/job:worker/task:0")) add = TF.AssignAdd(v, TF.Constant(2f), name: "add");
+            using (TF.Device("/job:worker/task:1"))
+            using (TF.ControlDependencies(add.Op)) TF.Assign(v, TF.Constant(10f), name: "assign");
+        }
+        var plan = Planner.Build(1, g, ["^assign"], [], Placed(g), [0, 1], Workers, Shards, requireFeeds: true);
+        Assert.Null(plan.Error);
+        var writer = plan.Shares.Single(s => s.Task == 0).Registration;
+        Assert.Contains(writer.Stages, s => s.AppliesUpdates && s.Ops.Any(o => o.Name == "add"));
+        // An Assign needs no value before it: nothing is read mid-step.
+        Assert.All(plan.Shares.SelectMany(s => s.Registration.Stages), s => Assert.Null(s.LateReads));
+    }
+
+    [Fact]
+    public void Two_ordered_writes_on_one_worker_ask_nothing_mid_step()
+    {
+        var g = new Graph();
+        using (g.AsDefault())
+        {
+            var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+            var assign = TF.Assign(v, TF.Constant(4f), name: "assign");
+            using (TF.ControlDependencies(assign.Op)) TF.AssignAdd(v, TF.Constant(2f), name: "add");
+        }
+        var plan = Planner.Build(1, g, ["add:0"], [], Placed(g), [0], Workers[..1], Shards, requireFeeds: true);
+        Assert.Null(plan.Error);
+        var stages = plan.Shares.Single().Registration.Stages;
+        Assert.All(stages, s => Assert.Null(s.LateReads));
+        Assert.All(stages, s => Assert.False(s.AppliesUpdates));
+    }
+    [Fact]
+    public void An_AssignAdd_after_another_workers_write_reads_late_only_when_its_value_is_used()
+    {
+        var g = new Graph();
+        using (g.AsDefault())
+        {
+            var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+            Tensor first;
+            using (TF.Device("/job:worker/task:0")) first = TF.AssignAdd(v, TF.Constant(2f), name: "first");
+            using (TF.Device("/job:worker/task:1"))
+            using (TF.ControlDependencies(first.Op))
+            {
+                TF.AssignAdd(v, TF.Constant(10f), name: "unused");
+                TF.AssignAdd(v, TF.Constant(10f), name: "used");
+            }
+        }
+        var unused = Planner.Build(1, g, ["^unused"], [], Placed(g), [0, 1], Workers, Shards, requireFeeds: true);
+        Assert.All(unused.Shares.SelectMany(s => s.Registration.Stages), s => Assert.Null(s.LateReads));
+        Assert.Contains(unused.Shares.Single(s => s.Task == 0).Registration.Stages, s => s.AppliesUpdates);
+        var used = Planner.Build(2, g, ["used:0"], [], Placed(g), [0, 1], Workers, Shards, requireFeeds: true);
+        var late = used.Shares.Single(s => s.Task == 1).Registration.Stages.Single(s => s.LateReads is not null);
+        Assert.Equal(["v"], late.LateReads!);
+        Assert.Contains(late.Ops, o => o.Name == "used");
+    }
 }

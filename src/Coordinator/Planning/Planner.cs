@@ -78,7 +78,7 @@ internal sealed class Planner
         foreach (var f in fetches)
             if (f.Tensor is { } t) consumed.Add(t);
 
-        ServeOrderedReads(inStepOrder);
+        ServeOrderedReads(inStepOrder, consumed);
         foreach (var gather in _shardLookups) LookUp(gather, fed, feedIndex, onPath);
         foreach (var unit in _units.Values.ToArray())
             foreach (var op in unit.Ops)
@@ -125,7 +125,12 @@ internal sealed class Planner
         HashSet<Operation> onPath, HashSet<Tensor> consumed)
     {
         var inputs = op.InputArray;
-        for (int i = 0; i < op.Def.RefInputs; i++) unit.Use(op.RefInput(i));
+        for (int i = 0; i < op.Def.RefInputs; i++)
+        {
+            unit.Use(op.RefInput(i));
+            // An AssignAdd ordered after another worker's write of its variable adds to the shard's value after it.
+            if (_lateReads.Contains((op, op.RefInput(i)))) ReadLate(unit, op.RefInput(i));
+        }
         if (op.Def.Traits.HasFlag(OpTraits.WritesVariable) && op.Outputs.Any(consumed.Contains))
         {
             // Its output is used within the step: read the variable so the worker can work it out.
@@ -154,14 +159,24 @@ internal sealed class Planner
     // works out by itself (an Assign, an AssignAdd) is kept readable there (WorkerStep.Read): no message. Otherwise the
     // write's stage applies its updates before its tensors leave (PartitionStage.AppliesUpdates), and the reader's stage
     // asks the shard for the variable once its inputs are in (PartitionStage.LateReads), so the write is applied by
-    // then. A step without such an order keeps the seed's fast path.
-    private void ServeOrderedReads(InStepOrder inStepOrder)
+    // then. Two writes of a variable on two workers, one ordered after the other, reach the shard in that order: the
+    // earlier one's stage applies its updates before its tensors leave. A step without such an order keeps the seed's
+    // fast path.
+    private void ServeOrderedReads(InStepOrder inStepOrder, HashSet<Tensor> consumed)
     {
+        foreach (var (earlier, later, _) in inStepOrder.Writes)
+            if (_placement.TryGetTask(earlier, out int earlierTask) && _placement.TryGetTask(later, out int laterTask) && earlierTask != laterTask)
+                UnitOf(earlier).AppliesUpdates = true;
+        var readAfter = new HashSet<Operation>(inStepOrder.Reads.Select(r => r.Write), ReferenceEqualityComparer<Operation>.Instance);
         foreach (var (write, reader, variable) in inStepOrder.Reads)
         {
             if (!_placement.TryGetTask(reader, out int readerTask) || !_placement.TryGetTask(write, out int writerTask)) continue;
+            // A later AssignAdd whose value nothing in the step uses needs only to reach the shard in order (above).
+            if (reader.Def.Traits.HasFlag(OpTraits.WritesVariable) && !readAfter.Contains(reader) && !reader.Outputs.Any(consumed.Contains)) continue;
             if (readerTask == writerTask && InStepOrder.ComputedByWorker(write))
             {
+                // A later AssignAdd of this worker adds to what it keeps of the earlier write (WorkerStep.Update).
+                if (reader.Def.Traits.HasFlag(OpTraits.WritesVariable)) continue;
                 _keepsUpdateOutputs.Add(readerTask);
                 Read(UnitOf(reader), variable);
                 continue;
@@ -185,7 +200,13 @@ internal sealed class Planner
         {
             var innerInputs = inner.InputArray;
             for (int i = 0; i < innerInputs.Length; i++)
-                if (innerInputs[i].Op.Def.IsVariable) Read(unit, innerInputs[i].Op);
+            {
+                var variable = innerInputs[i].Op;
+                if (!variable.Def.IsVariable) continue;
+                // Ordered after a write on another worker, or one the shard applies: read once the loop's inputs are in.
+                if (_lateReads.Contains((op, variable))) ReadLate(unit, variable);
+                else Read(unit, variable);
+            }
             if (inner.Def.Traits.HasFlag(OpTraits.WritesVariable)) _keepsUpdateOutputs.Add(unit.Task);
         }
     }

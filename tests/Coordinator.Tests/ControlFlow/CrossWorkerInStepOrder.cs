@@ -82,4 +82,120 @@ internal static class CrossWorkerInStepOrder
         Assert.Equal(0f, sess.Run(read).ToScalar<float>());
         Assert.Equal(-1.9f, sess.Run(read).ToScalar<float>(), 5);
     }
+    // AssignAdd on worker 0, then an Assign on worker 1, then a read on worker 1 in a later stage (a round trip
+    // through worker 0 comes between): the shard's value after the AssignAdd does not hide the Assign not yet sent.
+    public static void A_read_after_an_Assign_that_follows_an_AssignAdd_on_another_worker_sees_the_Assign(Akka.Actor.ActorSystem? system)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+        Tensor add, assign, back, read;
+        using (TF.Device(Worker0)) add = TF.AssignAdd(v, TF.Constant(2f));
+        using (TF.Device(Worker1))
+        using (TF.ControlDependencies(add.Op)) assign = TF.Assign(v, TF.Constant(10f));
+        using (TF.Device(Worker0))
+        using (TF.ControlDependencies(assign.Op)) back = TF.Identity(TF.Constant(0f));
+        using (TF.Device(Worker1))
+        using (TF.ControlDependencies(add.Op, assign.Op, back.Op)) read = TF.Identity(v);
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = system });
+        sess.Run(TF.GlobalVariablesInitializer());
+        Assert.Equal(10f, sess.Run(read).ToScalar<float>());
+        Assert.Equal(10f, sess.Run(v).ToScalar<float>());
+    }
+
+    // The same order with the read on the AssignAdd's worker: the AssignAdd reaches the shard before the Assign, so
+    // the Assign is the variable's value after the step too.
+    public static void An_Assign_after_an_AssignAdd_on_another_worker_is_the_value_after_the_step(Akka.Actor.ActorSystem? system)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+        Tensor add, assign, read;
+        using (TF.Device(Worker0)) add = TF.AssignAdd(v, TF.Constant(2f));
+        using (TF.Device(Worker1))
+        using (TF.ControlDependencies(add.Op)) assign = TF.Assign(v, TF.Constant(10f));
+        using (TF.Device(Worker0))
+        using (TF.ControlDependencies(add.Op, assign.Op)) read = TF.Identity(v);
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = system });
+        for (int run = 0; run < 3; run++)
+        {
+            sess.Run(TF.GlobalVariablesInitializer());
+            Assert.Equal(10f, sess.Run(read).ToScalar<float>());
+            Assert.Equal(10f, sess.Run(v).ToScalar<float>());
+        }
+    }
+
+    // An AssignAdd ordered after another worker's AssignAdd adds to its sum: its output, a use of it, and a read
+    // after it on its worker all see 1 + 2 + 10.
+    public static void An_AssignAdd_after_an_AssignAdd_on_another_worker_adds_to_its_sum(Akka.Actor.ActorSystem? system)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+        Tensor first, second, doubled, read;
+        using (TF.Device(Worker0)) first = TF.AssignAdd(v, TF.Constant(2f));
+        using (TF.Device(Worker1))
+        {
+            using (TF.ControlDependencies(first.Op)) second = TF.AssignAdd(v, TF.Constant(10f));
+            doubled = second * 2f;
+            using (TF.ControlDependencies(second.Op)) read = TF.Identity(v);
+        }
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = system });
+        sess.Run(TF.GlobalVariablesInitializer());
+        var values = sess.Run([second, doubled, read]);
+        Assert.Equal(13f, values[0]!.ToScalar<float>());
+        Assert.Equal(26f, values[1]!.ToScalar<float>());
+        Assert.Equal(13f, values[2]!.ToScalar<float>());
+        Assert.Equal(13f, sess.Run(v).ToScalar<float>());
+    }
+    // An AssignAdd in a loop's body on worker 0, three times; a read on worker 1 ordered after the loop sees all three.
+    public static void A_read_on_one_worker_after_a_loop_of_AssignAdds_on_another_sees_every_iteration(Akka.Actor.ActorSystem? system)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(1));
+        Tensor[] loop;
+        Tensor read;
+        using (TF.Device(Worker0))
+            loop = TF.WhileLoop(i => TF.Less(i[0], TF.Constant(3)), i =>
+            {
+                var add = TF.AssignAdd(v, TF.Constant(2f));
+                using (TF.ControlDependencies(add.Op)) return [i[0] + TF.Constant(1)];
+            }, [TF.Constant(0)], name: "adds");
+        using (TF.Device(Worker1))
+        using (TF.ControlDependencies(loop[0].Op)) read = TF.Identity(v);
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = system });
+        sess.Run(TF.GlobalVariablesInitializer());
+        Assert.Equal(7f, sess.Run(read).ToScalar<float>());
+        Assert.Equal(13f, sess.Run(read).ToScalar<float>());
+        Assert.Equal(13f, sess.Run(v).ToScalar<float>());
+    }
+
+    // Worker 1 assigns 1; a loop on worker 0 ordered after it doubles v each iteration, reading in its body what the
+    // iteration before assigned; worker 1 then reads 8.
+    public static void A_loop_body_on_one_worker_reads_what_its_previous_iteration_assigned_after_an_Assign_on_another(Akka.Actor.ActorSystem? system)
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var v = TF.GetVariable("v", Shape.Scalar, initializer: TF.ConstantInitializer(5));
+        Tensor set, read;
+        Tensor[] loop;
+        using (TF.Device(Worker1)) set = TF.Assign(v, TF.Constant(1f));
+        using (TF.Device(Worker0))
+        using (TF.ControlDependencies(set.Op))
+            loop = TF.WhileLoop(i => TF.Less(i[0], TF.Constant(3)), i =>
+            {
+                Tensor before;
+                using (TF.ControlDependencies(i[1].Op)) before = TF.Identity(v);
+                return [i[0] + TF.Constant(1), TF.Assign(v, before * 2f)];
+            }, [TF.Constant(0), TF.Constant(0f)], name: "doubles");
+        using (TF.Device(Worker1))
+        using (TF.ControlDependencies(loop[1].Op)) read = TF.Identity(v);
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = system });
+        sess.Run(TF.GlobalVariablesInitializer());
+        var values = sess.Run([loop[1], read]);
+        Assert.Equal(8f, values[0]!.ToScalar<float>());
+        Assert.Equal(8f, values[1]!.ToScalar<float>());
+        Assert.Equal(8f, sess.Run(v).ToScalar<float>());
+    }
 }

@@ -22,6 +22,26 @@ public class LocalCrossWorkerInStepOrderTests
     [Fact]
     public void A_read_after_an_optimizer_step_on_its_own_worker_sees_the_step() =>
         CrossWorkerInStepOrder.A_read_after_an_optimizer_step_on_its_own_worker_sees_the_step(Local);
+
+    [Fact]
+    public void A_read_after_an_Assign_that_follows_an_AssignAdd_on_another_worker_sees_the_Assign() =>
+        CrossWorkerInStepOrder.A_read_after_an_Assign_that_follows_an_AssignAdd_on_another_worker_sees_the_Assign(Local);
+
+    [Fact]
+    public void An_Assign_after_an_AssignAdd_on_another_worker_is_the_value_after_the_step() =>
+        CrossWorkerInStepOrder.An_Assign_after_an_AssignAdd_on_another_worker_is_the_value_after_the_step(Local);
+
+    [Fact]
+    public void An_AssignAdd_after_an_AssignAdd_on_another_worker_adds_to_its_sum() =>
+        CrossWorkerInStepOrder.An_AssignAdd_after_an_AssignAdd_on_another_worker_adds_to_its_sum(Local);
+
+    [Fact]
+    public void A_read_on_one_worker_after_a_loop_of_AssignAdds_on_another_sees_every_iteration() =>
+        CrossWorkerInStepOrder.A_read_on_one_worker_after_a_loop_of_AssignAdds_on_another_sees_every_iteration(Local);
+
+    [Fact]
+    public void A_loop_body_on_one_worker_reads_what_its_previous_iteration_assigned_after_an_Assign_on_another() =>
+        CrossWorkerInStepOrder.A_loop_body_on_one_worker_reads_what_its_previous_iteration_assigned_after_an_Assign_on_another(Local);
 }
 
 // The same in the test's ActorSystem, every message serialized and read back as if it crossed a wire.
@@ -44,4 +64,24 @@ public class SimulatedCrossWorkerInStepOrderTests() : TestKit(TestConfig.Actors)
     [Fact]
     public void A_read_after_an_optimizer_step_on_its_own_worker_sees_the_step() =>
         CrossWorkerInStepOrder.A_read_after_an_optimizer_step_on_its_own_worker_sees_the_step(Hosted);
+
+    [Fact]
+    public void A_read_after_an_Assign_that_follows_an_AssignAdd_on_another_worker_sees_the_Assign() =>
+        CrossWorkerInStepOrder.A_read_after_an_Assign_that_follows_an_AssignAdd_on_another_worker_sees_the_Assign(Hosted);
+
+    [Fact]
+    public void An_Assign_after_an_AssignAdd_on_another_worker_is_the_value_after_the_step() =>
+        CrossWorkerInStepOrder.An_Assign_after_an_AssignAdd_on_another_worker_is_the_value_after_the_step(Hosted);
+
+    [Fact]
+    public void An_AssignAdd_after_an_AssignAdd_on_another_worker_adds_to_its_sum() =>
+        CrossWorkerInStepOrder.An_AssignAdd_after_an_AssignAdd_on_another_worker_adds_to_its_sum(Hosted);
+
+    [Fact]
+    public void A_read_on_one_worker_after_a_loop_of_AssignAdds_on_another_sees_every_iteration() =>
+        CrossWorkerInStepOrder.A_read_on_one_worker_after_a_loop_of_AssignAdds_on_another_sees_every_iteration(Hosted);
+
+    [Fact]
+    public void A_loop_body_on_one_worker_reads_what_its_previous_iteration_assigned_after_an_Assign_on_another() =>
+        CrossWorkerInStepOrder.A_loop_body_on_one_worker_reads_what_its_previous_iteration_assigned_after_an_Assign_on_another(Hosted);
 }
