@@ -1,5 +1,6 @@
 using ActorGraph.Messaging.Channel;
 using ActorGraph.Execution;
+using ActorGraph.HashTables;
 using ActorGraph.Messaging;
 using ActorGraph.Wire;
 using MessagePack;
@@ -123,10 +124,13 @@ public sealed record WireUpdate(
     [property: Key(0)] UpdateKind Kind,
     [property: Key(1)] string Variable,
     [property: Key(2)] string[] Slots,
-    [property: Key(3)] NDArray[] Operands)
+    [property: Key(3)] NDArray[] Operands,
+    [property: Key(4)] HashUpdate? Hash = null)
 {
+    // Hash: set for an update of a hash table part, whose slots live in the part (Slots is empty).
     public static WireUpdate From(VariableUpdate update) =>
-        new(update.Kind, update.Variable.Name, Array.ConvertAll(update.Slots, s => s.Name), update.Operands);
+        new(update.Kind, update.Variable.Name, Array.ConvertAll(update.Slots, s => s.Name), update.Operands,
+            update.HashSlots is { } slots ? new HashUpdate(HashTableSpec.Of(update.Variable), slots) : null);
 
     public VariableUpdate ToVariableUpdate(Func<string, Operation> operationNamed) =>
         new(Kind, operationNamed(Variable), Array.ConvertAll(Slots, s => operationNamed(s)), Operands);
@@ -134,13 +138,15 @@ public sealed record WireUpdate(
 
 // Rows of a variable along axis 0 (a Gather of its value), looked up where the variable lives: the ids go out and only
 // their rows come back, never the table. An id out of range is refused (InvalidArgument) naming it and the table's size.
-// Request: the reader's own number for it, echoed in RowsLookedUp.
+// Request: the reader's own number for it, echoed in RowsLookedUp. Hash: the variable is a hash table part, whose
+// missing rows the lookup creates.
 [MessagePackObject]
 public sealed record LookupRows(
     [property: Key(0)] long StepId,
     [property: Key(1)] string Variable,
     [property: Key(2)] NDArray Ids,
-    [property: Key(3)] int Request) : IShardCommand, IBulkMessage;
+    [property: Key(3)] int Request,
+    [property: Key(4)] HashTableSpec? Hash = null) : IShardCommand, IBulkMessage;
 
 // Rows: shape Ids.shape + the variable's shape[1:].
 [MessagePackObject]

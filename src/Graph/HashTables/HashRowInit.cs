@@ -1,3 +1,5 @@
+using MessagePack;
+
 namespace ActorGraph.HashTables;
 
 // How a hash table's new row gets its values: a pure function of (table seed, id), so a row is the same whatever
@@ -12,7 +14,12 @@ public enum HashRowDistribution
 }
 
 // A: the constant, the lower bound, or the mean; B: the width of the range, or the standard deviation.
-public readonly record struct HashRowInit(HashRowDistribution Distribution, double A, double B, long Seed)
+[MessagePackObject]
+public readonly record struct HashRowInit(
+    [property: Key(0)] HashRowDistribution Distribution,
+    [property: Key(1)] double A,
+    [property: Key(2)] double B,
+    [property: Key(3)] long Seed)
 {
     public void Fill(Span<float> row, long id)
     {

@@ -37,6 +37,7 @@ internal static class HashTableOps
                 var part = ctx.Input(0);
                 return [new(part.DType, ids.IsUnknownRank ? Shape.Unknown : Shape.Own([.. ids.Dims, part.Shape[1]]))];
             },
+            // Where the tables live elsewhere the runtime serves the lookup instead (the parameter server's shard).
             Kernel = ctx => ctx.SetOutput(0, Store(ctx).Lookup(HashTableSpec.Of(ctx.Op.RefInput(0)), ctx.Input(1), ctx.Step.StepId)),
         },
         new()
@@ -48,7 +49,9 @@ internal static class HashTableOps
             Kernel = ctx =>
             {
                 var (kind, names, inits) = UpdateOf(ctx.Op);
-                Store(ctx).Apply(HashTableSpec.Of(ctx.Op.RefInput(0)), kind, names, inits, ctx.Inputs[1..], ctx.Step.StepId);
+                if (ctx.Step.HashTables is { } store) store.Apply(HashTableSpec.Of(ctx.Op.RefInput(0)), kind, names, inits, ctx.Inputs[1..], ctx.Step.StepId);
+                // A worker: one more update for the part's parameter server, which holds the rows and their slots.
+                else ctx.Step.Variables.Update(new VariableUpdate(kind, ctx.Op.RefInput(0), [], ctx.Inputs[1..]) { HashSlots = new(names, inits) });
             },
         },
     ];
@@ -61,7 +64,7 @@ internal static class HashTableOps
     }
 
     private static HashTableStore Store(KernelContext ctx) => ctx.Step.HashTables
-        ?? throw new InternalException($"{ctx.Op.Type} (op '{ctx.Op.Name}'): this runtime holds no hash tables.");
+        ?? throw new InternalException($"{ctx.Op.Type} (op '{ctx.Op.Name}'): this runtime holds no hash tables, and the lookup was not served by the part's parameter server (a lookup whose rows are used on another worker, or ordered by a control dependency, is not).");
 
     private static TensorSpec[] InferApply(InferContext ctx)
     {
