@@ -162,7 +162,7 @@ public sealed record GetShardStatus : IShardCommand;
 // RecoveredToStep: the global step a restarted shard came back to (-1: it came back empty), with the
 // checkpoint it came from; LastStep: the last step whose update it holds. BytesIn, BytesOut: the tensor bytes the shard
 // has received from readers and writers (updates' operands, looked-up ids) and sent them (values read, pushed or
-// wanted back, rows looked up) since it started.
+// wanted back, rows looked up) since it started. HashTables: the hash table parts it holds (null: none).
 [MessagePackObject]
 public sealed record ShardStatus(
     [property: Key(0)] int Task,
@@ -174,7 +174,12 @@ public sealed record ShardStatus(
     [property: Key(6)] string? RecoveredCheckpoint = null,
     [property: Key(7)] long LastStep = -1,
     [property: Key(8)] long BytesIn = 0,
-    [property: Key(9)] long BytesOut = 0) : IShardReply;
+    [property: Key(9)] long BytesOut = 0,
+    [property: Key(10)] HashPartRows[]? HashTables = null) : IShardReply;
+
+// A hash table part a shard holds: its rows now, and the bytes they and their slots take.
+[MessagePackObject]
+public sealed record HashPartRows([property: Key(0)] string Table, [property: Key(1)] int Part, [property: Key(2)] long Rows, [property: Key(3)] long Bytes);
 
 // A simulated fault during a step: the shard answers Aborted and throws; its supervisor restarts it.
 [MessagePackObject]

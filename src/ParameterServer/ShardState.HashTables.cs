@@ -13,6 +13,10 @@ public sealed partial class ShardState
 
     [IgnoreMember] public IReadOnlyDictionary<string, HashTablePart> HashTables => _hashTables;
 
+    // Null when the shard holds no hash table.
+    public HashPartRows[]? HashTableRows() => _hashTables.Count == 0 ? null
+        : [.. _hashTables.Values.OrderBy(p => p.Spec.PartName, StringComparer.Ordinal).Select(p => new HashPartRows(p.Spec.Table, p.Spec.Part, p.Rows, p.Bytes))];
+
     private IShardReply LookupHash(LookupRows command, HashTableSpec spec)
     {
         if (PartFor(spec) is not { } part) return Invalid(command.StepId, MismatchText(spec));

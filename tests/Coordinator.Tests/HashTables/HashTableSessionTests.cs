@@ -84,4 +84,28 @@ public class HashTableSessionTests
             Assert.Equal(expected, rows.AsSpan(i * Dim, Dim).ToArray());
         }
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Explain_lists_each_part_with_its_parameter_server_rows_and_bytes(bool executorOnly)
+    {
+        var m = Model("Adagrad");
+        var options = executorOnly ? new SessionOptions { ExecutorOnly = true, PrintOutput = TextWriter.Null }
+            : new SessionOptions { Workers = 1, ParameterServers = 2, PrintOutput = TextWriter.Null };
+        using var sess = new Session(m.Graph, options);
+        sess.Run(m.Graph.GetOperation("init"));
+        var feed = Batches(m.Ids, m.Labels).First();
+        long distinct = feed[m.Ids].ToArray<long>().Distinct().LongCount();
+        sess.Run(m.Train, feed);
+        var plan = sess.Explain([m.Train]);
+        Assert.Equal(4, plan.HashTables.Count);
+        Assert.All(plan.HashTables, p => Assert.Equal("emb", p.Table));
+        Assert.Equal(distinct, plan.HashTables.Sum(p => p.Rows));
+        // Each row is 4 floats with an Adagrad accumulator of 4 more; chunks are allocated ahead of the rows.
+        Assert.All(plan.HashTables.Where(p => p.Rows > 0), p => Assert.True(p.Bytes >= p.Rows * Dim * 4 * 2));
+        var devices = plan.HashTables.Where(p => p.Rows > 0).Select(p => p.Device).Distinct().ToArray();
+        Assert.Equal(executorOnly ? ["/job:ps/task:0"] : ["/job:ps/task:0", "/job:ps/task:1"], devices.Order().ToArray());
+        Assert.Contains("hash table", plan.ToString());
+    }
 }
