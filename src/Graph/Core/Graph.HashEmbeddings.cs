@@ -24,4 +24,17 @@ public sealed partial class Graph
                 throw new ArgumentException($"Hash embedding {table.Name} already exists.");
         }
     }
+
+    // A graph read back from a file knows its hash tables again from their parts' ops.
+    internal void RegisterHashEmbeddings()
+    {
+        foreach (var parts in Operations.Where(o => o.Type == "HashTable").GroupBy(o => o.Attr<string>("table")).ToArray())
+        {
+            var ordered = parts.OrderBy(p => p.Attr<int>("part")).ToArray();
+            var first = ordered[0];
+            if (ordered.Length != first.Attr<int>("parts") || FindHashEmbedding(parts.Key) is not null) continue;
+            AddHashEmbedding(new HashEmbedding(parts.Key, first.Attr<int>("dim"), first.Attr<DType>("dtype"), first.Attr<long>("evict_after_steps"),
+                first.Attr("trainable", true), [.. ordered.Select(o => o.Outputs[0])]));
+        }
+    }
 }
