@@ -1,5 +1,6 @@
 using ActorGraph.Messaging.Channel;
 using ActorGraph.Execution;
+using ActorGraph.HashTables;
 using ActorGraph.Messaging;
 using ActorGraph.Wire;
 using MessagePack;
@@ -123,10 +124,13 @@ public sealed record WireUpdate(
     [property: Key(0)] UpdateKind Kind,
     [property: Key(1)] string Variable,
     [property: Key(2)] string[] Slots,
-    [property: Key(3)] NDArray[] Operands)
+    [property: Key(3)] NDArray[] Operands,
+    [property: Key(4)] HashUpdate? Hash = null)
 {
+    // Hash: set for an update of a hash table part, whose slots live in the part (Slots is empty).
     public static WireUpdate From(VariableUpdate update) =>
-        new(update.Kind, update.Variable.Name, Array.ConvertAll(update.Slots, s => s.Name), update.Operands);
+        new(update.Kind, update.Variable.Name, Array.ConvertAll(update.Slots, s => s.Name), update.Operands,
+            update.HashSlots is { } slots ? new HashUpdate(HashTableSpec.Of(update.Variable), slots) : null);
 
     public VariableUpdate ToVariableUpdate(Func<string, Operation> operationNamed) =>
         new(Kind, operationNamed(Variable), Array.ConvertAll(Slots, s => operationNamed(s)), Operands);
@@ -134,13 +138,15 @@ public sealed record WireUpdate(
 
 // Rows of a variable along axis 0 (a Gather of its value), looked up where the variable lives: the ids go out and only
 // their rows come back, never the table. An id out of range is refused (InvalidArgument) naming it and the table's size.
-// Request: the reader's own number for it, echoed in RowsLookedUp.
+// Request: the reader's own number for it, echoed in RowsLookedUp. Hash: the variable is a hash table part, whose
+// missing rows the lookup creates.
 [MessagePackObject]
 public sealed record LookupRows(
     [property: Key(0)] long StepId,
     [property: Key(1)] string Variable,
     [property: Key(2)] NDArray Ids,
-    [property: Key(3)] int Request) : IShardCommand, IBulkMessage;
+    [property: Key(3)] int Request,
+    [property: Key(4)] HashTableSpec? Hash = null) : IShardCommand, IBulkMessage;
 
 // Rows: shape Ids.shape + the variable's shape[1:].
 [MessagePackObject]
@@ -156,7 +162,7 @@ public sealed record GetShardStatus : IShardCommand;
 // RecoveredToStep: the global step a restarted shard came back to (-1: it came back empty), with the
 // checkpoint it came from; LastStep: the last step whose update it holds. BytesIn, BytesOut: the tensor bytes the shard
 // has received from readers and writers (updates' operands, looked-up ids) and sent them (values read, pushed or
-// wanted back, rows looked up) since it started.
+// wanted back, rows looked up) since it started. HashTables: the hash table parts it holds (null: none).
 [MessagePackObject]
 public sealed record ShardStatus(
     [property: Key(0)] int Task,
@@ -168,7 +174,12 @@ public sealed record ShardStatus(
     [property: Key(6)] string? RecoveredCheckpoint = null,
     [property: Key(7)] long LastStep = -1,
     [property: Key(8)] long BytesIn = 0,
-    [property: Key(9)] long BytesOut = 0) : IShardReply;
+    [property: Key(9)] long BytesOut = 0,
+    [property: Key(10)] HashPartRows[]? HashTables = null) : IShardReply;
+
+// A hash table part a shard holds: its rows now, and the bytes they and their slots take.
+[MessagePackObject]
+public sealed record HashPartRows([property: Key(0)] string Table, [property: Key(1)] int Part, [property: Key(2)] long Rows, [property: Key(3)] long Bytes);
 
 // A simulated fault during a step: the shard answers Aborted and throws; its supervisor restarts it.
 [MessagePackObject]

@@ -10,6 +10,7 @@ public sealed partial class ShardState
     {
         if (string.IsNullOrEmpty(command.Variable) || command.Ids is null)
             return Invalid(command.StepId, "LookupRows names no variable or carries no ids.");
+        if (command.Hash is { } spec) return LookupHash(command, spec);
         if (ValueOf(command.Variable) is not { } table) return Uninitialized(command.StepId, command.Variable);
         var ids = command.Ids;
         if (ids.DType is not (DType.Int32 or DType.Int64))

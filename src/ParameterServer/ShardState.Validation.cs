@@ -23,6 +23,7 @@ public sealed partial class ShardState
         if (u is null) return Invalid(step, $"ApplyUpdates: update {index} is missing.");
         if (string.IsNullOrEmpty(u.Variable)) return Invalid(step, $"ApplyUpdates: update {index} names no variable.");
         if (UpdateKinds.Find(u.Kind) is not { } rule) return Invalid(step, $"Unknown update kind {(int)u.Kind} for variable {u.Variable}.");
+        if (u.Hash is { } hash) return CheckHash(step, u, rule, hash);
         string what = $"{u.Kind} of variable {u.Variable}";
         if (CheckArity(u, rule, what) is { } arity) return Invalid(step, arity);
 

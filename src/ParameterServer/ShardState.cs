@@ -107,6 +107,9 @@ public sealed partial class ShardState : IActorGraphMessage
     {
         switch (@event)
         {
+            case UpdateApplied { Update.Hash: { } hash } applied:
+                ApplyHash(applied.StepId, applied.Update, hash);
+                return this;
             case UpdateApplied { Update: var u }:
                 var slots = Array.ConvertAll(u.Slots, ValueOf);
                 _variables[u.Variable] = UpdateRules.Apply(u.Kind, u.Variable, ValueOf(u.Variable), slots, u.Operands);

@@ -69,6 +69,9 @@ internal sealed class StageProgram
         Plan = new CompiledPlan(fetched, stage.Roots.Select(graph.GetOperation).ToArray(), fed);
         foreach (var v in graph.Variables)
             if (variableIndex.TryGetValue(v.Op.Name, out int index)) VariableIndex[v.Op] = index;
+        // A hash table part is updated like a variable (its updates go to its shard), though never read.
+        foreach (var op in graph.Operations)
+            if (op.Type == "HashTable" && variableIndex.TryGetValue(op.Name, out int index)) VariableIndex[op] = index;
         foreach (var op in Plan.Operations)
             HasPrint |= op.Def.Traits.HasFlag(Ops.OpTraits.Print)
                 || Ops.ControlFlowOps.FunctionsOf(op).Length > 0 && Ops.ControlFlowOps.BodyOps(op).Exists(b => b.Def.Traits.HasFlag(Ops.OpTraits.Print));

@@ -47,12 +47,14 @@ public sealed record PartitionStage(
 
 // A Gather along axis 0 of Table's value: the stage computes Ids, the table's shard returns their rows, which arrive
 // on Edges (as a TensorsSent's values would) and are the client's fetches at Fetches (indices in the step's fetch list).
+// Hash: Table is a hash table part, and the lookup creates the rows it misses.
 [MessagePackObject]
 public sealed record StageLookup(
     [property: Key(0)] string Ids,
     [property: Key(1)] string Table,
     [property: Key(2)] int[] Edges,
-    [property: Key(3)] int[]? Fetches = null);
+    [property: Key(3)] int[]? Fetches = null,
+    [property: Key(4)] HashTables.HashTableSpec? Hash = null);
 
 // A client feed: the tensor whose value it is inside the stage, and its index in RunPartition.Feeds.
 [MessagePackObject]

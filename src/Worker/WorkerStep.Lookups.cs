@@ -22,7 +22,7 @@ internal sealed partial class WorkerStep
             var ids = values[stage.LookupFetchOffset + l]
                 ?? throw new InternalException($"{_around.WorkerName}: the ids of the lookup in {lookups[l].Table} were not computed.");
             // A copy: the ids are the stage's kernel buffer, and a small one.
-            _outbox.Send(program.Shards[program.Lookups[request - 1].Shard], new LookupRows(StepId, lookups[l].Table, ids.Copy(), request));
+            _outbox.Send(program.Shards[program.Lookups[request - 1].Shard], new LookupRows(StepId, lookups[l].Table, ids.Copy(), request, lookups[l].Hash));
             _lookupsPending++;
         }
     }

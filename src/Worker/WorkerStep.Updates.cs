@@ -39,7 +39,8 @@ internal sealed partial class WorkerStep : IVariableAccess
         int shard = program.Registration.VariableShards[index];
         var operands = update.Operands;
         var slots = update.Slots.Length == 0 ? [] : Array.ConvertAll(update.Slots, s => s.Name);
-        (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands));
+        var hash = update.HashSlots is { } hashSlots ? new HashTables.HashUpdate(HashTables.HashTableSpec.Of(update.Variable), hashSlots) : null;
+        (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands, hash));
         (_updatedIndices[shard] ??= []).Add(index);
         if (!program.Registration.KeepsUpdateOutputs) return operands[0];
         var provisional = Provisional(update, _written?[index] ?? _currentLate?[index] ?? _values[index]);

@@ -77,6 +77,11 @@ internal static class Samples
         if (t == typeof(Persistence.VariableInfo[])) return new[] { new Persistence.VariableInfo("w", DType.Float32, [2, 3], 1) };
         if (t == typeof(Persistence.SnapshotVariable[])) return new[] { Persistence.SnapshotVariable.Of("w", Floats(1, 2)) };
         if (t == typeof(IReadOnlyDictionary<string, NDArray>)) return new Dictionary<string, NDArray> { ["w"] = Floats(1, 2), ["step"] = 3L };
+        if (t == typeof(HashTables.HashTableSpec))
+            return new HashTables.HashTableSpec("emb", 1, 2, 4, DType.Float32, new HashTables.HashRowInit(HashTables.HashRowDistribution.Uniform, -1, 2, -9), 100);
+        if (t == typeof(HashTables.HashUpdate))
+            return new HashTables.HashUpdate((HashTables.HashTableSpec)Value(typeof(HashTables.HashTableSpec), owner)!, new HashTables.HashSlots(["Adagrad"], [0.1]));
+        if (t == typeof(HashPartRows[])) return new[] { new HashPartRows("emb", 1, 1000, 1 << 20) };
         if (t.IsArray && t.GetElementType() == typeof(NDArray)) return new NDArray?[] { Floats(1), null };
         if (typeof(IActorGraphMessage).IsAssignableFrom(t) && !t.IsAbstract) return Instance(t);
         throw new InvalidOperationException($"{owner.Name} has a {t.Name} field: add a sample value for it in Samples.Value.");

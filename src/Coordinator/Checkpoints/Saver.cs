@@ -11,6 +11,10 @@ public sealed class Saver(IEnumerable<Variable>? variables = null)
     public string Save(Session session, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(session);
+        // Saving "everything" without a hash table's rows would lose them silently at the next restore.
+        if (_variables is null && session.Graph.HashEmbeddings is { Count: > 0 } tables)
+            throw new FailedPreconditionException($"Saver: checkpoints do not hold hash tables' rows yet, and this graph has {string.Join(", ", tables.Select(t => t.Name))}; " +
+                "to save every variable without them, give the Saver the variables: new Saver(graph.Variables).");
         return session.Checkpoints.Save(VariablesOf(session), name);
     }
 

@@ -55,10 +55,12 @@ public sealed record GetClusterStatus([property: Key(0)] string ClientAddress, [
 [MessagePackObject]
 public sealed record ClusterStatusRefused([property: Key(0)] string Reason) : IActorGraphMessage;
 
+// ShardPaths: each ps task's shard actor ("" where none serves), for a status client to ask what it holds.
 [MessagePackObject]
 public sealed record ClusterStatus(
     [property: Key(0)] string Coordinator,
     [property: Key(1)] string[] Workers,
     [property: Key(2)] string[] ParameterServers,
     [property: Key(3)] string[] Members,
-    [property: Key(4)] int Sessions) : IActorGraphMessage;
+    [property: Key(4)] int Sessions,
+    [property: Key(5)] string[]? ShardPaths = null) : IActorGraphMessage;

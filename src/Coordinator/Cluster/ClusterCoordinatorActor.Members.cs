@@ -208,5 +208,6 @@ public sealed partial class ClusterCoordinatorActor
         _workerTasks.Select(a => Serves(a) ? a!.ToString() : "").ToArray(),
         _shards.Select(s => Serves(s.Host) && s.Path.Length > 0 ? s.Host!.ToString() : "").ToArray(),
         _cluster.State.Members.Select(m => $"{m.Address} [{string.Join(",", m.Roles)}] {m.Status}").ToArray(),
-        _sessions.Count);
+        _sessions.Count,
+        _shards.Select(s => Serves(s.Host) ? s.Path : "").ToArray());
 }

@@ -1,3 +1,4 @@
+using ActorGraph.ParameterServer;
 using Akka.Actor;
 using Akka.Configuration;
 
@@ -11,7 +12,12 @@ public static class ClusterStatusQuery
     // tls: the cluster's certificate when its remoting speaks TLS (null: ACTORGRAPH_TLS_CERT, if set);
     // secret: the cluster's (null: ACTORGRAPH_SECRET, else none).
     public static async Task<ClusterStatus?> WaitAsync(string address, Func<ClusterStatus, bool> until, TimeSpan timeout, RemotingTls? tls = null,
-        string? secret = null)
+        string? secret = null) =>
+        (await WaitWithShardsAsync(address, until, timeout, tls, secret, askShards: false)).Status;
+
+    // With askShards, each serving shard's own status too (null where one did not answer), asked once the wait ends.
+    public static async Task<(ClusterStatus? Status, ShardStatus?[] Shards)> WaitWithShardsAsync(string address, Func<ClusterStatus, bool> until,
+        TimeSpan timeout, RemotingTls? tls = null, string? secret = null, bool askShards = true)
     {
         tls ??= RemotingTls.From(null);
         address = ClusterConfig.WithProtocol(address, tls);
@@ -27,14 +33,14 @@ public static class ClusterStatusQuery
             while (true)
             {
                 var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero) return last;
+                if (left <= TimeSpan.Zero) return (last, askShards ? await ShardsOf(system, last) : []);
                 try
                 {
                     var proxy = system.ActorSelection($"{address}/user/{NodeRoles.SingletonProxy}");
                     var reply = await proxy.Ask<object>(ask, left < TimeSpan.FromSeconds(3) ? left : TimeSpan.FromSeconds(3));
                     if (reply is ClusterStatusRefused refused) throw new PermissionDeniedException(refused.Reason);
                     last = (ClusterStatus)reply;
-                    if (until(last)) return last;
+                    if (until(last)) return (last, askShards ? await ShardsOf(system, last) : []);
                 }
                 catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
                 {
@@ -46,5 +52,22 @@ public static class ClusterStatusQuery
         {
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(10));
         }
+    }
+
+    private static async Task<ShardStatus?[]> ShardsOf(ActorSystem system, ClusterStatus? status)
+    {
+        var paths = status?.ShardPaths ?? [];
+        return await Task.WhenAll(paths.Select(async path =>
+        {
+            if (path.Length == 0) return null;
+            try
+            {
+                return await system.ActorSelection(path).Ask<ShardStatus>(new GetShardStatus(), TimeSpan.FromSeconds(5));
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                return null;
+            }
+        }));
     }
 }

@@ -63,7 +63,8 @@ internal sealed class PartitionUnit(int task, int stage)
             SendTensors.Select((t, i) => new StageSend(t, SendEdges[i], workerIndexOf(SendTasks[i]))).ToArray(),
             FetchTensors.Select((t, i) => new StageFetch(t, FetchIndices[i])).ToArray(),
             LateReads.Count == 0 ? null : LateReads.Select(v => v.Name).ToArray(), AppliesUpdates,
-            Lookups.Count == 0 ? null : Lookups.Select(l => new StageLookup(l.Ids, l.Table, [.. l.Edges], l.Fetches.Count == 0 ? null : [.. l.Fetches])).ToArray());
+            Lookups.Count == 0 ? null : Lookups.Select(l => new StageLookup(l.Ids, l.Table, [.. l.Edges], l.Fetches.Count == 0 ? null : [.. l.Fetches],
+                l.Gather.Type == "HashLookup" ? HashTables.HashTableSpec.Of(l.Gather.RefInput(0)) : null)).ToArray());
     }
 
     // Inputs from outside the stage now come from its _Recv/_Feed endpoints; a control input

@@ -13,6 +13,8 @@ internal static class ShardLookups
         var found = new HashSet<Operation>(ReferenceEqualityComparer<Operation>.Instance);
         foreach (var op in order)
             if (op.Type == "GatherV2" && op.InputArray[0].Op.Def.IsVariable && op.Attr<int>("axis") == 0) found.Add(op);
+            // A hash table's rows exist only on its shard.
+            else if (op.Type == "HashLookup") found.Add(op);
         if (found.Count == 0) return found;
         foreach (var read in inStepOrder.Reads) found.Remove(read.Reader);
         foreach (var op in order)

@@ -43,7 +43,7 @@ internal sealed class VariablePlacement(int shards, IReadOnlyDictionary<string, 
             return v;
         }
         foreach (var op in newOps)
-            if (op.Def.IsVariable) parent[op] = op;
+            if (HoldsState(op)) parent[op] = op;
         foreach (var op in newOps)
         {
             if (!op.Def.Traits.HasFlag(OpTraits.WritesVariable)) continue;
@@ -57,7 +57,7 @@ internal sealed class VariablePlacement(int shards, IReadOnlyDictionary<string, 
                 if (a != b) parent[b] = a;
             }
         }
-        var groups = parent.Keys.Where(v => v.Def.IsVariable).GroupBy(Find).OrderBy(g => g.Min(v => v.Id));
+        var groups = parent.Keys.Where(HoldsState).GroupBy(Find).OrderBy(g => g.Min(v => v.Id));
         foreach (var group in groups)
         {
             var members = group.ToList();
@@ -67,7 +67,7 @@ internal sealed class VariablePlacement(int shards, IReadOnlyDictionary<string, 
             foreach (var v in fresh)
             {
                 _shardOf[v] = shard;
-                _bytes[shard] += v.Outputs[0].Shape.Size * v.Outputs[0].DType.SizeInBytes();
+                if (v.Def.IsVariable) _bytes[shard] += v.Outputs[0].Shape.Size * v.Outputs[0].DType.SizeInBytes();
                 if (error is not null) _errors[v] = error;
             }
         }
@@ -86,10 +86,15 @@ internal sealed class VariablePlacement(int shards, IReadOnlyDictionary<string, 
                 if (task < Shards) return task;
                 error = $"Variable {v.Name} is placed on /job:ps/task:{task}, but the session has {Shards} parameter server(s) (tasks 0 to {Shards - 1}).";
             }
+        // A hash table's parts have no size yet: part p goes to shard p % shards, so the parts spread over all of them.
+        if (fresh[0].Type == "HashTable") return fresh[0].Attr<int>("part") % Shards;
         long size = fresh.Sum(v => v.Outputs[0].Shape.Size * v.Outputs[0].DType.SizeInBytes());
         int best = 0;
         for (int s = 1; s < Shards; s++)
             if (_bytes[s] < _bytes[best]) best = s;
         return size >= 0 ? best : 0;
     }
+
+    // Variables and hash table parts: the state a parameter server keeps.
+    private static bool HoldsState(Operation op) => op.Def.IsVariable || op.Type == "HashTable";
 }

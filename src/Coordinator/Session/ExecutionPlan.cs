@@ -11,6 +11,9 @@ public sealed class ExecutionPlan(IReadOnlyList<string> operations, IReadOnlyDic
     public IReadOnlyDictionary<string, string> Placement { get; } = placement;
     public IReadOnlyDictionary<string, string> Frames { get; } = frames ?? new Dictionary<string, string>();
 
+    // The graph's hash tables, part by part, as their holders have them now.
+    public IReadOnlyList<HashTablePartInfo> HashTables { get; init; } = [];
+
     public override string ToString()
     {
         int width = Math.Max(9, Operations.Count == 0 ? 0 : Operations.Max(o => o.Length));
@@ -20,6 +23,7 @@ public sealed class ExecutionPlan(IReadOnlyList<string> operations, IReadOnlyDic
         sb.AppendLine($"{new string('-', width)}  {new string('-', 16)}{(Frames.Count == 0 ? "" : "    " + new string('-', 5))}");
         foreach (var op in Operations)
             sb.AppendLine($"{op.PadRight(width)}  {Placement.GetValueOrDefault(op, ""),-18}{(Frames.TryGetValue(op, out var frame) ? "  " + frame : "")}".TrimEnd());
+        if (HashTables.Count > 0) HashTablePartInfo.AppendTable(sb, HashTables);
         return sb.ToString();
     }
 }

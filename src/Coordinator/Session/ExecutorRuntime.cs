@@ -12,19 +12,29 @@ internal sealed class ExecutorRuntime : ISessionRuntime, ICheckpointRuntime
     private readonly Executor _executor;
     private readonly LocalVariableStore _variables = new();
     private readonly StepContext _step;
+    private readonly HashTables.HashTableStore _hashTables = new();
+    private readonly TextWriter _printOutput;
+    private long _steps;
 
     public ExecutorRuntime(Graph graph, SessionOptions options)
     {
         _executor = new Executor(graph);
-        _step = new StepContext(_variables, options.PrintOutput ?? Console.Error);
+        _printOutput = options.PrintOutput ?? Console.Error;
+        _step = new StepContext(_variables, _printOutput);
     }
+
+    internal HashTables.HashTableStore HashTables => _hashTables;
 
     public Executor Executor => _executor;
 
     public RuntimeActors? Actors => null;
 
     public NDArray?[] Run(IReadOnlyList<Fetch> fetches, IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed) =>
-        _executor.GetPlan(fetches, fed).Run(fed, _step);
+        _executor.GetPlan(fetches, fed).Run(fed, NextStep());
+
+    // Each Run its own step id, as the coordinator's steps have: a hash table counts the steps that reach it.
+    private StepContext NextStep() =>
+        new(_variables, _printOutput, Interlocked.Increment(ref _steps), _step.Iterators) { HashTables = _hashTables };
 
     public ExecutionPlan Explain(IReadOnlyList<Fetch> fetches, IReadOnlyList<Tensor> feeds)
     {

@@ -113,7 +113,12 @@ public sealed class Session : IDisposable
         var fed = (feeds ?? []).ToArray();
         foreach (var t in fed)
             if (t.Graph != Graph) throw new InvalidArgumentException($"Cannot feed Tensor '{t.Name}': it belongs to another graph than this session's.");
-        return ExplainFrames.Add(Graph, _runtime.Explain(fetches, fed));
+        var plan = ExplainFrames.Add(Graph, _runtime.Explain(fetches, fed));
+        if (Graph.HashEmbeddings.Count == 0) return plan;
+        return new ExecutionPlan(plan.Operations, plan.Placement, plan.Frames)
+        {
+            HashTables = HashTablePartInfo.Of(Graph, _runtime as ExecutorRuntime, _runtime.Actors),
+        };
     }
 
     public void Dispose()

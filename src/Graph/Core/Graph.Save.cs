@@ -75,6 +75,7 @@ public sealed partial class Graph
                 throw GraphFile.NotAGraphFile(source, $"damaged: variable '{v.Name}' cannot be rebuilt: {e.Message}");
             }
         }
+        graph.RegisterHashEmbeddings();
         return graph;
     }
 }

@@ -7,6 +7,9 @@ public abstract class Initializer
 
     // One part of a partitioned variable of shape `full`: the same values' distribution as the whole would have.
     internal virtual Tensor BuildPart(Shape part, Shape full, DType dtype) => Build(part, dtype);
+
+    // A hash table's rows, drawn from (seed, id); null when the initializer needs the table's size (Glorot's fans).
+    internal virtual HashTables.HashRowInit? RowsById(long defaultSeed) => null;
 }
 
 internal sealed class ConstantInitializer(double value) : Initializer
@@ -20,6 +23,8 @@ internal sealed class ConstantInitializer(double value) : Initializer
         for (int i = 0; i < array.Length; i++) Kernels.Fill.Set(array, i, value);
         return TF.Constant(array);
     }
+
+    internal override HashTables.HashRowInit? RowsById(long defaultSeed) => new(HashTables.HashRowDistribution.Constant, value, 0, defaultSeed);
 }
 
 // RandomUniform: offset + scale * U[0,1); RandomStandardNormal: offset + scale * N(0,1).
@@ -32,6 +37,9 @@ internal sealed class RandomInitializer(string type, double offset, double scale
         if (seed is { } s) attrs["seed"] = s;
         return TF.Op(type, [], null, attrs);
     }
+
+    internal override HashTables.HashRowInit? RowsById(long defaultSeed) => new(
+        type == "RandomUniform" ? HashTables.HashRowDistribution.Uniform : HashTables.HashRowDistribution.Normal, offset, scale, seed ?? defaultSeed);
 }
 
 internal sealed class GlorotUniformInitializer(int? seed) : Initializer

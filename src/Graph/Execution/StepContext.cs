@@ -18,6 +18,9 @@ public sealed class StepContext
     // Dataset iterators' positions: they outlive the step, so a session passes the same store to every step.
     public IteratorStore Iterators { get; }
 
+    // Hash tables held in this process (the executor's); null where a runtime keeps them elsewhere.
+    public HashTables.HashTableStore? HashTables { get; init; }
+
     // Set in a data-parallel replica's step: an iterator this worker starts reads only its replica's elements.
     public IteratorShard? IteratorShard { get; init; }
 }

@@ -25,6 +25,7 @@ internal static class OpFamilies
         TrainingOps.Defs,
         SparseUpdateOps.Defs,
         EmbeddingOps.Defs,
+        HashTableOps.Defs,
         RuntimeOps.Defs,
         SummaryOps.Defs,
         IteratorOps.Defs,

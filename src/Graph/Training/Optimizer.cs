@@ -1,7 +1,7 @@
 namespace ActorGraph;
 
 // Adds update ops to the graph; Minimize = ComputeGradients + ApplyGradients, as in TF1.
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     protected Optimizer(string name) => Name = name;
 
@@ -9,6 +9,7 @@ public abstract class Optimizer
 
     public Operation Minimize(Tensor loss, IEnumerable<Variable>? varList = null)
     {
+        if (varList is null && HashLookupsOnPath(loss) is { Length: > 0 } lookups) return MinimizeWithHashTables(loss, lookups);
         var gradsAndVars = ComputeGradients(loss, varList);
         if (gradsAndVars.All(p => p.Gradient is null))
             throw new ArgumentException($"{Name}.Minimize: no gradient flows from '{loss.Name}' to any of the variables " +
@@ -29,7 +30,9 @@ public abstract class Optimizer
         return variables.Select((v, i) => (grads[i], v)).ToArray();
     }
 
-    public Operation ApplyGradients(IEnumerable<(Tensor? Gradient, Variable Variable)> gradsAndVars)
+    public Operation ApplyGradients(IEnumerable<(Tensor? Gradient, Variable Variable)> gradsAndVars) => Apply(gradsAndVars, []);
+
+    private Operation Apply(IEnumerable<(Tensor? Gradient, Variable Variable)> gradsAndVars, IReadOnlyList<HashGradient> hashGradients)
     {
         var pairs = gradsAndVars.Where(p => p.Gradient is not null).ToArray();
         var graph = Graph.Default;
@@ -42,6 +45,11 @@ public abstract class Optimizer
                 using (graph.DeviceScope(variable.Op.Device))
                 using (graph.NameScope("update_" + variable.VariableName))
                     updates.Add((grad is IndexedSlices slices ? ApplySparse(slices, variable) : ApplyDense(grad!, variable)).Op);
+            foreach (var hash in hashGradients)
+                using (graph.DeviceScope(hash.Part.Op.Device))
+                using (graph.NameScope("update_" + hash.Part.Op.Name))
+                    updates.Add(ApplyHashSparse(hash.Part, hash.Values, hash.Ids)
+                        ?? throw new ArgumentException($"{Name} cannot train hash embedding {hash.Part.Op.Attr<string>("table")}; use GradientDescent, Momentum, Adam or Adagrad."));
         }
         // As TF1's apply_gradients, the train op takes its name scope's name: "GradientDescent", "GradientDescent_1".
         return TF.GroupNamed(scope + "/", updates);
@@ -92,6 +100,9 @@ public sealed class GradientDescentOptimizer(double learningRate) : Optimizer("G
 
     protected override Tensor ApplySparse(IndexedSlices grad, Variable variable) =>
         TF.Op("SparseApplyGradientDescent", [variable, Scalar(variable, LearningRate), grad.Values, grad.Indices]);
+
+    private protected override Operation ApplyHashSparse(Tensor part, Tensor values, Tensor ids) =>
+        HashApply(part, "SparseApplyGradientDescent", [TF.ScalarLike(values, LearningRate), values, ids], []);
 }
 
 public sealed class MomentumOptimizer(double learningRate, double momentum) : Optimizer("Momentum")
@@ -110,6 +121,9 @@ public sealed class MomentumOptimizer(double learningRate, double momentum) : Op
         var accumulation = Slot(variable, "Momentum", 0);
         return TF.Op("SparseApplyMomentum", [variable, accumulation, Scalar(variable, LearningRate), grad.Values, grad.Indices, Scalar(variable, Momentum)]);
     }
+
+    private protected override Operation ApplyHashSparse(Tensor part, Tensor values, Tensor ids) =>
+        HashApply(part, "SparseApplyMomentum", [TF.ScalarLike(values, LearningRate), values, ids, TF.ScalarLike(values, Momentum)], [("Momentum", 0)]);
 }
 
 public sealed class AdamOptimizer(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
@@ -142,6 +156,11 @@ public sealed class AdamOptimizer(double learningRate = 0.001, double beta1 = 0.
         return TF.Op("SparseApplyAdam", [variable, m, v, beta1Power, beta2Power,
             Scalar(variable, LearningRate), Scalar(variable, Beta1), Scalar(variable, Beta2), Scalar(variable, Epsilon), grad.Values, grad.Indices]);
     }
+
+    // Lazy as on a partitioned table; the beta powers are one pair per part.
+    private protected override Operation ApplyHashSparse(Tensor part, Tensor values, Tensor ids) =>
+        HashApply(part, "SparseApplyAdam", [TF.ScalarLike(values, LearningRate), TF.ScalarLike(values, Beta1), TF.ScalarLike(values, Beta2), TF.ScalarLike(values, Epsilon), values, ids],
+            [("Adam", 0), ("Adam_1", 0), ("Adam_beta1_power", Beta1), ("Adam_beta2_power", Beta2)]);
 }
 
 // TensorFlow 1's AdagradOptimizer: a per-element sum of squared gradients, starting at initialAccumulatorValue,
@@ -164,4 +183,7 @@ public sealed class AdagradOptimizer : Optimizer
 
     protected override Tensor ApplySparse(IndexedSlices grad, Variable variable) =>
         TF.Op("SparseApplyAdagrad", [variable, Slot(variable, "Adagrad", InitialAccumulatorValue), Scalar(variable, LearningRate), grad.Values, grad.Indices]);
+
+    private protected override Operation ApplyHashSparse(Tensor part, Tensor values, Tensor ids) =>
+        HashApply(part, "SparseApplyAdagrad", [TF.ScalarLike(values, LearningRate), values, ids], [("Adagrad", InitialAccumulatorValue)]);
 }

@@ -21,12 +21,13 @@ internal static class ClusterCommand
         status.SetAction(parsed =>
         {
             int w = parsed.GetValue(workers), p = parsed.GetValue(ps);
-            var answer = ClusterStatusQuery.WaitAsync(parsed.GetValue(address)!, s => Count(s.Workers) >= w && Count(s.ParameterServers) >= p,
-                TimeSpan.FromSeconds(parsed.GetValue(timeout)), access.TlsOf(parsed), access.SecretOf(parsed)).GetAwaiter().GetResult()
-                ?? throw new CliException($"no coordinator answered at {parsed.GetValue(address)} (is a coordinator node running and up?)");
+            var (found, shards) = ClusterStatusQuery.WaitWithShardsAsync(parsed.GetValue(address)!, s => Count(s.Workers) >= w && Count(s.ParameterServers) >= p,
+                TimeSpan.FromSeconds(parsed.GetValue(timeout)), access.TlsOf(parsed), access.SecretOf(parsed)).GetAwaiter().GetResult();
+            var answer = found ?? throw new CliException($"no coordinator answered at {parsed.GetValue(address)} (is a coordinator node running and up?)");
             Console.WriteLine($"coordinator: {answer.Coordinator}");
             for (int t = 0; t < answer.Workers.Length; t++) Console.WriteLine($"/job:worker/task:{t}: {Or(answer.Workers[t])}");
             for (int s = 0; s < answer.ParameterServers.Length; s++) Console.WriteLine($"/job:ps/task:{s}: {Or(answer.ParameterServers[s])}");
+            HashTableLines.Print(shards);
             foreach (var member in answer.Members) Console.WriteLine($"member: {member}");
             Console.WriteLine($"sessions: {answer.Sessions}");
             if (Count(answer.Workers) < w || Count(answer.ParameterServers) < p)

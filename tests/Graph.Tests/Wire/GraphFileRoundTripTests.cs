@@ -58,6 +58,7 @@ public class GraphFileRoundTripTests
     {
         var covered = OpCases.All.Select(c => c.OpType).Concat(TrainingGraph().Operations.Select(o => o.Type))
             .Concat(SparseGraphFileTests.SparseTrainingGraph().Operations.Select(o => o.Type))
+            .Concat(HashTables.HashGraphFileTests.HashTrainingGraph().Operations.Select(o => o.Type))
             .Concat(Data.DatasetWireTests.RoundTrippedOpTypes)
             .Concat(ControlFlow.ControlFlowTests.LoopAndCondGraph().Operations.Select(o => o.Type)).ToHashSet();
         var missing = OpRegistry.All.Select(d => d.Type).Where(t => !t.StartsWith('_') && !covered.Contains(t)).ToList();
