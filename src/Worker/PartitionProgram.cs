@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ActorGraph.Execution;
 using Akka.Actor;
 
@@ -52,9 +51,6 @@ internal sealed class PartitionProgram
 
 internal sealed class StageProgram
 {
-    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
-    // leave it unoptimized in a process that keeps making graphs or sessions.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StageProgram(PartitionStage stage, IReadOnlyDictionary<string, int> variableIndex)
     {
         Definition = stage;

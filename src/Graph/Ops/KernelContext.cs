@@ -49,7 +49,6 @@ public sealed class KernelContext
         return buffer;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public NDArray Allocate(int output, DType dtype, ReadOnlySpan<int> dims)
     {
         var buffer = _buffers[output];
