@@ -77,7 +77,7 @@ public sealed partial class CoordinatorActor
 
     private StepPlan ReplicaPlan(RunStep m, int task)
     {
-        var key = (new PlanKey(m.Fetches, m.Feeds, _graph.Version), task);
+        var key = (new PlanKey(m.Fetches, m.Feeds, GraphVersion), task);
         if (_replicaPlans.TryGetValue(key, out var plan)) return plan;
         plan = Planner.Build(++_plansMade, _graph, m.Fetches, m.Feeds, _variables, [task], [.. _workerPaths], [.. _shardPaths], requireFeeds: true);
         if (_dataParallel!.Synchronous && SynchronousReplicaOrder.Refusal(_graph, plan) is { } refusal)

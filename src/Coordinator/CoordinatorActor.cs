@@ -6,7 +6,8 @@ using Akka.Actor;
 
 namespace ActorGraph.Coordinator;
 
-// Keeps a copy of the session's graph (grown by extends), plans each distinct request once,
+// Keeps a copy of the session's graph (grown by extends), or in local mode shares the session's own, and plans each
+// distinct request once,
 // and starts each step: one RunPartition per involved worker, one ReadVariables per
 // (worker, shard) that the shard answers straight to the worker; its StepTracker child gathers
 // the replies and answers the client. Watches its workers and plans over the ones left when one stops.
@@ -14,7 +15,11 @@ namespace ActorGraph.Coordinator;
 // it when workers and parameter servers come and go (ClusterSession has the differences).
 public sealed partial class CoordinatorActor : ReceiveActor
 {
-    private readonly Graph _graph = new();
+    private readonly Graph _graph;
+    // Local mode: the session's graph itself, of which the coordinator has taken in the ops below _takenIn (the
+    // graph is append-only, so ops other threads add meanwhile change nothing planned over it).
+    private readonly bool _sharesGraph;
+    private int _takenIn;
     private readonly VariablePlacement _variables;
     private readonly List<IActorRef> _workers;
     private readonly List<string> _workerPaths;
@@ -31,8 +36,10 @@ public sealed partial class CoordinatorActor : ReceiveActor
     private long _stepsStarted;
 
     public CoordinatorActor(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, ClusterSession? cluster = null,
-        DataParallelism? dataParallel = null)
+        DataParallelism? dataParallel = null, Graph? sharedGraph = null)
     {
+        _graph = sharedGraph ?? new Graph();
+        _sharesGraph = sharedGraph is not null;
         _cluster = cluster;
         _dataParallel = dataParallel ?? cluster?.DataParallel;
         _workers = [.. workers];
@@ -52,8 +59,10 @@ public sealed partial class CoordinatorActor : ReceiveActor
         if (cluster is not null) Membership();
     }
 
-    public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, DataParallelism? dataParallel = null) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, null, dataParallel));
+    // sharedGraph: the session's graph, in this process; requests then carry its version and no extend.
+    public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, DataParallelism? dataParallel = null,
+        Graph? sharedGraph = null) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, null, dataParallel, sharedGraph));
 
     public static Props Props(IReadOnlyList<IActorRef> workers, IReadOnlyList<IActorRef> shards, TimeSpan stepTimeout, ClusterSession cluster) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(workers, shards, stepTimeout, cluster, null));
@@ -108,6 +117,11 @@ public sealed partial class CoordinatorActor : ReceiveActor
     // Ops the coordinator already has (a request that raced another's extend) are skipped.
     private void Extend(int fromVersion, OperationDef[] extend)
     {
+        if (_sharesGraph)
+        {
+            TakeIn(fromVersion);
+            return;
+        }
         if (extend.Length == 0) return;
         int have = _graph.Version;
         if (fromVersion > have)
@@ -121,6 +135,18 @@ public sealed partial class CoordinatorActor : ReceiveActor
         if (_cluster is not null) TellPlaced(added);
         ForgetPlans();
     }
+
+    // The shared graph's ops up to version (a request's FromVersion: what its session had built when it asked).
+    private void TakeIn(int version)
+    {
+        if (version <= _takenIn) return;
+        _variables.Add(_graph.OperationsBetween(_takenIn, version));
+        _takenIn = version;
+        ForgetPlans();
+    }
+
+    // What plans are keyed by: the ops taken in, whoever adds to the graph meanwhile.
+    private int GraphVersion => _sharesGraph ? _takenIn : _graph.Version;
 
     // Plans are keyed by graph version: once it moves on, none is asked for again, so the
     // workers may drop their partitions (a step already started keeps its own).
@@ -140,7 +166,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
 
     private StepPlan PlanFor(RunStep m)
     {
-        var key = new PlanKey(m.Fetches, m.Feeds, _graph.Version);
+        var key = new PlanKey(m.Fetches, m.Feeds, GraphVersion);
         if (_plans.TryGetValue(key, out var plan)) return plan;
         plan = Planner.Build(++_plansMade, _graph, m.Fetches, m.Feeds, _variables, LiveTasks(), [.. _workerPaths], [.. _shardPaths], requireFeeds: true);
         _plans[key] = plan;

@@ -49,6 +49,40 @@ public class ConcurrentRunTests() : TestKit(ConfigurationFactory.ParseString("""
         Assert.All(final[1]!.ToArray<float>(), x => Assert.Equal(threads / 2 * runs * 2f, x));
     }
 
+    // Local mode plans over the session's own graph: a thread that adds ops and variables meanwhile changes nothing a
+    // step computes, and what it added (variables placed on the shards too) runs afterwards.
+    [Fact]
+    public void Steps_run_while_another_thread_grows_the_sessions_graph()
+    {
+        var g = new Graph();
+        using var scope = g.AsDefault();
+        var x = TF.Placeholder(DType.Float32, [], name: "x");
+        var y = x + 1f;
+        using var sess = new Session(g, new SessionOptions { Workers = 2, ParameterServers = 2, ActorSystem = Sys });
+        var grown = new List<Tensor>();
+        var stop = 0;
+        var grower = new Thread(() =>
+        {
+            using var growing = g.AsDefault();
+            for (int i = 0; i < 300 && Volatile.Read(ref stop) == 0; i++)
+            {
+                var v = TF.GetVariable($"grown{i}", [], initializer: TF.ConstantInitializer(i));
+                var sum = TF.Negate(v) + y;
+                lock (grown) grown.Add(sum);
+            }
+        });
+        grower.Start();
+        for (int i = 0; i < 200; i++)
+            Assert.Equal(i + 1f, sess.Run(y, new FeedDict { [x] = (float)i }).ToScalar<float>());
+        Volatile.Write(ref stop, 1);
+        grower.Join();
+        Assert.NotEmpty(grown);
+        sess.Run(TF.GlobalVariablesInitializer());
+        var values = sess.Run([grown[0], grown[^1]], new FeedDict { [x] = 1f });
+        Assert.Equal(2f, values[0]!.ToScalar<float>());
+        Assert.Equal(2f - (grown.Count - 1), values[1]!.ToScalar<float>());
+    }
+
     // Sequential steps, but each actor on its own thread: a kernel buffer a worker sent on (an update operand,
     // a tensor for the other worker) must outlive the step that wrote it until its reader is done.
     [Theory]

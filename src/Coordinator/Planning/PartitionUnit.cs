@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorGraph.Ops;
 using ActorGraph.Wire;
 using ActorGraph.Worker;
@@ -42,6 +43,9 @@ internal sealed class PartitionUnit(int task, int stage)
         if (!Variables.Contains(variable)) Variables.Add(variable);
     }
 
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PartitionStage ToStage(Func<int, int> feedSlotOf, Func<int, int> workerIndexOf)
     {
         var ops = new List<OperationDef>();
@@ -69,6 +73,7 @@ internal sealed class PartitionUnit(int task, int stage)
 
     // Inputs from outside the stage now come from its _Recv/_Feed endpoints; a control input
     // mapped to "" is dropped (one on a variable: a variable has nothing to wait for).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private OperationDef Rewire(OperationDef def)
     {
         var inputs = Array.ConvertAll(def.Inputs, n => Local.GetValueOrDefault(n, n));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorGraph.Ops;
 
 namespace ActorGraph.Coordinator;
@@ -28,6 +29,9 @@ internal sealed class Placement
     public int TaskOf(Operation op) => _task[op];
     public int StageOf(Operation op) => _stage[op];
 
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Placement Compute(IReadOnlyList<Operation> order, ISet<Tensor> fed, ISet<Operation> fetchedVariables,
         VariablePlacement variables, IReadOnlyList<int> liveTasks, ISet<Operation>? barriers = null)
     {
@@ -59,6 +63,7 @@ internal sealed class Placement
     // something real (a feed, a variable, a computed value), moves there: else that worker waits each
     // step on a worker that only sends it constants (a hop, a partition to run, an answer to gather).
     // Constants whose consumers are made of constants alone keep their balance (two workers share it).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FollowConsumers(IReadOnlyList<Operation> order, ISet<Tensor> fed)
     {
         var consumers = new Dictionary<Operation, List<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
@@ -82,6 +87,7 @@ internal sealed class Placement
 
     // An op whose consumers all sit on its own worker joins the earliest of their stages, so that
     // a constant used after a value comes back does not need a stage (and an edge) of its own.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Delay(IReadOnlyList<Operation> order, ISet<Tensor> fed)
     {
         var consumers = new Dictionary<Operation, List<Operation>>(ReferenceEqualityComparer<Operation>.Instance);
@@ -174,6 +180,7 @@ internal sealed class Placement
     // The worker holding most of the op's inputs (data first, else control); ties to the less loaded.
     // Inputs made from nothing (constants) that no device scope placed vote only when nothing else does:
     // else a constant placed for balance pulls a chain of heavy ops to its worker, and their tensors across workers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int? Colocated(Operation op, ISet<Tensor> fed, Placement p, Load load)
     {
         // An op has a handful of inputs and a session a handful of workers: votes in a short list, no dictionary.
@@ -234,6 +241,7 @@ internal sealed class Placement
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int StageFor(Operation op, int task, ISet<Tensor> fed)
     {
         int stage = 0;
@@ -244,6 +252,7 @@ internal sealed class Placement
         return stage;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int After(Operation dep, int task) =>
         _stage.TryGetValue(dep, out int s) && !dep.Def.IsVariable ? s + (_task[dep] == task && !_barriers.Contains(dep) ? 0 : 1) : 0;
 }

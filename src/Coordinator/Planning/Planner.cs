@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorGraph.Execution;
 using ActorGraph.Ops;
 using ActorGraph.Wire;
@@ -29,6 +30,9 @@ internal sealed class Planner
     public static Fetch Resolve(Graph graph, string fetch) =>
         fetch.StartsWith('^') ? new Fetch(graph.GetOperation(fetch[1..])) : new Fetch(graph.GetTensor(fetch));
 
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepPlan Plan(long planId, Graph graph, string[] fetchNames, string[] feedNames, VariablePlacement variables,
         IReadOnlyList<int> liveTasks, string[] workerPaths, string[] shardPaths, bool requireFeeds)
     {
@@ -107,6 +111,7 @@ internal sealed class Planner
     private static StepPlan Refused(long planId, int fetchCount, ActorGraphException error) =>
         new() { Id = planId, FetchCount = fetchCount, Error = error };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private PartitionUnit UnitOf(Operation op)
     {
         var key = (_placement.TaskOf(op), _placement.StageOf(op));
@@ -121,6 +126,7 @@ internal sealed class Planner
         set.Add(variable);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Connect(PartitionUnit unit, Operation op, HashSet<Tensor> fed, Dictionary<Tensor, int> feedIndex,
         HashSet<Operation> onPath, HashSet<Tensor> consumed)
     {

@@ -12,8 +12,8 @@ using Akka.Configuration;
 namespace ActorGraph;
 
 // Single-process local mode: a coordinator, workers and parameter-server shards as actors in one
-// ActorSystem (the session's own, or the caller's). A Run is one request to the coordinator,
-// carrying the ops it has not seen yet.
+// ActorSystem (the session's own, or the caller's). The coordinator plans over the session's graph itself
+// (no copy); a Run is one request to it, carrying the graph's version.
 internal sealed partial class LocalRuntime : ISessionRuntime
 {
     private static int _sessions;
@@ -24,9 +24,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
     private readonly TextWriter _print;
     private readonly Action<string> _warn;
     private readonly TimeSpan _replyTimeout;
-    private readonly object _sendLock = new();
     private readonly StepRequests _requests = new();
-    private int _sentVersion;
 
     public LocalRuntime(Graph graph, SessionOptions options, string job)
     {
@@ -46,7 +44,7 @@ internal sealed partial class LocalRuntime : ISessionRuntime
         WatchRecoveries(persistence);
         var workers = Enumerable.Range(0, options.Workers)
             .Select(t => _system.ActorOf(Local(WorkerActor.Props(t)), $"session-{id}-worker-{t}")).ToArray();
-        var coordinator = _system.ActorOf(Local(CoordinatorActor.Props(workers, shards, options.StepTimeout, options.DataParallel)), $"session-{id}-coordinator");
+        var coordinator = _system.ActorOf(Local(CoordinatorActor.Props(workers, shards, options.StepTimeout, options.DataParallel, sharedGraph: graph)), $"session-{id}-coordinator");
         Actors = new RuntimeActors(coordinator, workers, shards);
     }
 
@@ -74,23 +72,11 @@ internal sealed partial class LocalRuntime : ISessionRuntime
         return CoordinatorAnswers.Plan(Ask(version => new ExplainStep(version.From, version.Extend, fetchNames, feedNames)));
     }
 
-    // A request that carries an extend is sent under the lock, so the coordinator sees extends in
-    // order; one that carries none is sent without it, after every extend it depends on was sent
-    // (in local mode the step then runs on this thread, and other threads' runs are not held up).
+    // The version is read after the request's fetches and feeds exist, so the coordinator takes in every op they need.
+    // No Ask timeout (a timer per step); the wait below bounds it instead.
     private object Ask(Func<(int From, OperationDef[] Extend), object> request)
     {
-        Task<object>? answer = null;
-        int version = _graph.Version;
-        if (version != Volatile.Read(ref _sentVersion))
-            lock (_sendLock)
-                if (version > _sentVersion)
-                {
-                    var extend = _graph.ExportSince(_sentVersion).ToArray();
-                    answer = Actors!.Coordinator.Ask<object>(request((_sentVersion, extend)), timeout: null);
-                    Volatile.Write(ref _sentVersion, _sentVersion + extend.Length);
-                }
-        // No Ask timeout (a timer per step); the wait below bounds it instead.
-        answer ??= Actors!.Coordinator.Ask<object>(request((version, [])), timeout: null);
+        var answer = Actors!.Coordinator.Ask<object>(request((_graph.Version, [])), timeout: null);
         if (!answer.Wait(_replyTimeout))
             throw new DeadlineExceededException($"The coordinator did not answer within {_replyTimeout.TotalSeconds:0} s.");
         return answer.Result;

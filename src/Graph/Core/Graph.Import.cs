@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorGraph.Wire;
 
 namespace ActorGraph;
@@ -6,6 +7,9 @@ namespace ActorGraph;
 // coordinator sends each worker its partition; both are re-created here under their exact names.
 public sealed partial class Graph
 {
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal IReadOnlyList<OperationDef> ExportSince(int version)
     {
         var ops = OperationsSince(version);
@@ -15,6 +19,7 @@ public sealed partial class Graph
     }
 
     // Adds the ops in order; each input and control input must already be in this graph.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Import(IEnumerable<OperationDef> defs)
     {
         // One lock for the whole import (AddOperation re-enters it), not one per name looked up.

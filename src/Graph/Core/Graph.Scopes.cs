@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace ActorGraph;
@@ -50,7 +51,10 @@ public sealed partial class Graph
         }
     }
 
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
     // A variable's name, taken as is and marked used, as its name scope would mark it in TF.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string ReserveExactName(string name)
     {
         string key = name.ToLowerInvariant();

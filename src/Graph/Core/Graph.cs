@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorGraph.Ops;
 
 namespace ActorGraph;
@@ -47,6 +48,11 @@ public sealed partial class Graph
         lock (_lock) return _ops.GetRange(version, _ops.Count - version);
     }
 
+    internal IReadOnlyList<Operation> OperationsBetween(int from, int to)
+    {
+        lock (_lock) return _ops.GetRange(from, to - from);
+    }
+
     public bool TryGetOperation(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Operation? op)
     {
         lock (_lock) return _byName.TryGetValue(name, out op);
@@ -63,6 +69,9 @@ public sealed partial class Graph
                 : throw new KeyError($"The name '{name}' refers to an Operation not in the graph.");
     }
 
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor GetTensor(string name)
     {
         int colon = name.LastIndexOf(':');
@@ -90,6 +99,7 @@ public sealed partial class Graph
 
     // Adds an operation: checks and infers its outputs, names it uniquely, applies the device
     // and control-dependency scopes. Construction errors throw ArgumentException naming the op.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Operation AddOperation(string type, Tensor[] inputs, IReadOnlyDictionary<string, object>? attrs = null,
         string? name = null, Operation[]? controlInputs = null, OpCreation creation = OpCreation.Scoped, string? device = null)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorGraph.Ops;
 
 namespace ActorGraph.Execution;
@@ -40,6 +41,9 @@ public sealed partial class CompiledPlan
         private readonly NDArray?[] _values = new NDArray?[plan.SlotCount];
         private readonly KernelContext[] _contexts = plan._order.Select(op => new KernelContext(op)).ToArray();
 
+        // The step's loop, optimized from its first call: once per op of every step, and a process that keeps making
+        // sessions keeps tiered compilation from promoting it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public NDArray?[] Run(IReadOnlyList<KeyValuePair<Tensor, NDArray>> fed, StepContext step, int lendFrom = int.MaxValue)
         {
             var values = _values;
@@ -56,6 +60,7 @@ public sealed partial class CompiledPlan
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Execute(int n, StepContext step)
         {
             var ctx = _contexts[n];

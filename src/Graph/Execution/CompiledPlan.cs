@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorGraph.Ops;
 
 namespace ActorGraph.Execution;
@@ -24,6 +25,9 @@ public sealed partial class CompiledPlan
     private readonly Func<ActorGraphException>? _missingFeed;
     private PlanInstance? _idle;
 
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal CompiledPlan(IReadOnlyList<Tensor?> fetchTensors, IReadOnlyList<Operation> roots, ISet<Tensor> fed)
     {
         var path = Pruning.ComputationPath(roots, fed);
@@ -69,6 +73,7 @@ public sealed partial class CompiledPlan
     public IReadOnlyList<Operation> Operations => _order;
     internal int SlotCount { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SlotFor(Tensor t)
     {
         if (!_slotOfTensor.TryGetValue(t.Key, out int slot)) _slotOfTensor[t.Key] = slot = _slotOfTensor.Count;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorGraph.Ops;
 
 namespace ActorGraph.Execution;
@@ -11,6 +12,9 @@ internal static class Pruning
     public static Operation[] Roots(IEnumerable<Fetch> fetches, ISet<Tensor> fed) =>
         fetches.Where(f => f.Tensor is null || !fed.Contains(f.Tensor)).Select(f => f.Operation).Distinct().ToArray();
 
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static HashSet<Operation> ComputationPath(IEnumerable<Operation> roots, ISet<Tensor> fed)
     {
         var path = new HashSet<Operation>(ReferenceEqualityComparer<Operation>.Instance);
@@ -39,6 +43,7 @@ internal static class Pruning
     // Kahn's order over the path, writers of variables as late as the edges allow, so every
     // pure op (and every read) that does not depend on an update runs before any update.
     // Linear in the path's ops and edges: a chain of 10,000 ops is scheduled in a few milliseconds.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<Operation> Schedule(HashSet<Operation> path, ISet<Tensor> fed)
     {
         var pending = new Dictionary<Operation, int>(path.Count, ReferenceEqualityComparer<Operation>.Instance);
@@ -74,6 +79,7 @@ internal static class Pruning
     private static (int, int) Priority(Operation op) => (op.Def.Traits.HasFlag(OpTraits.WritesVariable) ? 1 : 0, op.Id);
 
     // The distinct ops op waits for (data inputs not fed, then control inputs), into deps.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dependencies(Operation op, ISet<Tensor> fed, List<Operation> deps)
     {
         deps.Clear();

@@ -1,11 +1,14 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using ActorGraph.Ops;
 
 namespace ActorGraph.Kernels;
 
-// The shared loops, written once per arity: dtype dispatch, broadcasting, output buffers.
+// The shared loops, written once per arity: dtype dispatch, broadcasting, output buffers. Optimized from their first
+// call: a graph of small ops runs them thousands of times per step, long before tiered compilation would promote them.
 public static class ElementwiseLoops
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unary<TOp>(KernelContext ctx) where TOp : IUnaryOperator
     {
         var x = ctx.Input(0);
@@ -19,12 +22,14 @@ public static class ElementwiseLoops
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnaryOf<TOp, T>(KernelContext ctx, NDArray x) where TOp : IUnaryOperator where T : unmanaged, INumber<T>
     {
         var result = ctx.Allocate(0, x.DType, x.Shape);
         TOp.Span<T>(x.Span<T>(), result.Span<T>());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FloatingUnary<TOp>(KernelContext ctx) where TOp : IFloatingUnaryOperator
     {
         var x = ctx.Input(0);
@@ -36,6 +41,7 @@ public static class ElementwiseLoops
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary<TOp>(KernelContext ctx) where TOp : IBinaryOperator
     {
         var x = ctx.Input(0);
@@ -49,6 +55,7 @@ public static class ElementwiseLoops
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryOf<TOp, T>(KernelContext ctx) where TOp : IBinaryOperator where T : unmanaged, INumber<T>
     {
         NDArray x = ctx.Input(0), y = ctx.Input(1);
@@ -68,6 +75,7 @@ public static class ElementwiseLoops
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FloatingBinary<TOp>(KernelContext ctx) where TOp : IFloatingBinaryOperator
     {
         switch (ctx.Input(0).DType)
@@ -78,6 +86,7 @@ public static class ElementwiseLoops
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FloatingBinaryOf<TOp, T>(KernelContext ctx) where TOp : IFloatingBinaryOperator where T : unmanaged, IFloatingPointIeee754<T>
     {
         NDArray x = ctx.Input(0), y = ctx.Input(1);
@@ -97,6 +106,7 @@ public static class ElementwiseLoops
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Comparison<TOp>(KernelContext ctx) where TOp : IComparisonOperator
     {
         NDArray x = ctx.Input(0), y = ctx.Input(1);
@@ -113,6 +123,7 @@ public static class ElementwiseLoops
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CompareOf<TOp, T>(KernelContext ctx, NDArray x, NDArray y) where TOp : IComparisonOperator where T : unmanaged, INumber<T>
     {
         var (layout, dims) = Layout(x, y, ctx.Op.Name);

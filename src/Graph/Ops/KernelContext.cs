@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ActorGraph.Execution;
 
 namespace ActorGraph.Ops;
@@ -9,6 +10,9 @@ public sealed class KernelContext
     private readonly NDArray?[] _buffers;
     private KernelBuffer? _owner;
 
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal KernelContext(Operation op)
     {
         Op = op;
@@ -31,6 +35,7 @@ public sealed class KernelContext
 
     // A buffer for output i; last step's when dtype and shape match and nobody kept it.
     // Its contents are garbage: the kernel must write every element.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public NDArray Allocate(int output, DType dtype, Shape shape)
     {
         var buffer = _buffers[output];

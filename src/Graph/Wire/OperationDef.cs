@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MessagePack;
 
 namespace ActorGraph.Wire;
@@ -13,6 +14,9 @@ public sealed record OperationDef(
     [property: Key(4)] string Device,
     [property: Key(5)] AttrDef[] Attrs)
 {
+    // A per-op pass of planning, optimized from its first call: it runs once per plan, so tiered compilation would
+    // leave it unoptimized in a process that keeps making graphs or sessions.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static OperationDef From(Operation op)
     {
         var inputs = new string[op.InputArray.Length];
