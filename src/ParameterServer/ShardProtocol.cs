@@ -117,19 +117,21 @@ public sealed record ShardRequestFailed(
     public ActorGraphException ToException() => ErrorCodes.ToException(ErrorCode, Message);
 }
 
-// Execution.VariableUpdate with names instead of Operations; the same operand and slot layout.
+// Execution.VariableUpdate with names instead of Operations; the same operand and slot layout. Generator: an Assign
+// whose value the shard draws itself (no operands), as GeneratedInitialValues folds an initializer.
 [MessagePackObject]
 public sealed record WireUpdate(
     [property: Key(0)] UpdateKind Kind,
     [property: Key(1)] string Variable,
     [property: Key(2)] string[] Slots,
-    [property: Key(3)] NDArray[] Operands)
+    [property: Key(3)] NDArray[] Operands,
+    [property: Key(4)] OperationDef? Generator = null)
 {
     public static WireUpdate From(VariableUpdate update) =>
-        new(update.Kind, update.Variable.Name, Array.ConvertAll(update.Slots, s => s.Name), update.Operands);
+        new(update.Kind, update.Variable.Name, Array.ConvertAll(update.Slots, s => s.Name), update.Operands, update.Generator);
 
     public VariableUpdate ToVariableUpdate(Func<string, Operation> operationNamed) =>
-        new(Kind, operationNamed(Variable), Array.ConvertAll(Slots, s => operationNamed(s)), Operands);
+        new(Kind, operationNamed(Variable), Array.ConvertAll(Slots, s => operationNamed(s)), Operands) { Generator = Generator };
 }
 
 // Rows of a variable along axis 0 (a Gather of its value), looked up where the variable lives: the ids go out and only

@@ -39,8 +39,10 @@ internal sealed partial class WorkerStep : IVariableAccess
         int shard = program.Registration.VariableShards[index];
         var operands = update.Operands;
         var slots = update.Slots.Length == 0 ? [] : Array.ConvertAll(update.Slots, s => s.Name);
-        (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands));
+        (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands, update.Generator));
         (_updatedIndices[shard] ??= []).Add(index);
+        // A generated Assign (no operands: its shard draws the value) has no output, and its step keeps none.
+        if (update.Generator is not null) return NDArray.Zeros(update.Variable.Outputs[0].DType, Shape.Scalar);
         if (!program.Registration.KeepsUpdateOutputs) return operands[0];
         var provisional = Provisional(update, _written?[index] ?? _values[index]);
         (_provisional[shard] ??= []).Add(provisional);
@@ -113,7 +115,7 @@ internal sealed partial class WorkerStep : IVariableAccess
         for (int u = 0; u < bases.Length; u++)
         {
             int index = indices[u];
-            if (!UpdateKinds.Of(updates[u].Kind).Replayable || indices.IndexOf(index) != indices.LastIndexOf(index)) continue;
+            if (!UpdateKinds.Of(updates[u].Kind).Replayable || updates[u].Generator is not null || indices.IndexOf(index) != indices.LastIndexOf(index)) continue;
             bases[u] = _readVersions[index];
             any |= bases[u] != 0;
         }

@@ -19,5 +19,9 @@ public enum UpdateKind
 }
 
 // One write to a variable (and its optimizer slots), applied as a unit by whoever owns the variable.
-// Operands and Slots in the order Training.UpdateKinds declares for Kind.
-public sealed record VariableUpdate(UpdateKind Kind, Operation Variable, Operation[] Slots, NDArray[] Operands);
+// Operands and Slots in the order Training.UpdateKinds declares for Kind. Generator (an Assign only): no operands, the
+// value is drawn by this op where the variable lives (GeneratedInitialValues).
+public sealed record VariableUpdate(UpdateKind Kind, Operation Variable, Operation[] Slots, NDArray[] Operands)
+{
+    public Wire.OperationDef? Generator { get; init; }
+}
