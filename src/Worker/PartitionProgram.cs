@@ -54,7 +54,8 @@ internal sealed class StageProgram
     public StageProgram(PartitionStage stage, IReadOnlyDictionary<string, int> variableIndex, bool keepsUpdateOutputs)
     {
         Definition = stage;
-        var graph = Graph.FromDefs(StageInitializers.OpsOf(stage, keepsUpdateOutputs));
+        var (ops, roots) = StageInitializers.Of(stage, keepsUpdateOutputs);
+        var graph = Graph.FromDefs(ops);
         Feeds = Array.ConvertAll(stage.Feeds, f => graph.GetTensor(f.Tensor));
         Recvs = Array.ConvertAll(stage.Recvs, r => r.Tensor.Length == 0 ? null : graph.GetTensor(r.Tensor));
         Sends = Array.ConvertAll(stage.Sends, s => s.Tensor.Length == 0 ? null : graph.GetTensor(s.Tensor));
@@ -66,7 +67,7 @@ internal sealed class StageProgram
         var fed = new HashSet<Tensor>(Feeds, ReferenceEqualityComparer<Tensor>.Instance);
         foreach (var t in Recvs)
             if (t is not null) fed.Add(t);
-        Plan = new CompiledPlan(fetched, stage.Roots.Select(graph.GetOperation).ToArray(), fed);
+        Plan = new CompiledPlan(fetched, roots.Select(graph.GetOperation).ToArray(), fed);
         foreach (var v in graph.Variables)
             if (variableIndex.TryGetValue(v.Op.Name, out int index)) VariableIndex[v.Op] = index;
         foreach (var op in Plan.Operations)

@@ -17,8 +17,8 @@ internal static class GeneratedInitialValues
 
     // A stage's ops with each Assign(variable, generator) folded into one _AssignGenerated where nothing else uses the
     // generator's value or the Assign's output (no op of the stage, and nothing in `used`: the tensors the stage
-    // feeds, receives, fetches or sends, and the ops it runs as targets). The folded op keeps the Assign's name, so
-    // control edges and targets still find it.
+    // feeds, receives, fetches or sends). The folded op keeps the Assign's name, so control edges and targets still
+    // find it; the generator is gone.
     public static OperationDef[] Fold(OperationDef[] ops, ISet<string> used)
     {
         Dictionary<string, OperationDef>? generators = null;
@@ -37,7 +37,7 @@ internal static class GeneratedInitialValues
         foreach (var op in ops)
         {
             if (op.Type != "Assign" || op.Inputs.Length != 2 || !generators.TryGetValue(op.Inputs[1], out var generator)) continue;
-            if (consumers[op.Inputs[1]] != 1 || used.Contains(op.Inputs[1]) || controlled.Contains(generator.Name) || used.Contains(generator.Name)) continue;
+            if (consumers[op.Inputs[1]] != 1 || used.Contains(op.Inputs[1]) || controlled.Contains(generator.Name)) continue;
             if (consumers.ContainsKey(op.Name + ":0") || used.Contains(op.Name + ":0")) continue;
             var attrs = generator.Attrs.Append(AttrDef.Of(GeneratorAttr, generator.Type)).ToArray();
             folded[op.Name] = new OperationDef(op.Name, AssignType, [op.Inputs[0]], op.ControlInputs, op.Device, attrs);
