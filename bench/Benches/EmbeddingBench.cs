@@ -18,29 +18,24 @@ public static class EmbeddingBench
         int ps = options.Int("ps", 2), parts = options.Int("parts", ps), workers = options.Int("workers", 1);
         string optimizer = options.String("optimizer", "adagrad");
         if (rowsList.Any(r => r < 2 * EmbeddingGraph.Fields)) throw new ArgumentException($"embedding: --rows must each be at least {2 * EmbeddingGraph.Fields} (two ids per field).");
-        LoopbackCluster? cluster = mode == "cluster" ? LoopbackCluster.Start(workers, ps, coordinatorWorks: true) : null;
-        try
+        foreach (int rows in rowsList)
         {
-            foreach (int rows in rowsList)
-            {
-                var batches = EmbeddingBatches.Draw(rows, batch, count: 8);
-                var config = new (string, object)[] { ("mode", mode), ("rows", rows), ("batch", batch), ("workers", workers), ("ps", ps), ("parts", parts), ("optimizer", optimizer) };
-                var sessionOptions = cluster is null ? new SessionOptions { Workers = workers, ParameterServers = ps } : new SessionOptions { Cluster = cluster.Address };
-                Console.Error.WriteLine($"embedding: {rows:N0} rows, building and initializing the tables");
-                double unique = batches.UniqueIdsPerBatch, ids = batch * EmbeddingGraph.Fields;
-                double bound = 1.5 * (unique * EmbeddingGraph.Dimension * 4 * 2 + ids * 8);
-                using var loop = new EmbeddingLoop(EmbeddingGraph.Build(batches, parts, optimizer), sessionOptions, steps, batch);
-                var stats = Measure.Trials(loop.Trial, warmup: 1, trials);
-                report.Add("samples_per_s", config, stats, "samples/s");
-                if (loop.BytesPerStep.Count > 0)
-                    report.Add("bytes_per_step", [.. config, ("unique_ids", Math.Round(unique)), ("ids", ids), ("bound", Math.Round(bound))],
-                        new Stats(loop.BytesPerStep.TakeLast(trials).ToArray(), stats.OtherLoad), "bytes");
-                else report.Add("bytes_per_step_bound", [.. config, ("unique_ids", Math.Round(unique)), ("ids", ids)], new Stats([bound]), "bytes");
-            }
-        }
-        finally
-        {
-            cluster?.Dispose();
+            // A cluster of its own per table size: parameter servers keep a closed session's variables (sessions of
+            // one cluster share them by name), so the tables of the sizes before would stay beside this one's.
+            using var cluster = mode == "cluster" ? LoopbackCluster.Start(workers, ps, coordinatorWorks: true) : null;
+            var batches = EmbeddingBatches.Draw(rows, batch, count: 8);
+            var config = new (string, object)[] { ("mode", mode), ("rows", rows), ("batch", batch), ("workers", workers), ("ps", ps), ("parts", parts), ("optimizer", optimizer) };
+            var sessionOptions = cluster is null ? new SessionOptions { Workers = workers, ParameterServers = ps } : new SessionOptions { Cluster = cluster.Address };
+            Console.Error.WriteLine($"embedding: {rows:N0} rows, building and initializing the tables");
+            double unique = batches.UniqueIdsPerBatch, ids = batch * EmbeddingGraph.Fields;
+            double bound = 1.5 * (unique * EmbeddingGraph.Dimension * 4 * 2 + ids * 8);
+            using var loop = new EmbeddingLoop(EmbeddingGraph.Build(batches, parts, optimizer), sessionOptions, steps, batch);
+            var stats = Measure.Trials(loop.Trial, warmup: 1, trials);
+            report.Add("samples_per_s", config, stats, "samples/s");
+            if (loop.BytesPerStep.Count > 0)
+                report.Add("bytes_per_step", [.. config, ("unique_ids", Math.Round(unique)), ("ids", ids), ("bound", Math.Round(bound))],
+                    new Stats(loop.BytesPerStep.TakeLast(trials).ToArray(), stats.OtherLoad), "bytes");
+            else report.Add("bytes_per_step_bound", [.. config, ("unique_ids", Math.Round(unique)), ("ids", ids)], new Stats([bound]), "bytes");
         }
     }
 }

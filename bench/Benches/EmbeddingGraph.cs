@@ -16,7 +16,7 @@ public sealed record EmbeddingGraph(Graph Graph, Tensor Loss, Operation Train, O
     {
         var graph = new Graph();
         using var scope = graph.AsDefault();
-        // A cluster's shards keep their variables between sessions: each table size has names of its own.
+        // Each table size has names of its own: parameter servers keep their variables between sessions.
         using var names = TF.VariableScope($"rows_{batches.Rows}");
         var ids = TF.Placeholder(DType.Int32, [-1, Fields], name: "ids");
         var labels = TF.Placeholder(DType.Float32, [-1], name: "labels");

@@ -57,9 +57,15 @@ public sealed partial class ShardActor : ReceivePersistentActor
         else to.Tell(reply);
     }
 
-    private void Handle(ApplyUpdates command)
+    private void Handle(ApplyUpdates received)
     {
-        _traffic.Received(command.Updates);
+        _traffic.Received(received.Updates);
+        if (DrawnInitialValues.Drawn(received, _state.Device, out var refusal) is not { } command)
+        {
+            Sender.Tell(refusal);
+            if (received.Routing?.AckTo is { } tracker) Resolve(tracker).Tell(refusal);
+            return;
+        }
         if (command.Routing is { Replicas: > 1 } routing)
         {
             Gather(command, routing.Replicas);

@@ -118,22 +118,24 @@ public sealed record ShardRequestFailed(
     public ActorGraphException ToException() => ErrorCodes.ToException(ErrorCode, Message);
 }
 
-// Execution.VariableUpdate with names instead of Operations; the same operand and slot layout.
+// Execution.VariableUpdate with names instead of Operations; the same operand and slot layout. Generator: an Assign
+// whose value the shard draws itself (no operands), as GeneratedInitialValues folds an initializer.
 [MessagePackObject]
 public sealed record WireUpdate(
     [property: Key(0)] UpdateKind Kind,
     [property: Key(1)] string Variable,
     [property: Key(2)] string[] Slots,
     [property: Key(3)] NDArray[] Operands,
-    [property: Key(4)] HashUpdate? Hash = null)
+    [property: Key(4)] HashUpdate? Hash = null,
+    [property: Key(5)] OperationDef? Generator = null)
 {
     // Hash: set for an update of a hash table part, whose slots live in the part (Slots is empty).
     public static WireUpdate From(VariableUpdate update) =>
         new(update.Kind, update.Variable.Name, Array.ConvertAll(update.Slots, s => s.Name), update.Operands,
-            update.HashSlots is { } slots ? new HashUpdate(HashTableSpec.Of(update.Variable), slots) : null);
+            update.HashSlots is { } slots ? new HashUpdate(HashTableSpec.Of(update.Variable), slots) : null, update.Generator);
 
     public VariableUpdate ToVariableUpdate(Func<string, Operation> operationNamed) =>
-        new(Kind, operationNamed(Variable), Array.ConvertAll(Slots, s => operationNamed(s)), Operands);
+        new(Kind, operationNamed(Variable), Array.ConvertAll(Slots, s => operationNamed(s)), Operands) { Generator = Generator };
 }
 
 // Rows of a variable along axis 0 (a Gather of its value), looked up where the variable lives: the ids go out and only

@@ -18,7 +18,7 @@ internal sealed class PartitionProgram
         LookupBase = new int[Stages.Length];
         for (int s = 0; s < Stages.Length; s++)
         {
-            Stages[s] = new StageProgram(registration.Stages[s], variableIndex);
+            Stages[s] = new StageProgram(registration.Stages[s], variableIndex, registration.KeepsUpdateOutputs);
             LookupBase[s] = Lookups.Count;
             for (int r = 0; r < registration.Stages[s].Recvs.Length; r++)
                 EdgeTargets[registration.Stages[s].Recvs[r].Edge] = (s, r);
@@ -51,10 +51,11 @@ internal sealed class PartitionProgram
 
 internal sealed class StageProgram
 {
-    public StageProgram(PartitionStage stage, IReadOnlyDictionary<string, int> variableIndex)
+    public StageProgram(PartitionStage stage, IReadOnlyDictionary<string, int> variableIndex, bool keepsUpdateOutputs)
     {
         Definition = stage;
-        var graph = Graph.FromDefs(stage.Ops);
+        var (ops, roots) = StageInitializers.Of(stage, keepsUpdateOutputs);
+        var graph = Graph.FromDefs(ops);
         Feeds = Array.ConvertAll(stage.Feeds, f => graph.GetTensor(f.Tensor));
         Recvs = Array.ConvertAll(stage.Recvs, r => r.Tensor.Length == 0 ? null : graph.GetTensor(r.Tensor));
         Sends = Array.ConvertAll(stage.Sends, s => s.Tensor.Length == 0 ? null : graph.GetTensor(s.Tensor));
@@ -66,7 +67,7 @@ internal sealed class StageProgram
         var fed = new HashSet<Tensor>(Feeds, ReferenceEqualityComparer<Tensor>.Instance);
         foreach (var t in Recvs)
             if (t is not null) fed.Add(t);
-        Plan = new CompiledPlan(fetched, stage.Roots.Select(graph.GetOperation).ToArray(), fed);
+        Plan = new CompiledPlan(fetched, roots.Select(graph.GetOperation).ToArray(), fed);
         foreach (var v in graph.Variables)
             if (variableIndex.TryGetValue(v.Op.Name, out int index)) VariableIndex[v.Op] = index;
         // A hash table part is updated like a variable (its updates go to its shard), though never read.

@@ -40,8 +40,10 @@ internal sealed partial class WorkerStep : IVariableAccess
         var operands = update.Operands;
         var slots = update.Slots.Length == 0 ? [] : Array.ConvertAll(update.Slots, s => s.Name);
         var hash = update.HashSlots is { } hashSlots ? new HashTables.HashUpdate(HashTables.HashTableSpec.Of(update.Variable), hashSlots) : null;
-        (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands, hash));
+        (_updates[shard] ??= []).Add(new WireUpdate(update.Kind, update.Variable.Name, slots, operands, hash, update.Generator));
         (_updatedIndices[shard] ??= []).Add(index);
+        // A generated Assign (no operands: its shard draws the value) has no output, and its step keeps none.
+        if (update.Generator is not null) return NDArray.Zeros(update.Variable.Outputs[0].DType, Shape.Scalar);
         if (!program.Registration.KeepsUpdateOutputs) return operands[0];
         var provisional = Provisional(update, _written?[index] ?? _currentLate?[index] ?? _values[index]);
         (_provisional[shard] ??= []).Add(provisional);
@@ -114,7 +116,7 @@ internal sealed partial class WorkerStep : IVariableAccess
         for (int u = 0; u < bases.Length; u++)
         {
             int index = indices[u];
-            if (!UpdateKinds.Of(updates[u].Kind).Replayable || indices.IndexOf(index) != indices.LastIndexOf(index)) continue;
+            if (!UpdateKinds.Of(updates[u].Kind).Replayable || updates[u].Generator is not null || indices.IndexOf(index) != indices.LastIndexOf(index)) continue;
             bases[u] = _readVersions[index];
             any |= bases[u] != 0;
         }

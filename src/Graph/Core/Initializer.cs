@@ -14,8 +14,14 @@ public abstract class Initializer
 
 internal sealed class ConstantInitializer(double value) : Initializer
 {
+    // As TensorFlow's zeros and ones: a Fill past 1,000 elements, so a large table's value is not a constant in the
+    // graph (the graph travels to every node) but drawn where the variable lives (GeneratedInitialValues).
+    private const long LargestConstant = 1000;
+
     internal override Tensor Build(Shape shape, DType dtype)
     {
+        if (shape.Size > LargestConstant && dtype is DType.Float32 or DType.Float64 or DType.Int32 or DType.Int64 or DType.Bool)
+            return TF.Fill(shape, value, dtype);
         var array = NDArray.Zeros(dtype, shape);
         // A string variable starts as empty strings, as TensorFlow's zeros_initializer makes them.
         if (dtype == DType.String)

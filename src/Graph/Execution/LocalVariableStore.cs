@@ -22,6 +22,7 @@ public sealed class LocalVariableStore : IVariableAccess
 
     public NDArray Update(VariableUpdate update)
     {
+        update = GeneratedInitialValues.Drawn(update);
         var cell = CellOf(update.Variable);
         var slots = update.Slots.Length == 0 ? [] : update.Slots.Select(s => CellOf(s).Value).ToArray();
         lock (cell.Storage)

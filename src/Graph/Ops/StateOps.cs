@@ -32,6 +32,14 @@ internal static class StateOps
         .. UpdateKinds.All.Where(r => r.Family == UpdateFamily.Assignment && !r.IsSparse).Select(r => Assignment(r.OpType, r.Kind)),
         new()
         {
+            // Made by a worker from Assign(variable, generator) (GeneratedInitialValues): the variable's owner draws the value.
+            Type = GeneratedInitialValues.AssignType, RefInputs = 1, Infer = Infer.NoOutputs,
+            Traits = OpTraits.WritesVariable | OpTraits.NoGradient,
+            Kernel = ctx => ctx.Step.Variables.Update(new VariableUpdate(UpdateKind.Assign, ctx.Op.RefInput(0), [], [])
+                { Generator = GeneratedInitialValues.GeneratorOf(ctx.Op) }),
+        },
+        new()
+        {
             Type = "Identity", Infer = Infer.SameAsInput,
             Kernel = ctx => ctx.SetOutput(0, ctx.Input(0)),
             Gradient = g => [g.Grad],

@@ -21,7 +21,7 @@ internal sealed class LoopbackCluster : IAsyncDisposable
     public string? Secret { get; private init; }
 
     // Settings every node starts with, under its own (a longer failure-detector pause, say).
-    public Config? Files { get; private init; }
+    public Config? Files { get; init; }
 
     public static async Task<LoopbackCluster> StartAsync(int workers, int ps, string? secret = null, int coordinators = 1, RemotingTls? tls = null, Config? files = null)
     {

@@ -17,6 +17,7 @@ public class OpCoverageTests
         ["Assign"] = "state: writes a variable",
         ["AssignAdd"] = "state: writes a variable",
         ["AssignSub"] = "state: writes a variable",
+        ["_AssignGenerated"] = "runtime: a worker's fold of Assign(variable, generator), drawn on the shard; Execution/GeneratedInitialValuesTests",
         ["RandomUniform"] = "random: no reference to compare with",
         ["RandomStandardNormal"] = "random: no reference to compare with",
         ["ApplyGradientDescent"] = "training: an optimizer's variable update",
