@@ -156,7 +156,8 @@ public sealed record GetShardStatus : IShardCommand;
 // RecoveredToStep: the global step a restarted shard came back to (-1: it came back empty), with the
 // checkpoint it came from; LastStep: the last step whose update it holds. BytesIn, BytesOut: the tensor bytes the shard
 // has received from readers and writers (updates' operands, looked-up ids) and sent them (values read, pushed or
-// wanted back, rows looked up) since it started.
+// wanted back, rows looked up) since it started; RowBytes: their part that is a table's rows (lookups' ids and rows,
+// sparse updates' operands); LentBytes: the part of BytesOut lent to a reader in this process, not copied.
 [MessagePackObject]
 public sealed record ShardStatus(
     [property: Key(0)] int Task,
@@ -168,7 +169,9 @@ public sealed record ShardStatus(
     [property: Key(6)] string? RecoveredCheckpoint = null,
     [property: Key(7)] long LastStep = -1,
     [property: Key(8)] long BytesIn = 0,
-    [property: Key(9)] long BytesOut = 0) : IShardReply;
+    [property: Key(9)] long BytesOut = 0,
+    [property: Key(10)] long RowBytes = 0,
+    [property: Key(11)] long LentBytes = 0) : IShardReply;
 
 // A simulated fault during a step: the shard answers Aborted and throws; its supervisor restarts it.
 [MessagePackObject]
