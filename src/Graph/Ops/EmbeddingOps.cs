@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using ActorGraph.Kernels;
 
@@ -103,9 +104,10 @@ internal static class EmbeddingOps
         var slots = new int[n];
         var counts = new int[partCount];
         var uniqueCounts = new int[partCount];
-        // One map over all ids (an id lives in one part): its slot among its part's unique rows.
-        var slotOf = new Dictionary<long, int>(n);
-        var firstSeen = new long[n];
+        // One map over all ids (an id lives in one part): its slot among its part's unique rows. Grown as needed and
+        // the first-seen ids pooled: sized for every id, both would land on the large object heap each step.
+        var slotOf = new Dictionary<long, int>();
+        var firstSeen = ArrayPool<long>.Shared.Rent(Math.Max(1, n));
         int distinct = 0;
         bool narrow = ids.DType == DType.Int32;
         ReadOnlySpan<int> narrowIds = narrow ? ids.Span<int>() : default;
@@ -142,6 +144,7 @@ internal static class EmbeddingOps
             if (narrow) localOut[part].Span<int>()[filled[part]++] = (int)local;
             else localOut[part].Span<long>()[filled[part]++] = local;
         }
+        ArrayPool<long>.Shared.Return(firstSeen);
         Array.Clear(filled);
         var positionSpans = Array.ConvertAll(positionOut, a => a.RawArray as int[]);
         var slotSpans = Array.ConvertAll(slotOut, a => a.RawArray as int[]);
