@@ -67,16 +67,24 @@ internal static class EmbeddingOps
             throw AxisRules.RunError(ctx, $"values of shape {values.Shape.ToBracketString()} must hold one row of {shape.ToBracketString()} per index, for indices of shape {indices.Shape.ToBracketString()}");
         int size = dims[0], inner = dims[1..].Aggregate(1, (p, d) => p * d);
         var result = ctx.Allocate(0, values.DType, shape);
-        var rows = new long[indices.Length];
-        if (Kernels.Gather.ReadIndices(indices, size, rows) is var (position, value))
-            throw AxisRules.RunError(ctx, $"indices[{position}] = {value} is not in [0, {size})");
-        switch (values.DType)
+        var pooled = ArrayPool<long>.Shared.Rent(Math.Max(1, indices.Length));
+        try
         {
-            case DType.Float32: Kernels.Gather.AddRows<float>(values.Span<float>(), 1, size, inner, rows, result.Span<float>()); break;
-            case DType.Float64: Kernels.Gather.AddRows<double>(values.Span<double>(), 1, size, inner, rows, result.Span<double>()); break;
-            case DType.Int32: Kernels.Gather.AddRows<int>(values.Span<int>(), 1, size, inner, rows, result.Span<int>()); break;
-            case DType.Int64: Kernels.Gather.AddRows<long>(values.Span<long>(), 1, size, inner, rows, result.Span<long>()); break;
-            default: throw ElementwiseLoops.Unsupported(ctx, values.DType);
+            var rows = pooled.AsSpan(0, indices.Length);
+            if (Kernels.Gather.ReadIndices(indices, size, rows) is var (position, value))
+                throw AxisRules.RunError(ctx, $"indices[{position}] = {value} is not in [0, {size})");
+            switch (values.DType)
+            {
+                case DType.Float32: Kernels.Gather.AddRows<float>(values.Span<float>(), 1, size, inner, rows, result.Span<float>()); break;
+                case DType.Float64: Kernels.Gather.AddRows<double>(values.Span<double>(), 1, size, inner, rows, result.Span<double>()); break;
+                case DType.Int32: Kernels.Gather.AddRows<int>(values.Span<int>(), 1, size, inner, rows, result.Span<int>()); break;
+                case DType.Int64: Kernels.Gather.AddRows<long>(values.Span<long>(), 1, size, inner, rows, result.Span<long>()); break;
+                default: throw ElementwiseLoops.Unsupported(ctx, values.DType);
+            }
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(pooled);
         }
     }
 
