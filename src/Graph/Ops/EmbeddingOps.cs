@@ -108,14 +108,15 @@ internal static class EmbeddingOps
         var route = EmbeddingRoutes.Of(ctx.Op.Attr<string>("strategy"), partRows);
         int partCount = partRows.Length;
         int n = ids.Length;
-        var parts = new int[n];
-        var slots = new int[n];
+        // Kept between steps: a batch's ids are many (26 fields × 512), and new arrays for them each step would
+        // be garbage each step.
+        var scratch = ctx.State as PartitionScratch ?? (PartitionScratch)(ctx.State = new PartitionScratch());
+        var (parts, slots, firstSeen) = scratch.For(n);
         var counts = new int[partCount];
         var uniqueCounts = new int[partCount];
-        // One map over all ids (an id lives in one part): its slot among its part's unique rows. Grown as needed and
-        // the first-seen ids pooled: sized for every id, both would land on the large object heap each step.
-        var slotOf = new Dictionary<long, int>();
-        var firstSeen = ArrayPool<long>.Shared.Rent(Math.Max(1, n));
+        // One map over all ids (an id lives in one part): its slot among its part's unique rows.
+        var slotOf = scratch.SlotOf;
+        slotOf.Clear();
         int distinct = 0;
         bool narrow = ids.DType == DType.Int32;
         ReadOnlySpan<int> narrowIds = narrow ? ids.Span<int>() : default;
@@ -152,7 +153,6 @@ internal static class EmbeddingOps
             if (narrow) localOut[part].Span<int>()[filled[part]++] = (int)local;
             else localOut[part].Span<long>()[filled[part]++] = local;
         }
-        ArrayPool<long>.Shared.Return(firstSeen);
         Array.Clear(filled);
         var positionSpans = Array.ConvertAll(positionOut, a => a.RawArray as int[]);
         var slotSpans = Array.ConvertAll(slotOut, a => a.RawArray as int[]);
@@ -206,6 +206,21 @@ internal static class EmbeddingOps
                 from.Slice(slot[i] * rowBytes, rowBytes).CopyTo(to.Slice(at[i] * rowBytes, rowBytes));
             }
         }
+    }
+}
+
+// EmbeddingPartition's working arrays, sized for the most ids a step has had.
+internal sealed class PartitionScratch
+{
+    private int[] _parts = [], _slots = [];
+    private long[] _firstSeen = [];
+
+    public Dictionary<long, int> SlotOf { get; } = [];
+
+    public (int[] Parts, int[] Slots, long[] FirstSeen) For(int ids)
+    {
+        if (_parts.Length < ids) (_parts, _slots, _firstSeen) = (new int[ids], new int[ids], new long[ids]);
+        return (_parts, _slots, _firstSeen);
     }
 }
 
