@@ -98,25 +98,34 @@ public sealed class EmbeddingLoop : IDisposable
     }
 
     // The tensor bytes between the worker and the shards per step, trial by trial (local mode only: the shards'
-    // own counters, ShardStatus.BytesIn and BytesOut).
+    // own counters, ShardStatus): all of them, the tables' rows among them (lookups and sparse updates), and the
+    // whole variables' reads lent in-process (counted, never copied).
     public List<double> BytesPerStep { get; } = [];
+    public List<double> RowBytesPerStep { get; } = [];
+    public List<double> LentBytesPerStep { get; } = [];
 
     public double Trial()
     {
-        long bytes = ShardBytes();
+        var before = ShardBytes();
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         for (int i = 0; i < _steps; i++) _session.Run([_model.Loss, _model.Train], _model.Feeds[_next++ % _model.Feeds.Length]);
         double samplesPerSecond = _steps * _batch / System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
-        if (_session.Options.Cluster is null) BytesPerStep.Add((ShardBytes() - bytes) / (double)_steps);
+        if (_session.Options.Cluster is null)
+        {
+            var after = ShardBytes();
+            BytesPerStep.Add((after.All - before.All) / (double)_steps);
+            RowBytesPerStep.Add((after.Rows - before.Rows) / (double)_steps);
+            LentBytesPerStep.Add((after.Lent - before.Lent) / (double)_steps);
+        }
         return samplesPerSecond;
     }
 
-    private long ShardBytes()
+    private (long All, long Rows, long Lent) ShardBytes()
     {
-        if (_session.Options.Cluster is not null) return 0;
-        return _session.Runtime.ParameterServers
-            .Select(ps => ps.Ask<ShardStatus>(new GetShardStatus(), TimeSpan.FromSeconds(30)).GetAwaiter().GetResult())
-            .Sum(s => s.BytesIn + s.BytesOut);
+        if (_session.Options.Cluster is not null) return default;
+        var statuses = _session.Runtime.ParameterServers
+            .Select(ps => ps.Ask<ShardStatus>(new GetShardStatus(), TimeSpan.FromSeconds(30)).GetAwaiter().GetResult()).ToArray();
+        return (statuses.Sum(s => s.BytesIn + s.BytesOut), statuses.Sum(s => s.RowBytes), statuses.Sum(s => s.LentBytes));
     }
 
     public void Dispose() => _session.Dispose();

@@ -7,7 +7,7 @@ public sealed partial class ShardActor
 
     private void Handle(LookupRows command) => Guarded(command.StepId, () =>
     {
-        _traffic.Received(command.Ids);
+        _traffic.ReceivedIds(command.Ids);
         var reply = _state.Lookup(command);
         if (reply is RowsLookedUp) Reply(Sender, reply);
         else Sender.Tell(reply, Self);

@@ -167,7 +167,7 @@ public sealed partial class ShardActor : ReceivePersistentActor
     private void Handle(GetShardStatus _) =>
         Sender.Tell(new ShardStatus(_task, _state.Restarted, [.. _state.Variables.Keys.Order(StringComparer.Ordinal)],
             _persistence.Durability, PersistenceId, _progress.RecoveredToStep, _progress.RecoveredCheckpoint, _progress.LastStep,
-            _traffic.BytesIn, _traffic.BytesOut, _state.HashTableRows()));
+            _traffic.BytesIn, _traffic.BytesOut, _state.HashTableRows(), _traffic.RowBytes, _traffic.LentBytes));
 
     private void Handle(CrashShard command) =>
         Guarded(command.StepId, () => throw new SimulatedFaultException($"{_state.Device}: {command.Reason}"));

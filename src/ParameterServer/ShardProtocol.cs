@@ -164,7 +164,9 @@ public sealed record GetShardStatus : IShardCommand;
 // RecoveredToStep: the global step a restarted shard came back to (-1: it came back empty), with the
 // checkpoint it came from; LastStep: the last step whose update it holds. BytesIn, BytesOut: the tensor bytes the shard
 // has received from readers and writers (updates' operands, looked-up ids) and sent them (values read, pushed or
-// wanted back, rows looked up) since it started. HashTables: the hash table parts it holds (null: none).
+// wanted back, rows looked up) since it started; RowBytes: their part that is a table's rows (lookups' ids and rows,
+// sparse updates' operands); LentBytes: the part of BytesOut lent to a reader in this process, not copied.
+// HashTables: the hash table parts it holds (null: none).
 [MessagePackObject]
 public sealed record ShardStatus(
     [property: Key(0)] int Task,
@@ -177,7 +179,9 @@ public sealed record ShardStatus(
     [property: Key(7)] long LastStep = -1,
     [property: Key(8)] long BytesIn = 0,
     [property: Key(9)] long BytesOut = 0,
-    [property: Key(10)] HashPartRows[]? HashTables = null) : IShardReply;
+    [property: Key(10)] HashPartRows[]? HashTables = null,
+    [property: Key(11)] long RowBytes = 0,
+    [property: Key(12)] long LentBytes = 0) : IShardReply;
 
 // A hash table part a shard holds: its rows now, and the bytes they and their slots take.
 [MessagePackObject]

@@ -19,7 +19,8 @@ public sealed partial class ShardState
             return Invalid(command.StepId, $"Gather of {command.Variable}: params must be a numeric tensor of at least 1 dimension, got {table.DType.PythonName()} {table.Shape.ToBracketString()}.");
         int size = table.Shape[0];
         int rowBytes = size == 0 ? 0 : table.Bytes.Length / size;
-        var rows = NDArray.Zeros(table.DType, Shape.Own([.. ids.Shape.Dims, .. table.Shape.Dims[1..]]));
+        // Every byte is a gathered row's.
+        var rows = NDArray.Uninitialized(table.DType, Shape.Own([.. ids.Shape.Dims, .. table.Shape.Dims[1..]]));
         var buffer = ArrayPool<long>.Shared.Rent(Math.Max(1, ids.Length));
         try
         {

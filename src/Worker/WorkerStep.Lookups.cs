@@ -9,6 +9,8 @@ internal sealed partial class WorkerStep
 {
     // Lookups sent whose rows have not come back: the step's updates and answer wait for them.
     private int _lookupsPending;
+    // By request - 1: the unique ids sent, to put the rows that come back at every position that asked.
+    private UniqueIds?[] _lookupIds = [];
 
     private void LookUp(int s, NDArray?[] values)
     {
@@ -21,8 +23,9 @@ internal sealed partial class WorkerStep
             int request = program.LookupBase[s] + l + 1;
             var ids = values[stage.LookupFetchOffset + l]
                 ?? throw new InternalException($"{_around.WorkerName}: the ids of the lookup in {lookups[l].Table} were not computed.");
-            // A copy: the ids are the stage's kernel buffer, and a small one.
-            _outbox.Send(program.Shards[program.Lookups[request - 1].Shard], new LookupRows(StepId, lookups[l].Table, ids.Copy(), request, lookups[l].Hash));
+            if (_lookupIds.Length != program.Lookups.Count) _lookupIds = new UniqueIds?[program.Lookups.Count];
+            var unique = _lookupIds[request - 1] = UniqueIds.Of(ids);
+            _outbox.Send(program.Shards[program.Lookups[request - 1].Shard], new LookupRows(StepId, lookups[l].Table, unique.Ids, request, lookups[l].Hash));
             _lookupsPending++;
         }
     }
@@ -32,12 +35,13 @@ internal sealed partial class WorkerStep
         var program = Program;
         if (program is null || rows.Request < 1 || rows.Request > program.Lookups.Count) return;
         var lookup = program.Lookups[rows.Request - 1].Lookup;
+        var looked = rows.Request <= _lookupIds.Length && _lookupIds[rows.Request - 1] is { } unique ? unique.Expand(rows.Rows) : rows.Rows;
         foreach (int edge in lookup.Edges)
-            if (program.EdgeTargets.TryGetValue(edge, out var at)) Deliver(at.Stage, at.Slot, rows.Rows);
+            if (program.EdgeTargets.TryGetValue(edge, out var at)) Deliver(at.Stage, at.Slot, looked);
         foreach (int fetch in lookup.Fetches ?? [])
         {
             _fetchIndices.Add(fetch);
-            _fetchValues.Add(rows.Rows);
+            _fetchValues.Add(looked);
         }
         _lookupsPending--;
     }

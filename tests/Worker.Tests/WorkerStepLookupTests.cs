@@ -16,11 +16,12 @@ public class WorkerStepLookupTests
 
     private WorkerStep Start(long stepId, NDArray ids)
     {
+        int[] idsShape = ids.Shape.Dims;
         var g = new Graph();
         using (g.AsDefault())
         {
             TF.GetVariable("table", [100, 4], initializer: TF.ZerosInitializer());
-            TF.Placeholder(DType.Int32, [2], name: "ids");
+            TF.Placeholder(DType.Int32, idsShape, name: "ids");
         }
         var ops = g.ExportSince(0).Where(o => o.Name is "table" or "ids").ToArray();
         var stage = new PartitionStage(ops, [], [new StageFeed("ids:0", 0)], [], [], [],
@@ -63,5 +64,24 @@ public class WorkerStepLookupTests
         var (gatherer, answer) = Assert.Single(Sent());
         Assert.Same(_gatherer, gatherer);
         Assert.Same(rows, Assert.IsType<PartitionSucceeded>(answer).Values[0]);
+    }
+
+    [Fact]
+    public void Repeated_ids_go_to_the_shard_once_and_each_row_comes_back_at_every_position_that_asked()
+    {
+        var step = Start(4, NDArray.FromArray(new[] { 7, 9, 7, 7, 2, 9 }, [2, 3]));
+        step.Advance();
+        var lookup = Assert.IsType<LookupRows>(Assert.Single(Sent()).Message);
+        Assert.Equal([7, 9, 2], lookup.Ids.AsSpan<int>().ToArray());
+
+        // The shard's rows, one per unique id: row r holds r + 1 in each of its 4 columns.
+        var rows = NDArray.FromArray(Enumerable.Range(0, 3).SelectMany(r => Enumerable.Repeat(r + 1f, 4)).ToArray(), [3, 4]);
+        step.OnRowsLookedUp(new RowsLookedUp(4, 1, rows));
+        while (step.Advance()) { }
+        Assert.Equal(StepOutcome.Succeeded, step.Outcome);
+        var fetched = Assert.IsType<PartitionSucceeded>(Assert.Single(Sent()).Message).Values[0]!;
+        Assert.Equal([2, 3, 4], fetched.Shape.Dims);
+        float[] expected = [.. new[] { 1f, 2f, 1f, 1f, 3f, 2f }.SelectMany(v => Enumerable.Repeat(v, 4))];
+        Assert.Equal(expected, fetched.AsSpan<float>().ToArray());
     }
 }

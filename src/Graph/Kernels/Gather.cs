@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace ActorGraph.Kernels;
 
@@ -11,22 +14,57 @@ public static class Gather
     // else the position and value of the first that is not.
     public static (int Position, long Value)? ReadIndices(NDArray indices, int size, Span<long> result)
     {
-        for (int i = 0; i < result.Length; i++)
+        if (indices.DType == DType.Int32)
         {
-            long v = indices.DType == DType.Int32 ? indices.Span<int>()[i] : indices.Span<long>()[i];
-            if (v < 0 || v >= size) return (i, v);
-            result[i] = v;
+            var from = indices.Span<int>()[..result.Length];
+            for (int i = 0; i < from.Length; i++)
+            {
+                if ((uint)from[i] >= (uint)size) return (i, from[i]);
+                result[i] = from[i];
+            }
+            return null;
+        }
+        var wide = indices.Span<long>()[..result.Length];
+        for (int i = 0; i < wide.Length; i++)
+        {
+            if ((ulong)wide[i] >= (ulong)size) return (i, wide[i]);
+            result[i] = wide[i];
         }
         return null;
     }
 
-    // result[o, j, :] = from[o, indices[j], :], on bytes (rowBytes = inner × element width).
+    // result[o, j, :] = from[o, indices[j], :], on bytes (rowBytes = inner × element width). Rows of whole 32-byte
+    // vectors (an embedding's 16 floats) are copied a vector at a time: a call to memmove per short row costs more
+    // than the copy.
     public static void Rows(ReadOnlySpan<byte> from, int outer, int size, int rowBytes, ReadOnlySpan<long> indices, Span<byte> result)
     {
         int n = indices.Length;
+        if (rowBytes > 0 && rowBytes % Vector256<byte>.Count == 0 && rowBytes <= 8 * Vector256<byte>.Count)
+        {
+            VectorRows(from, outer, size, rowBytes, indices, result);
+            return;
+        }
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < n; j++)
                 from.Slice((o * size + (int)indices[j]) * rowBytes, rowBytes).CopyTo(result.Slice((o * n + j) * rowBytes, rowBytes));
+    }
+
+    private static void VectorRows(ReadOnlySpan<byte> from, int outer, int size, int rowBytes, ReadOnlySpan<long> indices, Span<byte> result)
+    {
+        int n = indices.Length;
+        if ((long)outer * size * rowBytes > from.Length || (long)outer * n * rowBytes > result.Length)
+            throw new ArgumentException($"Gather of [{outer}, {size}] rows of {rowBytes} bytes needs {(long)outer * size * rowBytes} bytes in and {(long)outer * n * rowBytes} out; got {from.Length} and {result.Length}.");
+        ref byte source = ref MemoryMarshal.GetReference(from);
+        ref byte target = ref MemoryMarshal.GetReference(result);
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < n; j++)
+            {
+                if ((ulong)indices[j] >= (ulong)size) throw new ArgumentOutOfRangeException(nameof(indices), $"indices[{j}] = {indices[j]} is not in [0, {size}).");
+                ref byte row = ref Unsafe.Add(ref source, (nint)(o * size + indices[j]) * rowBytes);
+                ref byte to = ref Unsafe.Add(ref target, (nint)(o * n + j) * rowBytes);
+                for (int b = 0; b < rowBytes; b += Vector256<byte>.Count)
+                    Vector256.LoadUnsafe(ref row, (nuint)b).StoreUnsafe(ref to, (nuint)b);
+            }
     }
 
     // result = zeros of [outer, size, inner]; result[o, indices[j], :] += rows[o, j, :] (repeated indices add up).

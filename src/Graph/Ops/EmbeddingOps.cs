@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using ActorGraph.Kernels;
 
 namespace ActorGraph.Ops;
@@ -65,16 +67,24 @@ internal static class EmbeddingOps
             throw AxisRules.RunError(ctx, $"values of shape {values.Shape.ToBracketString()} must hold one row of {shape.ToBracketString()} per index, for indices of shape {indices.Shape.ToBracketString()}");
         int size = dims[0], inner = dims[1..].Aggregate(1, (p, d) => p * d);
         var result = ctx.Allocate(0, values.DType, shape);
-        var rows = new long[indices.Length];
-        if (Kernels.Gather.ReadIndices(indices, size, rows) is var (position, value))
-            throw AxisRules.RunError(ctx, $"indices[{position}] = {value} is not in [0, {size})");
-        switch (values.DType)
+        var pooled = ArrayPool<long>.Shared.Rent(Math.Max(1, indices.Length));
+        try
         {
-            case DType.Float32: Kernels.Gather.AddRows<float>(values.Span<float>(), 1, size, inner, rows, result.Span<float>()); break;
-            case DType.Float64: Kernels.Gather.AddRows<double>(values.Span<double>(), 1, size, inner, rows, result.Span<double>()); break;
-            case DType.Int32: Kernels.Gather.AddRows<int>(values.Span<int>(), 1, size, inner, rows, result.Span<int>()); break;
-            case DType.Int64: Kernels.Gather.AddRows<long>(values.Span<long>(), 1, size, inner, rows, result.Span<long>()); break;
-            default: throw ElementwiseLoops.Unsupported(ctx, values.DType);
+            var rows = pooled.AsSpan(0, indices.Length);
+            if (Kernels.Gather.ReadIndices(indices, size, rows) is var (position, value))
+                throw AxisRules.RunError(ctx, $"indices[{position}] = {value} is not in [0, {size})");
+            switch (values.DType)
+            {
+                case DType.Float32: Kernels.Gather.AddRows<float>(values.Span<float>(), 1, size, inner, rows, result.Span<float>()); break;
+                case DType.Float64: Kernels.Gather.AddRows<double>(values.Span<double>(), 1, size, inner, rows, result.Span<double>()); break;
+                case DType.Int32: Kernels.Gather.AddRows<int>(values.Span<int>(), 1, size, inner, rows, result.Span<int>()); break;
+                case DType.Int64: Kernels.Gather.AddRows<long>(values.Span<long>(), 1, size, inner, rows, result.Span<long>()); break;
+                default: throw ElementwiseLoops.Unsupported(ctx, values.DType);
+            }
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(pooled);
         }
     }
 
@@ -97,44 +107,60 @@ internal static class EmbeddingOps
         var partRows = ctx.Op.Attr<int[]>("part_rows");
         var route = EmbeddingRoutes.Of(ctx.Op.Attr<string>("strategy"), partRows);
         int partCount = partRows.Length;
-        var parts = new int[ids.Length];
-        var slots = new int[ids.Length];
+        int n = ids.Length;
+        // Kept between steps: a batch's ids are many (26 fields × 512), and new arrays for them each step would
+        // be garbage each step.
+        var scratch = ctx.State as PartitionScratch ?? (PartitionScratch)(ctx.State = new PartitionScratch());
+        var (parts, slots, firstSeen) = scratch.For(n);
         var counts = new int[partCount];
-        var slotOf = Enumerable.Range(0, partCount).Select(_ => new Dictionary<long, int>()).ToArray();
-        var uniques = Enumerable.Range(0, partCount).Select(_ => new List<long>()).ToArray();
-        for (int i = 0; i < ids.Length; i++)
+        var uniqueCounts = new int[partCount];
+        // One map over all ids (an id lives in one part): its slot among its part's unique rows.
+        var slotOf = scratch.SlotOf;
+        slotOf.Clear();
+        int distinct = 0;
+        bool narrow = ids.DType == DType.Int32;
+        ReadOnlySpan<int> narrowIds = narrow ? ids.Span<int>() : default;
+        ReadOnlySpan<long> wideIds = narrow ? default : ids.Span<long>();
+        for (int i = 0; i < n; i++)
         {
-            long id = ids.DType == DType.Int32 ? ids.Span<int>()[i] : ids.Span<long>()[i];
+            long id = narrow ? narrowIds[i] : wideIds[i];
             if (id < 0 || id >= route.TotalRows)
                 throw new InvalidArgumentException($"embedding_lookup (op '{ctx.Op.Name}'): id {id} (ids[{i}]) is out of range for a table of {route.TotalRows} rows; ids must be in [0, {route.TotalRows}).");
-            (parts[i], long local) = route.Locate(id);
-            if (!slotOf[parts[i]].TryGetValue(local, out slots[i]))
+            ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(slotOf, id, out bool seen);
+            int part = parts[i] = route.PartOf(id);
+            if (!seen)
             {
-                slotOf[parts[i]].Add(local, slots[i] = uniques[parts[i]].Count);
-                uniques[parts[i]].Add(local);
+                slot = uniqueCounts[part]++;
+                firstSeen[distinct++] = id;
             }
-            counts[parts[i]]++;
+            slots[i] = slot;
+            counts[part]++;
         }
+        var localOut = new NDArray[partCount];
         var positionOut = new NDArray[partCount];
         var slotOut = new NDArray[partCount];
         for (int p = 0; p < partCount; p++)
         {
-            var localOut = ctx.Allocate(p, ids.DType, new Shape(uniques[p].Count));
-            int at = 0;
-            foreach (var local in uniques[p])
-            {
-                if (ids.DType == DType.Int32) localOut.Span<int>()[at++] = (int)local;
-                else localOut.Span<long>()[at++] = local;
-            }
+            localOut[p] = ctx.Allocate(p, ids.DType, new Shape(uniqueCounts[p]));
             positionOut[p] = ctx.Allocate(partCount + p, DType.Int32, new Shape(counts[p]));
             slotOut[p] = ctx.Allocate(2 * partCount + p, DType.Int32, new Shape(counts[p]));
         }
+        // The unique ids in order of first appearance: each part's in its slots' order.
         var filled = new int[partCount];
-        for (int i = 0; i < ids.Length; i++)
+        for (int u = 0; u < distinct; u++)
+        {
+            var (part, local) = route.Locate(firstSeen[u]);
+            if (narrow) localOut[part].Span<int>()[filled[part]++] = (int)local;
+            else localOut[part].Span<long>()[filled[part]++] = local;
+        }
+        Array.Clear(filled);
+        var positionSpans = Array.ConvertAll(positionOut, a => a.RawArray as int[]);
+        var slotSpans = Array.ConvertAll(slotOut, a => a.RawArray as int[]);
+        for (int i = 0; i < n; i++)
         {
             int p = parts[i], at = filled[p]++;
-            positionOut[p].Span<int>()[at] = i;
-            slotOut[p].Span<int>()[at] = slots[i];
+            positionSpans[p]![at] = i;
+            slotSpans[p]![at] = slots[i];
         }
     }
 
@@ -171,13 +197,30 @@ internal static class EmbeddingOps
                 throw AxisRules.RunError(ctx, $"part {p} has {slots.Length} slots for {positions.Length} positions");
             ReadOnlySpan<int> at = positions.Span<int>(), slot = slots.Span<int>();
             int rowCount = rows.Shape[0];
+            ReadOnlySpan<byte> from = rows.Bytes;
+            var to = result.Bytes;
             for (int i = 0; i < at.Length; i++)
             {
                 if ((uint)at[i] >= (uint)ids.Length) throw AxisRules.RunError(ctx, $"positions[{p}][{i}] = {at[i]} is not in [0, {ids.Length})");
                 if ((uint)slot[i] >= (uint)rowCount) throw AxisRules.RunError(ctx, $"slots[{p}][{i}] = {slot[i]} is not in [0, {rowCount}): part {p} has {rowCount} rows");
-                rows.Bytes.Slice(slot[i] * rowBytes, rowBytes).CopyTo(result.Bytes.Slice(at[i] * rowBytes, rowBytes));
+                from.Slice(slot[i] * rowBytes, rowBytes).CopyTo(to.Slice(at[i] * rowBytes, rowBytes));
             }
         }
+    }
+}
+
+// EmbeddingPartition's working arrays, sized for the most ids a step has had.
+internal sealed class PartitionScratch
+{
+    private int[] _parts = [], _slots = [];
+    private long[] _firstSeen = [];
+
+    public Dictionary<long, int> SlotOf { get; } = [];
+
+    public (int[] Parts, int[] Slots, long[] FirstSeen) For(int ids)
+    {
+        if (_parts.Length < ids) (_parts, _slots, _firstSeen) = (new int[ids], new int[ids], new long[ids]);
+        return (_parts, _slots, _firstSeen);
     }
 }
 
@@ -198,6 +241,8 @@ internal sealed class EmbeddingRoutes
     public static EmbeddingRoutes Of(string strategy, int[] partRows) => new(strategy == "mod", partRows);
 
     public long TotalRows => _starts[^1];
+
+    public int PartOf(long id) => _mod ? (int)(id % (_starts.Length - 1)) : Locate(id).Part;
 
     public (int Part, long Row) Locate(long id)
     {

@@ -41,12 +41,23 @@ public sealed class KernelContext
         var buffer = _buffers[output];
         if (buffer is null || buffer.DType != dtype || !buffer.Shape.Equals(shape))
         {
-            _buffers[output] = buffer = NDArray.Zeros(dtype, shape);
+            _buffers[output] = buffer = Reshaped(buffer, dtype, shape) ?? NDArray.Zeros(dtype, shape);
             // Reused next step: a fetch of it is taken from this kernel (ToKeep) first.
             buffer.OwnedBy(_owner ??= new KernelBuffer(this));
         }
         Outputs[output] = buffer;
         return buffer;
+    }
+
+    // Last step's array seen in another shape when it holds enough elements, else a larger one with headroom: a
+    // lookup's ids and rows change in number every step, and a new array each step would be a large-object
+    // allocation and, soon, a full collection.
+    private static NDArray? Reshaped(NDArray? last, DType dtype, Shape shape)
+    {
+        if (last is null || last.DType != dtype || dtype == DType.String) return null;
+        int length = shape.ElementCount;
+        if (last.RawArray.Length >= length) return new NDArray(dtype, shape, last.RawArray);
+        return new NDArray(dtype, shape, dtype.NewArray(length + length / 4));
     }
 
     public NDArray Allocate(int output, DType dtype, ReadOnlySpan<int> dims)

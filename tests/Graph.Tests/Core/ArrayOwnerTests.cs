@@ -29,6 +29,28 @@ public class ArrayOwnerTests
         Assert.IsType<KernelBuffer>(next.Owner);
     }
 
+    // A lookup's rows change in number every step: the kernel's array serves any shape it can hold, and grows with
+    // headroom when it cannot, so the steps after a few allocate nothing.
+    [Fact]
+    public void A_kernel_buffer_serves_a_smaller_shape_from_its_array_and_grows_with_headroom()
+    {
+        var kernel = KernelOf(new Graph());
+        var first = kernel.Allocate(0, DType.Float32, new Shape(10, 4));
+        var smaller = kernel.Allocate(0, DType.Float32, new Shape(6, 4));
+        Assert.Same(first.RawArray, smaller.RawArray);
+        Assert.Equal((24, 24), (smaller.Length, smaller.Span<float>().Length));
+        Assert.IsType<KernelBuffer>(smaller.Owner);
+
+        var larger = kernel.Allocate(0, DType.Float32, new Shape(12, 4));
+        Assert.NotSame(first.RawArray, larger.RawArray);
+        Assert.Equal(48 + 12, larger.RawArray.Length);
+        Assert.Same(larger.RawArray, kernel.Allocate(0, DType.Float32, new Shape(15, 4)).RawArray);
+        // Another dtype, or a buffer someone kept, is a new array.
+        Assert.NotSame(larger.RawArray, kernel.Allocate(0, DType.Int32, new Shape(2)).RawArray);
+        var kept = kernel.Allocate(0, DType.Int32, new Shape(8)).ToKeep();
+        Assert.NotSame(kept.RawArray, kernel.Allocate(0, DType.Int32, new Shape(4)).RawArray);
+    }
+
     [Fact]
     public void A_kernel_buffer_kept_once_is_not_taken_from_the_kernel_again()
     {

@@ -38,6 +38,21 @@ public class EmbeddingLookupTests
         return [.. result];
     }
 
+    // Not from TensorFlow: the kernels keep their arrays between steps, and a step with fewer or more ids (fewer or
+    // more unique rows per part) than the last must still see its own rows alone.
+    [Theory]
+    [InlineData("mod")]
+    [InlineData("div")]
+    public void Steps_of_changing_id_counts_each_get_their_own_rows(string strategy)
+    {
+        using var h = new SparseHarness();
+        var (table, parts) = Table(h, shards: 3, vocab: 13);
+        var ids = TF.Placeholder(DType.Int32, [-1]);
+        var embedding = TF.EmbeddingLookup(table, ids, strategy);
+        foreach (int[] batch in new[] { new[] { 5, 0, 12, 5, 7, 1, 0 }, [3, 3], [12, 11, 10, 9, 8, 2, 4, 6, 3], [0] })
+            Assert.Equal(Expected(parts, batch, 3, 13, strategy), h.Values(embedding, new FeedDict { [ids] = NDArray.FromArray(batch, [batch.Length]) }));
+    }
+
     // testSimpleShardedPartitionedVariable: both ids in the first part, the other part's lookup empty.
     [Fact]
     public void SimpleShardedPartitionedVariable()

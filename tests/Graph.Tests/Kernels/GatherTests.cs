@@ -1,0 +1,45 @@
+using Xunit;
+
+namespace ActorGraph.GraphTests.Kernels;
+
+// Row gathers on bytes: rows of whole 32-byte vectors take a vector copy, other widths a plain one; both must put
+// row indices[j] of each outer block at position j.
+public class GatherTests
+{
+    [Theory]
+    [InlineData(1, 10, 64)]   // an embedding row of 16 floats
+    [InlineData(3, 7, 32)]
+    [InlineData(2, 5, 256)]
+    [InlineData(2, 9, 12)]    // 3 floats: not a whole vector
+    [InlineData(1, 4, 288)]   // 9 vectors: past the vector path's length
+    public void Rows_puts_each_indexed_row_of_each_block_in_order(int outer, int size, int rowBytes)
+    {
+        var from = new byte[outer * size * rowBytes];
+        new Random(rowBytes).NextBytes(from);
+        long[] indices = [size - 1, 0, 2, 2, size / 2];
+        var result = new byte[outer * indices.Length * rowBytes];
+        ActorGraph.Kernels.Gather.Rows(from, outer, size, rowBytes, indices, result);
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < indices.Length; j++)
+                Assert.Equal(from.AsSpan((int)((o * size + indices[j]) * rowBytes), rowBytes).ToArray(),
+                    result.AsSpan((o * indices.Length + j) * rowBytes, rowBytes).ToArray());
+    }
+
+    [Fact]
+    public void An_index_past_the_rows_is_refused_not_read()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ActorGraph.Kernels.Gather.Rows(new byte[4 * 64], 1, 4, 64, [1, 4], new byte[2 * 64]));
+        Assert.Contains("indices[1] = 4 is not in [0, 4)", e.Message);
+    }
+
+    [Fact]
+    public void ReadIndices_names_the_first_index_out_of_range_of_either_width()
+    {
+        var result = new long[3];
+        Assert.Equal((1, -1L), ActorGraph.Kernels.Gather.ReadIndices(NDArray.FromArray(new[] { 2, -1, 9 }, [3]), 5, result));
+        Assert.Equal((2, 5L), ActorGraph.Kernels.Gather.ReadIndices(NDArray.FromArray(new[] { 2L, 4L, 5L }, [3]), 5, result));
+        Assert.Null(ActorGraph.Kernels.Gather.ReadIndices(NDArray.FromArray(new[] { 2L, 4L, 0L }, [3]), 5, result));
+        Assert.Equal([2L, 4L, 0L], result);
+    }
+}
