@@ -43,7 +43,7 @@ internal static class Pruning
     // Kahn's order over the path, writers of variables as late as the edges allow, so every
     // pure op (and every read) that does not depend on an update runs before any update.
     // Linear in the path's ops and edges: ops are numbered once, and consumers are kept as one flat
-    // array sliced per op (counts, then offsets), so the walk itself does no hashing or allocation.
+    // array sliced per op (counts, then offsets), so the walk itself does no hashing.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<Operation> Schedule(HashSet<Operation> path, ISet<Tensor> fed)
     {
