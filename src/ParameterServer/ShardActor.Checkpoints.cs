@@ -11,13 +11,22 @@ public sealed partial class ShardActor
 {
     private sealed record PendingSave(IActorRef ReplyTo, string CheckpointId, VariableInfo[] Variables, bool Restore);
 
+    private sealed record SnapshotKey(string PersistenceId, long SequenceNr, string PluginId);
+
+    // A snapshot's large variables are in the store (or failed to get there): the snapshot row goes next.
+    private sealed record ChunksWritten(SnapshotKey Key, long Lease, ShardSnapshot? Snapshot, Exception? Failure);
+
     private readonly Dictionary<(string PersistenceId, long SequenceNr), PendingSave> _pendingSaves = [];
+
+    // Leases of the arrays a chunk writer reads take negative step numbers, apart from every step's.
+    private long _lastSnapshotLease;
 
     private void Checkpoints()
     {
         Command<SaveShardCheckpoint>(Handle);
         Command<RestoreShard>(Handle);
         Command<CopyShardVariables>(Handle);
+        Command<ChunksWritten>(Handle);
         Command<SaveSnapshotSuccess>(Handle);
         Command<SaveSnapshotFailure>(Handle);
         Command<DeleteMessagesSuccess>(_ => { });
@@ -26,20 +35,18 @@ public sealed partial class ShardActor
 
     private void Handle(SaveShardCheckpoint command)
     {
-        // The bytes are copied here, between two commands: this is the shard's side of the consistent cut.
-        var snapshot = ShardSnapshot.Of(_state, command.CheckpointId, command.GlobalStep);
-        var pending = new PendingSave(Sender, command.CheckpointId, [.. snapshot.Describe()], Restore: false);
+        var pending = new PendingSave(Sender, command.CheckpointId, Describe(), Restore: false);
         if (!_persistence.IsVolatile && command.SnapshotPluginId == _persistence.SnapshotPluginId)
         {
-            SnapshotAfterMarker(new SnapshotMarked(command.CheckpointId, command.GlobalStep, Restore: false), snapshot, pending);
+            SnapshotAfterMarker(new SnapshotMarked(command.CheckpointId, command.GlobalStep, Restore: false), pending);
             return;
         }
         // A shard that does not live on this store writes there under the checkpoint's own id.
-        var persistenceId = $"actorgraph/checkpoint/{command.CheckpointId}/ps-{_task}";
-        _pendingSaves[(persistenceId, 1)] = pending;
-        Akka.Persistence.Persistence.Instance.Apply(Context.System).SnapshotStoreFor(command.SnapshotPluginId)
-            .Tell(new SaveSnapshot(new SnapshotMetadata(persistenceId, 1, DateTime.UtcNow), snapshot), Self);
+        StoreSnapshot($"actorgraph/checkpoint/{command.CheckpointId}/ps-{_task}", 1, command.SnapshotPluginId, command.GlobalStep, pending);
     }
+
+    private VariableInfo[] Describe() =>
+        [.. _state.Variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => new VariableInfo(v.Key, v.Value.DType, v.Value.Shape.Span.ToArray(), _task))];
 
     // Copied between two commands, like a snapshot: the cut is the same.
     private void Handle(CopyShardVariables command)
@@ -61,17 +68,51 @@ public sealed partial class ShardActor
             Sender.Tell(new ShardRestored(command.CheckpointId, _task));
             return;
         }
-        var snapshot = ShardSnapshot.Of(_state, command.CheckpointId, command.GlobalStep);
-        SnapshotAfterMarker(new SnapshotMarked(command.CheckpointId, command.GlobalStep, Restore: true), snapshot, pending);
+        SnapshotAfterMarker(new SnapshotMarked(command.CheckpointId, command.GlobalStep, Restore: true), pending);
     }
 
     // A sequence number of its own for every snapshot, so a new one never overwrites an older checkpoint's row.
-    private void SnapshotAfterMarker(SnapshotMarked marker, ShardSnapshot snapshot, PendingSave pending) =>
-        Persist(marker, _ =>
+    private void SnapshotAfterMarker(SnapshotMarked marker, PendingSave pending) =>
+        Persist(marker, _ => StoreSnapshot(PersistenceId, LastSequenceNr, _persistence.SnapshotPluginId, marker.GlobalStep, pending));
+
+    // This is the shard's side of the consistent cut: the variables as they are now. Small ones are copied here; large
+    // ones are lent to a writer off the actor (an update meanwhile moves its variable to a copy, ReadLeases) and go to
+    // the store's chunk table; the snapshot row is stored after them and holds their checksums.
+    private void StoreSnapshot(string persistenceId, long sequenceNr, string pluginId, long globalStep, PendingSave pending)
+    {
+        var table = StorePlugins.StoreOf(pluginId) is { } store ? new ChunkTable(store) : null;
+        var large = table is null ? [] : _state.Variables.Where(v => ChunkTable.Chunked(v.Value)).ToList();
+        var small = _state.Variables.Where(v => table is null || !ChunkTable.Chunked(v.Value)).Select(v => SnapshotVariable.Of(v.Key, v.Value)).ToList();
+        var key = new SnapshotKey(persistenceId, sequenceNr, pluginId);
+        _pendingSaves[(persistenceId, sequenceNr)] = pending;
+        if (large.Count == 0)
         {
-            _pendingSaves[(PersistenceId, LastSequenceNr)] = pending;
-            SaveSnapshot(snapshot);
-        });
+            Handle(new ChunksWritten(key, 0, Snapshot(small, pending.CheckpointId, globalStep), null));
+            return;
+        }
+        long lease = --_lastSnapshotLease;
+        foreach (var (_, value) in large) _leases.Lend(Self, lease, value);
+        int task = _task;
+        Task.Run(() => Snapshot([.. small, .. large.Select(v => SnapshotVariable.Chunked(table!, persistenceId, sequenceNr, v.Key, v.Value))], pending.CheckpointId, globalStep))
+            .ContinueWith(t => new ChunksWritten(key, lease, t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.GetBaseException()), TaskScheduler.Default)
+            .PipeTo(Self);
+    }
+
+    private ShardSnapshot Snapshot(IEnumerable<SnapshotVariable> variables, string checkpointId, long globalStep) =>
+        new(_task, checkpointId, globalStep, [.. variables.OrderBy(v => v.Name, StringComparer.Ordinal)]);
+
+    private void Handle(ChunksWritten written)
+    {
+        if (written.Lease != 0) _leases.Release(Self, written.Lease);
+        var (persistenceId, sequenceNr, pluginId) = written.Key;
+        if (written.Snapshot is { } snapshot)
+        {
+            Akka.Persistence.Persistence.Instance.Apply(Context.System).SnapshotStoreFor(pluginId)
+                .Tell(new SaveSnapshot(new SnapshotMetadata(persistenceId, sequenceNr, DateTime.UtcNow), snapshot), Self);
+            return;
+        }
+        Handle(new SaveSnapshotFailure(new SnapshotMetadata(persistenceId, sequenceNr, DateTime.UtcNow), written.Failure ?? new InvalidOperationException("the chunk writer stopped")));
+    }
 
     private void Handle(SaveSnapshotSuccess success)
     {

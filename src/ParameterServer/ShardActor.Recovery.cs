@@ -1,10 +1,12 @@
 using ActorGraph.ParameterServer.Persistence;
+using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 
 namespace ActorGraph.ParameterServer;
 
 // Recovery: the latest snapshot, then the journal after it. A restarted shard says where it came back to.
+// In checkpoint durability the shard picks its snapshot itself (ShardActor.CountedSnapshot.cs).
 public sealed partial class ShardActor
 {
     private string? _restartReason;
@@ -13,11 +15,9 @@ public sealed partial class ShardActor
     {
         Recover<SnapshotOffer>(offer =>
         {
-            var where = $"Snapshot {offer.Metadata.SequenceNr} of parameter server {_state.Device} (persistence id {PersistenceId})";
             if (offer.Snapshot is not ShardSnapshot snapshot)
-                throw new DataLossException($"{where} is a {offer.Snapshot?.GetType().Name ?? "null"}, not a shard snapshot.");
-            _state = new ShardState(_task, snapshot.ToVariables(where), restarted: false);
-            _progress.RecoveredSnapshot(snapshot.GlobalStep, snapshot.CheckpointId);
+                throw new DataLossException($"{Where(offer.Metadata)} is a {offer.Snapshot?.GetType().Name ?? "null"}, not a shard snapshot.");
+            Install(offer.Metadata, snapshot);
         });
         Recover<UpdateApplied>(e =>
         {
@@ -25,8 +25,24 @@ public sealed partial class ShardActor
             _progress.RecoveredUpdate(e.StepId);
         });
         // A marker whose snapshot was never written: the state it marks is the one already recovered.
-        Recover<SnapshotMarked>(_ => { });
-        Recover<RecoveryCompleted>(_ => Recovered());
+        Recover<SnapshotMarked>(Marked);
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (ChoosesItsSnapshot) LoadCountedSnapshot();
+            Recovered();
+        });
+    }
+
+    private string Where(SnapshotMetadata metadata) =>
+        $"Snapshot {metadata.SequenceNr} of parameter server {_state.Device} (persistence id {PersistenceId})";
+
+    private void Install(SnapshotMetadata metadata, ShardSnapshot snapshot)
+    {
+        var chunks = StorePlugins.StoreOf(_persistence.SnapshotPluginId) is { } store
+            ? new ChunkSource(new ChunkTable(store), metadata.PersistenceId, metadata.SequenceNr)
+            : null;
+        _state = new ShardState(_task, snapshot.ToVariables(Where(metadata), chunks), restarted: false);
+        _progress.RecoveredSnapshot(snapshot.GlobalStep, snapshot.CheckpointId);
     }
 
     private void Recovered()

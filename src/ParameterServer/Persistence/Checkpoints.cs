@@ -17,6 +17,7 @@ public sealed class Checkpoints
         StoreProbe.Check(store);
         Catalog = new CheckpointCatalog(store);
         Catalog.EnsureCreated();
+        Chunks = new ChunkTable(store);
         _snapshots = StorePlugins.SnapshotStore(system, store);
         _timeout = timeout ?? TimeSpan.FromSeconds(60);
         if (store.Provider == StoreProvider.PostgreSql)
@@ -28,6 +29,7 @@ public sealed class Checkpoints
     }
 
     public CheckpointCatalog Catalog { get; }
+    public ChunkTable Chunks { get; }
     public CheckpointStore Store => Catalog.Store;
 
     public static string NewId(long step) => $"ckpt-{step}-{Guid.NewGuid().ToString("N")[..8]}";
@@ -69,8 +71,10 @@ public sealed class Checkpoints
         var entries = await Task.WhenAll(snapshots.Select(async snapshot =>
         {
             var persistenceId = $"actorgraph/checkpoint/{id}/ps-{snapshot.Task}";
+            // Large variables to the chunk table first: the snapshot row, written after, holds their checksums.
+            var stored = await Task.Run(() => snapshot.Chunked(Chunks, persistenceId, 1));
             var metadata = new SnapshotMetadata(persistenceId, 1, DateTime.UtcNow);
-            var reply = await AskStore(new SaveSnapshot(metadata, snapshot), $"saving checkpoint {id}");
+            var reply = await AskStore(new SaveSnapshot(metadata, stored), $"saving checkpoint {id}");
             if (reply is SaveSnapshotFailure f)
                 throw new UnavailableException($"Checkpoint {id}: store {Store.Description} refused the snapshot of /job:ps/task:{snapshot.Task}: {f.Cause.Message}", f.Cause);
             return (Entry: new ShardEntry(snapshot.Task, persistenceId, 1), Variables: snapshot.Describe());
@@ -108,7 +112,8 @@ public sealed class Checkpoints
         return reply switch
         {
             LoadSnapshotResult { Snapshot: null } => throw new DataLossException($"{where} is missing from store {Store.Description}."),
-            LoadSnapshotResult { Snapshot.Snapshot: ShardSnapshot snapshot } => snapshot.ToVariables(where),
+            LoadSnapshotResult { Snapshot.Snapshot: ShardSnapshot snapshot } =>
+                await Task.Run(() => snapshot.ToVariables(where, new ChunkSource(Chunks, entry.PersistenceId, entry.SequenceNr))),
             LoadSnapshotResult { Snapshot.Snapshot: var other } => throw new DataLossException($"{where} holds a {other?.GetType().Name ?? "null"}, not a shard snapshot."),
             LoadSnapshotFailed failed => throw new DataLossException($"{where} is unreadable (corrupted or truncated): {failed.Cause.Message}", failed.Cause),
             _ => throw new InternalException($"{where}: the snapshot store answered {reply.GetType().Name}."),
@@ -162,6 +167,7 @@ public sealed class Checkpoints
             var reply = await AskStore(new DeleteSnapshot(new SnapshotMetadata(shard.PersistenceId, shard.SequenceNr, DateTime.MinValue)), $"deleting checkpoint {manifest.Id}");
             if (reply is DeleteSnapshotFailure f)
                 throw new UnavailableException($"Checkpoint {manifest.Id}: could not delete the snapshot of /job:ps/task:{shard.Task}: {f.Cause.Message}");
+            Chunks.Delete(shard.PersistenceId, shard.SequenceNr);
         }
     }
 

@@ -6,7 +6,8 @@ using MessagePack;
 namespace ActorGraph.ParameterServer.Persistence;
 
 // A shard's variables and optimizer slots as they are stored: raw little-endian bytes with name,
-// dtype and shape, each with a SHA-256 so a corrupted row is caught and named, not restored.
+// dtype and shape, each with a SHA-256 so a corrupted row is caught and named, not restored. A large
+// variable's bytes are in the store's chunk table instead (ChunkTable), one checksum per chunk.
 [MessagePackObject]
 public sealed record ShardSnapshot(
     [property: Key(0)] int Task,
@@ -21,15 +22,33 @@ public sealed record ShardSnapshot(
         new(state.Task, checkpointId, globalStep,
             [.. state.Variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => SnapshotVariable.Of(v.Key, v.Value))]);
 
-    // Every variable checked before any is handed out: a bad row restores nothing.
-    public Dictionary<string, NDArray> ToVariables(string where)
+    // The snapshot to store under (persistenceId, sequenceNr): large variables are written to the chunk table now,
+    // straight from their arrays (which must not change meanwhile), and the snapshot keeps their checksums.
+    public static ShardSnapshot Stored(ChunkTable? chunks, string persistenceId, long sequenceNr, int task, string checkpointId, long globalStep,
+        IEnumerable<KeyValuePair<string, NDArray>> variables) =>
+        new(task, checkpointId, globalStep, [.. variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v =>
+            chunks is not null && ChunkTable.Chunked(v.Value)
+                ? SnapshotVariable.Chunked(chunks, persistenceId, sequenceNr, v.Key, v.Value)
+                : SnapshotVariable.Of(v.Key, v.Value))]);
+
+    // The same snapshot with its large inline variables moved to the chunk table (a snapshot made elsewhere).
+    public ShardSnapshot Chunked(ChunkTable chunks, string persistenceId, long sequenceNr) =>
+        this with
+        {
+            Variables = Array.ConvertAll(Variables, v => v.Chunks is null && v.DType != DType.String && v.Data.Length > ChunkTable.ChunkBytes
+                ? v with { Data = [], Sha256 = [], Chunks = chunks.Write(persistenceId, sequenceNr, v.Name, v.Data) }
+                : v),
+        };
+
+    // Every variable checked before any is handed out: a bad row restores nothing. chunks: where the large ones are.
+    public Dictionary<string, NDArray> ToVariables(string where, ChunkSource? chunks = null)
     {
         if (Variables is null) throw new DataLossException($"{where}: the snapshot holds no variable list.");
         var result = new Dictionary<string, NDArray>(StringComparer.Ordinal);
         foreach (var v in Variables)
         {
             if (v is null || string.IsNullOrEmpty(v.Name)) throw new DataLossException($"{where}: a variable entry is missing its name.");
-            if (!result.TryAdd(v.Name, v.ToArray(where))) throw new DataLossException($"{where}: variable {v.Name} is stored twice.");
+            if (!result.TryAdd(v.Name, v.ToArray(where, chunks))) throw new DataLossException($"{where}: variable {v.Name} is stored twice.");
         }
         return result;
     }
@@ -43,7 +62,8 @@ public sealed record SnapshotVariable(
     [property: Key(1)] DType DType,
     [property: Key(2)] int[] Shape,
     [property: Key(3)] byte[] Data,
-    [property: Key(4)] byte[] Sha256)
+    [property: Key(4)] byte[] Sha256,
+    [property: Key(5)] ChunkList? Chunks = null)
 {
     public static SnapshotVariable Of(string name, NDArray value)
     {
@@ -51,7 +71,10 @@ public sealed record SnapshotVariable(
         return new(name, value.DType, value.Shape.Span.ToArray(), bytes, SHA256.HashData(bytes));
     }
 
-    public NDArray ToArray(string where)
+    public static SnapshotVariable Chunked(ChunkTable chunks, string persistenceId, long sequenceNr, string name, NDArray value) =>
+        new(name, value.DType, value.Shape.Span.ToArray(), [], [], chunks.Write(persistenceId, sequenceNr, name, value.Bytes));
+
+    public NDArray ToArray(string where, ChunkSource? chunks = null)
     {
         string what = $"{where}: variable {Name}";
         if (!Enum.IsDefined(DType)) throw new DataLossException($"{what} has an unknown dtype code {(int)DType}.");
@@ -64,12 +87,26 @@ public sealed record SnapshotVariable(
         }
         if (DType == DType.String) return Strings(what, elements);
         long expected = elements * DType.SizeInBytes();
+        if (Chunks is not null) return FromChunks(what, expected, chunks);
         if (Data.Length != expected)
             throw new DataLossException($"{what} is truncated or corrupted: shape [{string.Join(",", Shape)}] of {DType.PythonName()} needs {expected} bytes, the snapshot holds {Data.Length}.");
         if (!SHA256.HashData(Data).AsSpan().SequenceEqual(Sha256))
             throw new DataLossException($"{what} is corrupted: its bytes do not match the checksum written with them.");
         var array = NDArray.Uninitialized(DType, ActorGraph.Shape.Create(Shape));
         Data.CopyTo(array.Bytes);
+        if (DType == DType.Bool && array.Bytes.IndexOfAnyExcept((byte)0, (byte)1) >= 0)
+            throw new DataLossException($"{what} is corrupted: a bool element is neither 0 nor 1.");
+        return array;
+    }
+
+    // Read straight into the new array's storage; every chunk checked on the way.
+    private NDArray FromChunks(string what, long expected, ChunkSource? source)
+    {
+        if (source is null) throw new DataLossException($"{what} is stored in chunks, but no store was given to read them from.");
+        if (Chunks!.Sha256 is null || Array.Exists(Chunks.Sha256, s => s is null)) throw new DataLossException($"{what} is missing its chunk checksums.");
+        if (expected > Array.MaxLength) throw new DataLossException($"{what} is corrupted: shape [{string.Join(",", Shape)}] is too large for one array.");
+        var array = NDArray.Uninitialized(DType, ActorGraph.Shape.Create(Shape));
+        source.Table.Read(source.PersistenceId, source.SequenceNr, Name, Chunks!, array.Bytes, what);
         if (DType == DType.Bool && array.Bytes.IndexOfAnyExcept((byte)0, (byte)1) >= 0)
             throw new DataLossException($"{what} is corrupted: a bool element is neither 0 nor 1.");
         return array;
@@ -92,6 +129,15 @@ public sealed record SnapshotVariable(
         }
     }
 }
+
+// A chunked variable's chunks: each ChunkBytes long (the last one shorter), with its SHA-256.
+[MessagePackObject]
+public sealed record ChunkList(
+    [property: Key(0)] int ChunkBytes,
+    [property: Key(1)] byte[][] Sha256);
+
+// Where a snapshot's chunks are: its store's chunk table and the key it was stored under.
+public sealed record ChunkSource(ChunkTable Table, string PersistenceId, long SequenceNr);
 
 // What a checkpoint says about one variable, without its bytes (manifests, the CLI's show).
 [MessagePackObject]

@@ -11,6 +11,9 @@ public static class StorePlugins
 {
     private static readonly Lock Gate = new();
 
+    // By snapshot plugin id: a shard told only the plugin finds the store's chunk table.
+    private static readonly Dictionary<string, CheckpointStore> Stores = [];
+
     public static void Attach(ActorSystem system, CheckpointStore store)
     {
         lock (Gate)
@@ -18,7 +21,14 @@ public static class StorePlugins
             if (!system.Settings.Config.HasPath(store.JournalPluginId + ".class"))
                 system.Settings.InjectTopLevelFallback(Hocon(store));
             EnsureSerializer(system);
+            Stores[store.SnapshotPluginId] = store;
         }
+    }
+
+    // The store behind a snapshot plugin attached in this process; null for any other plugin (in memory, a test's).
+    public static CheckpointStore? StoreOf(string snapshotPluginId)
+    {
+        lock (Gate) return Stores.GetValueOrDefault(snapshotPluginId);
     }
 
     // Only what differs from the plugin's own defaults, which it falls back to for every other key.

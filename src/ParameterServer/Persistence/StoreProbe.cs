@@ -38,7 +38,8 @@ public static class StoreProbe
         connection.Open();
         using var command = connection.CreateCommand();
         // SQLite keeps its default rollback journal: a 100 MB snapshot is written once, where WAL writes it twice.
-        command.CommandText = store.Provider == StoreProvider.Sqlite ? "PRAGMA user_version" : "SELECT 1";
+        // A new file gets 64 KiB pages (an existing one keeps its own): a chunk of weights is then 64 pages, not 1,024.
+        command.CommandText = store.Provider == StoreProvider.Sqlite ? "PRAGMA page_size = 65536; PRAGMA user_version" : "SELECT 1";
         command.ExecuteScalar();
     }
 
