@@ -83,9 +83,15 @@ public sealed partial class ShardActor
         var table = StorePlugins.StoreOf(pluginId) is { } store ? new ChunkTable(store) : null;
         var large = table is null ? [] : _state.Variables.Where(v => ChunkTable.Chunked(v.Value)).ToList();
         var small = _state.Variables.Where(v => table is null || !ChunkTable.Chunked(v.Value)).Select(v => SnapshotVariable.Of(v.Key, v.Value)).ToList();
+        // Hash table parts are copied out (their rows move as they grow), so their large arrays need no lease.
+        var hash = _state.HashTableEntries().ToList();
+        var hashLarge = table is null ? [] : hash.Where(v => ChunkTable.Chunked(v.Value)).ToList();
+        small.AddRange(hash.Where(v => table is null || !ChunkTable.Chunked(v.Value)).Select(v => SnapshotVariable.Of(v.Key, v.Value)));
+        if (!pending.Restore)
+            pending = pending with { Variables = [.. pending.Variables.Concat(hash.Select(v => new VariableInfo(v.Key, v.Value.DType, v.Value.Shape.Span.ToArray(), _task))).OrderBy(v => v.Name, StringComparer.Ordinal)] };
         var key = new SnapshotKey(persistenceId, sequenceNr, pluginId);
         _pendingSaves[(persistenceId, sequenceNr)] = pending;
-        if (large.Count == 0)
+        if (large.Count == 0 && hashLarge.Count == 0)
         {
             Handle(new ChunksWritten(key, 0, Snapshot(small, pending.CheckpointId, globalStep), null));
             return;
@@ -93,7 +99,7 @@ public sealed partial class ShardActor
         long lease = --_lastSnapshotLease;
         foreach (var (_, value) in large) _leases.Lend(Self, lease, value);
         int task = _task;
-        Task.Run(() => Snapshot([.. small, .. large.Select(v => SnapshotVariable.Chunked(table!, persistenceId, sequenceNr, v.Key, v.Value))], pending.CheckpointId, globalStep))
+        Task.Run(() => Snapshot([.. small, .. large.Concat(hashLarge).Select(v => SnapshotVariable.Chunked(table!, persistenceId, sequenceNr, v.Key, v.Value))], pending.CheckpointId, globalStep))
             .ContinueWith(t => new ChunksWritten(key, lease, t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.GetBaseException()), TaskScheduler.Default)
             .PipeTo(Self);
     }

@@ -75,6 +75,19 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
         return Task.CompletedTask;
     }
 
+    public Task RestoreHashTablesAsync(CheckpointManifest manifest, IReadOnlyList<HashTables.HashPartContents> parts)
+    {
+        // One message per part: the coordinator sends each to the shard that holds the part now.
+        foreach (var part in parts)
+        {
+            var entries = HashTables.HashPartEntries.Encode(part).ToArray();
+            var reply = AskSession(new RestoreVariables(manifest.Id, manifest.Step, [.. entries.Select(e => e.Key)], [.. entries.Select(e => e.Value)]));
+            if (reply is not VariablesRestored)
+                throw CoordinatorAnswers.Failure(reply, $"restoring hash table part {part.Spec.PartName} from checkpoint {manifest.Id}", "");
+        }
+        return Task.CompletedTask;
+    }
+
     // The coordinator learns the variables (an Explain carries the ops it lacks) and places them.
     private void PlaceOnCoordinator(IReadOnlyList<Variable> variables)
     {
