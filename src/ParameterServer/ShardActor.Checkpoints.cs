@@ -98,7 +98,6 @@ public sealed partial class ShardActor
         }
         long lease = --_lastSnapshotLease;
         foreach (var (_, value) in large) _leases.Lend(Self, lease, value);
-        int task = _task;
         Task.Run(() => Snapshot([.. small, .. large.Concat(hashLarge).Select(v => SnapshotVariable.Chunked(table!, persistenceId, sequenceNr, v.Key, v.Value))], pending.CheckpointId, globalStep))
             .ContinueWith(t => new ChunksWritten(key, lease, t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.GetBaseException()), TaskScheduler.Default)
             .PipeTo(Self);
