@@ -48,12 +48,14 @@ public sealed partial class ShardActor
     private VariableInfo[] Describe() =>
         [.. _state.Variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => new VariableInfo(v.Key, v.Value.DType, v.Value.Shape.Span.ToArray(), _task))];
 
-    // Copied between two commands, like a snapshot: the cut is the same.
+    // Copied between two commands, like a snapshot: the cut is the same. A hash table part named is copied as its entries.
     private void Handle(CopyShardVariables command)
     {
         var wanted = (command.Names ?? []).ToHashSet(StringComparer.Ordinal);
         var variables = _state.Variables.Where(v => wanted.Contains(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal)
-            .Select(v => SnapshotVariable.Of(v.Key, v.Value)).ToArray();
+            .Select(v => SnapshotVariable.Of(v.Key, v.Value))
+            .Concat(_state.HashTables.Where(p => wanted.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal)
+                .SelectMany(p => HashTables.HashPartEntries.Encode(p.Value.Contents())).Select(e => SnapshotVariable.Of(e.Key, e.Value))).ToArray();
         Reply(Sender, new ShardVariablesCopied(new ShardSnapshot(_task, command.CheckpointId, command.GlobalStep, variables)));
     }
 

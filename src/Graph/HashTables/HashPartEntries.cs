@@ -12,6 +12,9 @@ public static partial class HashPartEntries
 
     public static bool IsEntry(string name) => Entry().IsMatch(name);
 
+    // The part (its op's name, `table/part_0`) an entry belongs to; null when the name is no entry.
+    public static string? PartNameOf(string name) => Entry().Match(name) is { Success: true } m ? $"{m.Groups[1].Value}/part_{m.Groups[2].Value}" : null;
+
     public static IEnumerable<KeyValuePair<string, NDArray>> Encode(HashPartContents part)
     {
         var spec = part.Spec;
