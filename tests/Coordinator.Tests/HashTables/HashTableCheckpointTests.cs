@@ -223,4 +223,33 @@ public class HashTableCheckpointTests
         Assert.Contains("emb/part_1/hash/ids", listed);
         Assert.Contains(listed, n => n.StartsWith("emb/part_1/hash/scalar/", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_table_of_another_row_width_is_refused_naming_it_and_nothing_is_restored()
+    {
+        static (Graph, Tensor Ids, Tensor Rows) Table(int dim)
+        {
+            var g = new Graph();
+            using var scope = g.AsDefault();
+            var ids = TF.Placeholder(DType.Int64, [-1], name: "ids");
+            return (g, ids, TF.EmbeddingLookup(TF.GetHashEmbedding("emb", dim, parts: 2, initializer: TF.RandomUniformInitializer(-1, 1, seed: 7)), ids));
+        }
+        var store = NewStore();
+        var feed = (Tensor ids) => new FeedDict { [ids] = NDArray.FromArray(new long[] { 1, 2, 3 }, new Shape(3)) };
+        var (g4, ids4, rows4) = Table(4);
+        string saved;
+        using (var sess = new Session(g4, Options(store, 0)))
+        {
+            sess.Run(rows4, feed(ids4));
+            saved = new Saver().Save(sess);
+        }
+        var (g8, ids8, rows8) = Table(8);
+        using var restored = new Session(g8, Options(store, 0));
+        var before = restored.Run(rows8, feed(ids8)).ToArray<float>();
+        var error = Assert.Throws<InvalidArgumentException>(() => new Saver().Restore(restored, saved));
+        Assert.Contains("Hash table emb", error.Message);
+        Assert.Contains("4-wide rows", error.Message);
+        Assert.Contains("nothing was restored", error.Message);
+        Assert.Equal(before, restored.Run(rows8, feed(ids8)).ToArray<float>());
+    }
 }
