@@ -45,8 +45,9 @@ public sealed partial class CoordinatorActor
         var byShard = new Dictionary<int, List<string>>();
         foreach (var name in names ?? [])
         {
-            if (!_graph.TryGetOperation(name, out var op) || !op.Def.IsVariable)
-                return Refuse(ErrorCodes.InvalidArgument, $"{what}: {name} is not a variable of the session's graph on the coordinator.");
+            // A hash table part's entries go where the part lives.
+            if (!_graph.TryGetOperation(HashTables.HashPartEntries.PartNameOf(name) ?? name, out var op) || !(op.Def.IsVariable || op.Type == "HashTable"))
+                return Refuse(ErrorCodes.InvalidArgument, $"{what}: {name} is not a variable or hash table part of the session's graph on the coordinator.");
             if (_variables.ErrorOf(op) is { } error)
                 return Refuse(ErrorCodes.InvalidArgument, $"{what}: {error}");
             int shard = _variables.ShardOf(op);

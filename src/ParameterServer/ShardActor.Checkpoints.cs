@@ -48,12 +48,14 @@ public sealed partial class ShardActor
     private VariableInfo[] Describe() =>
         [.. _state.Variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => new VariableInfo(v.Key, v.Value.DType, v.Value.Shape.Span.ToArray(), _task))];
 
-    // Copied between two commands, like a snapshot: the cut is the same.
+    // Copied between two commands, like a snapshot: the cut is the same. A hash table part named is copied as its entries.
     private void Handle(CopyShardVariables command)
     {
         var wanted = (command.Names ?? []).ToHashSet(StringComparer.Ordinal);
         var variables = _state.Variables.Where(v => wanted.Contains(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal)
-            .Select(v => SnapshotVariable.Of(v.Key, v.Value)).ToArray();
+            .Select(v => SnapshotVariable.Of(v.Key, v.Value))
+            .Concat(_state.HashTables.Where(p => wanted.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal)
+                .SelectMany(p => HashTables.HashPartEntries.Encode(p.Value.Contents())).Select(e => SnapshotVariable.Of(e.Key, e.Value))).ToArray();
         Reply(Sender, new ShardVariablesCopied(new ShardSnapshot(_task, command.CheckpointId, command.GlobalStep, variables)));
     }
 
@@ -83,16 +85,22 @@ public sealed partial class ShardActor
         var table = StorePlugins.StoreOf(pluginId) is { } store ? new ChunkTable(store) : null;
         var large = table is null ? [] : _state.Variables.Where(v => ChunkTable.Chunked(v.Value)).ToList();
         var small = _state.Variables.Where(v => table is null || !ChunkTable.Chunked(v.Value)).Select(v => SnapshotVariable.Of(v.Key, v.Value)).ToList();
+        // Hash table parts are copied out (their rows move as they grow), so their large arrays need no lease.
+        var hash = _state.HashTableEntries().ToList();
+        var hashLarge = table is null ? [] : hash.Where(v => ChunkTable.Chunked(v.Value)).ToList();
+        small.AddRange(hash.Where(v => table is null || !ChunkTable.Chunked(v.Value)).Select(v => SnapshotVariable.Of(v.Key, v.Value)));
+        if (!pending.Restore)
+            pending = pending with { Variables = [.. pending.Variables.Concat(hash.Select(v => new VariableInfo(v.Key, v.Value.DType, v.Value.Shape.Span.ToArray(), _task))).OrderBy(v => v.Name, StringComparer.Ordinal)] };
         var key = new SnapshotKey(persistenceId, sequenceNr, pluginId);
         _pendingSaves[(persistenceId, sequenceNr)] = pending;
-        if (large.Count == 0)
+        if (large.Count == 0 && hashLarge.Count == 0)
         {
             Handle(new ChunksWritten(key, 0, Snapshot(small, pending.CheckpointId, globalStep), null));
             return;
         }
         long lease = --_lastSnapshotLease;
         foreach (var (_, value) in large) _leases.Lend(Self, lease, value);
-        Task.Run(() => Snapshot([.. small, .. large.Select(v => SnapshotVariable.Chunked(table!, persistenceId, sequenceNr, v.Key, v.Value))], pending.CheckpointId, globalStep))
+        Task.Run(() => Snapshot([.. small, .. large.Concat(hashLarge).Select(v => SnapshotVariable.Chunked(table!, persistenceId, sequenceNr, v.Key, v.Value))], pending.CheckpointId, globalStep))
             .ContinueWith(t => new ChunksWritten(key, lease, t.IsCompletedSuccessfully ? t.Result : null, t.Exception?.GetBaseException()), TaskScheduler.Default)
             .PipeTo(Self);
     }

@@ -49,7 +49,7 @@ public sealed partial class ShardActor
     {
         if (_restartReason is not { } reason) return;
         var returnedTo = _progress.ReturnedTo(_persistence.Durability);
-        _state = _progress.RecoveredAny ? ShardState.Recovered(_task, _state.Variables, returnedTo) : ShardState.Lost(_task);
+        _state = _progress.RecoveredAny ? ShardState.Recovered(_task, _state.Contents(), returnedTo) : ShardState.Lost(_task);
         if (_progress.RecoveredAny)
             _log.Warning("Parameter server {0} restarted after {1} and returned to {2}", _state.Device, reason, returnedTo);
         else

@@ -24,7 +24,7 @@ public sealed partial class ShardState : IActorGraphMessage
         Task = task;
         Restarted = restarted;
         _variables = new Dictionary<string, NDArray>(StringComparer.Ordinal);
-        foreach (var (name, value) in variables)
+        foreach (var (name, value) in WithoutHashEntries(variables, _hashTables, $"Parameter server /job:ps/task:{task}"))
             _variables.Add(name ?? throw new ArgumentException("A variable without a name."),
                 value ?? throw new ArgumentException($"Variable {name} has no value."));
     }
@@ -124,7 +124,7 @@ public sealed partial class ShardState : IActorGraphMessage
     // A restore sets the checkpoint's variables and leaves the others (TF's Saver.restore does the same).
     public ShardState Restore(IReadOnlyDictionary<string, NDArray> variables)
     {
-        foreach (var (name, value) in variables) _variables[name] = value;
+        foreach (var (name, value) in WithoutHashEntries(variables, _hashTables, Device)) _variables[name] = value;
         return this;
     }
 

@@ -26,6 +26,9 @@ internal interface ICheckpointRuntime
 
     // Values already loaded from `manifest` and checked (a partitioned variable's parts cut anew), one per variable.
     Task RestoreValuesAsync(CheckpointManifest manifest, IReadOnlyList<Variable> variables, IReadOnlyDictionary<string, NDArray> values);
+
+    // Hash table parts already re-hashed onto the graph's parts, each put in place of the one its holder has.
+    Task RestoreHashTablesAsync(CheckpointManifest manifest, IReadOnlyList<HashTables.HashPartContents> parts);
 }
 
 internal static class CheckpointVariables

@@ -1,7 +1,8 @@
 namespace ActorGraph;
 
 // TF1's tf.train.Saver: checkpoints of a session's variables in its CheckpointStore.
-// variables: those to save and restore; null = every variable of the session's graph (optimizer slots too).
+// variables: those to save and restore; null = every variable of the session's graph (optimizer slots too) and
+// its hash tables' rows. A checkpoint always holds the hash tables; a Saver given variables restores only those.
 public sealed class Saver(IEnumerable<Variable>? variables = null)
 {
     private readonly IReadOnlyList<Variable>? _variables = variables?.ToArray();
@@ -11,10 +12,6 @@ public sealed class Saver(IEnumerable<Variable>? variables = null)
     public string Save(Session session, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(session);
-        // Saving "everything" without a hash table's rows would lose them silently at the next restore.
-        if (_variables is null && session.Graph.HashEmbeddings is { Count: > 0 } tables)
-            throw new FailedPreconditionException($"Saver: checkpoints do not hold hash tables' rows yet, and this graph has {string.Join(", ", tables.Select(t => t.Name))}; " +
-                "to save every variable without them, give the Saver the variables: new Saver(graph.Variables).");
         return session.Checkpoints.Save(VariablesOf(session), name);
     }
 
@@ -24,7 +21,7 @@ public sealed class Saver(IEnumerable<Variable>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrEmpty(checkpointId);
-        session.Checkpoints.Restore(VariablesOf(session), checkpointId);
+        session.Checkpoints.Restore(VariablesOf(session), checkpointId, withHashTables: _variables is null);
     }
 
     // The id of the store's newest checkpoint; null when it has none.

@@ -33,18 +33,20 @@ internal sealed class SessionCheckpoints(Session session)
         return manifest.Id;
     }
 
-    public void Restore(IReadOnlyList<Variable> variables, string key)
+    // withHashTables: the graph's hash tables are restored too (a Saver of every variable).
+    public void Restore(IReadOnlyList<Variable> variables, string key, bool withHashTables)
     {
         var store = Store;
         var manifest = store.Catalog.Find(key)
             ?? throw new NotFoundException($"No checkpoint '{key}' in {store.Store.Description}.");
         var runtime = session.CheckpointRuntime;
         var repartitioned = PartitionedRestore.Repartitioned(session.Graph, manifest, variables);
+        var hashTables = withHashTables ? session.Graph.HashEmbeddings : [];
         session.WhileStepsHeld(_ =>
         {
-            Wait(Done(repartitioned.Count == 0
+            Wait(Done(repartitioned.Count == 0 && hashTables.Count == 0
                 ? runtime.RestoreAsync(store, manifest, variables)
-                : RestoreRepartitionedAsync(store, manifest, variables, repartitioned)));
+                : RestoreLoadedAsync(store, manifest, variables, repartitioned, hashTables)));
             // A checkpoint that recorded no iterators (written before any ran, or by an older version) leaves them as they are.
             if (manifest.Iterators is { } iterators) runtime.RestoreIteratorPositions(iterators);
             return 0;
@@ -52,9 +54,10 @@ internal sealed class SessionCheckpoints(Session session)
     }
 
     // The variables saved as they are go back as they are; each repartitioned table is put together from its saved
-    // parts and cut into the graph's. Every value is loaded and checked before the first one changes.
-    private async Task RestoreRepartitionedAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables,
-        IReadOnlyList<PartitionedVariable> repartitioned)
+    // parts and cut into the graph's; hash tables are re-hashed onto the graph's parts. Every value is loaded and
+    // checked before the first one changes.
+    private async Task RestoreLoadedAsync(Checkpoints store, CheckpointManifest manifest, IReadOnlyList<Variable> variables,
+        IReadOnlyList<PartitionedVariable> repartitioned, IReadOnlyList<HashEmbedding> hashTables)
     {
         var cut = repartitioned.SelectMany(whole => whole).ToHashSet();
         var direct = variables.Where(v => !cut.Contains(v)).ToList();
@@ -63,7 +66,9 @@ internal sealed class SessionCheckpoints(Session session)
         foreach (var whole in repartitioned)
             foreach (var (name, value) in PartitionedRestore.Cut(manifest, whole, loaded))
                 values[name] = value;
+        var hashParts = HashTableRestore.PartsFor(manifest, hashTables, loaded);
         await session.CheckpointRuntime.RestoreValuesAsync(manifest, [.. direct, .. cut], values);
+        if (hashParts.Count > 0) await session.CheckpointRuntime.RestoreHashTablesAsync(manifest, hashParts);
     }
 
     public string? Latest() => Store.Catalog.Latest()?.Id;

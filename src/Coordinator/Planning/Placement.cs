@@ -51,6 +51,8 @@ internal sealed class Placement
             int task = FunctionsTask(op, load, p) ?? DeviceTask(op, load) ?? IteratorTask(op, load) ?? Colocated(op, fed, p, load) ?? load.LeastLoaded();
             p.Assign(op, task, load);
             p.Devices[op.Name] = op.Def.Traits.HasFlag(OpTraits.WritesVariable) ? p.UpdateDevice(op, variables) : WorkerDevice(task);
+            // A hash table part is shown where its rows live, as a variable is.
+            if (op.Type == "HashTable") p.Devices[op.Name] = PsDevice(variables.ShardOf(op));
         }
         p.FollowConsumers(order, fed);
         foreach (var op in order)

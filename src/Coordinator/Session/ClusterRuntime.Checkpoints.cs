@@ -23,9 +23,12 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
         var id = Checkpoints.NewId(step);
         PlaceOnCoordinator(variables);
         var byTask = new SortedDictionary<int, List<SnapshotVariable>>();
-        foreach (var batch in Batches(variables, v => v.Shape.Size < 0 ? BatchBytes : v.Shape.Size * v.DType.SizeInBytes()))
+        // Variables in batches; each hash table part on its own, copied by the shard that holds it (none for a part no step reached).
+        var requests = Batches(variables, v => v.Shape.Size < 0 ? BatchBytes : v.Shape.Size * v.DType.SizeInBytes()).Select(b => b.Select(v => v.VariableName).ToArray())
+            .Concat(_graph.HashEmbeddings.SelectMany(t => t).Select(part => new[] { part.Op.Name }));
+        foreach (var names in requests)
         {
-            var copied = AskSession(new CopyVariables(id, step, [.. batch.Select(v => v.VariableName)])) switch
+            var copied = AskSession(new CopyVariables(id, step, names)) switch
             {
                 VariablesCopied ok => ok,
                 var other => throw CoordinatorAnswers.Failure(other, $"checkpoint {id}"),
@@ -75,10 +78,25 @@ internal sealed partial class ClusterRuntime : ICheckpointRuntime
         return Task.CompletedTask;
     }
 
-    // The coordinator learns the variables (an Explain carries the ops it lacks) and places them.
+    public Task RestoreHashTablesAsync(CheckpointManifest manifest, IReadOnlyList<HashTables.HashPartContents> parts)
+    {
+        PlaceOnCoordinator([]);
+        // One message per part: the coordinator sends each to the shard that holds the part now.
+        foreach (var part in parts)
+        {
+            var entries = HashTables.HashPartEntries.Encode(part).ToArray();
+            var reply = AskSession(new RestoreVariables(manifest.Id, manifest.Step, [.. entries.Select(e => e.Key)], [.. entries.Select(e => e.Value)]));
+            if (reply is not VariablesRestored)
+                throw CoordinatorAnswers.Failure(reply, $"restoring hash table part {part.Spec.PartName} from checkpoint {manifest.Id}", "");
+        }
+        return Task.CompletedTask;
+    }
+
+    // The coordinator learns the variables and hash table parts (an Explain carries the ops it lacks) and places them.
     private void PlaceOnCoordinator(IReadOnlyList<Variable> variables)
     {
-        if (variables.Count > 0) Explain([.. variables.Select(v => (Fetch)v)], []);
+        Fetch[] fetches = [.. variables.Select(v => (Fetch)v), .. _graph.HashEmbeddings.SelectMany(t => t).Select(part => (Fetch)part.Op)];
+        if (fetches.Length > 0) Explain(fetches, []);
     }
 
     private static IEnumerable<List<Variable>> Batches(IReadOnlyList<Variable> variables, Func<Variable, long> bytesOf)

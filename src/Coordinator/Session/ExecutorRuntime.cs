@@ -58,6 +58,8 @@ internal sealed class ExecutorRuntime : ISessionRuntime, ICheckpointRuntime
             if (_variables.IsInitialized(v.Op)) values[v.VariableName] = _variables.Read(v.Op).Copy();
             else if (requireAll) throw Errors.Uninitialized(v.Op);
         }
+        foreach (var part in _hashTables.Contents())
+            foreach (var (entry, value) in ActorGraph.HashTables.HashPartEntries.Encode(part)) values[entry] = value;
         return store.SaveStatesAsync([new ShardState(0, values, restarted: false)], job, step, name, keep, iterators);
     }
 
@@ -75,6 +77,12 @@ internal sealed class ExecutorRuntime : ISessionRuntime, ICheckpointRuntime
     {
         foreach (var v in variables)
             _variables.Update(new VariableUpdate(UpdateKind.Assign, v.Op, [], [values[v.VariableName]]));
+        return Task.CompletedTask;
+    }
+
+    public Task RestoreHashTablesAsync(CheckpointManifest manifest, IReadOnlyList<HashTables.HashPartContents> parts)
+    {
+        _hashTables.Replace(parts);
         return Task.CompletedTask;
     }
 

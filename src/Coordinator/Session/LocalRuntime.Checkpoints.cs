@@ -41,19 +41,34 @@ internal sealed partial class LocalRuntime : ICheckpointRuntime
                     : new InternalException($"A parameter server answered {reply.GetType().Name} while restoring checkpoint {manifest.Id}.");
     }
 
-    // The coordinator's placement, from an Explain of the variables (which also sends it any ops it lacks).
-    private Dictionary<string, int> ShardsOf(IReadOnlyList<Variable> variables)
+    // Each part to the shard the coordinator places it on, as its arrays: the shard puts it in place of the part it holds.
+    public async Task RestoreHashTablesAsync(CheckpointManifest manifest, IReadOnlyList<HashTables.HashPartContents> parts)
     {
-        if (variables.Count == 0) return [];
-        var plan = Explain([.. variables.Select(v => (Fetch)v)], []);
+        var owners = ShardsOf([.. parts.Select(p => _graph.GetOperation(p.Spec.PartName))]);
+        var replies = await Task.WhenAll(parts.GroupBy(p => owners[p.Spec.PartName]).Select(group => Actors!.ParameterServers[group.Key].Ask<object>(
+            new RestoreShard(manifest.Id, manifest.Step, group.SelectMany(HashTables.HashPartEntries.Encode).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)),
+            _replyTimeout)));
+        foreach (var reply in replies)
+            if (reply is not ShardRestored)
+                throw reply is ShardRequestFailed failed ? failed.ToException()
+                    : new InternalException($"A parameter server answered {reply.GetType().Name} while restoring checkpoint {manifest.Id}.");
+    }
+
+    private Dictionary<string, int> ShardsOf(IReadOnlyList<Variable> variables) => ShardsOf([.. variables.Select(v => v.Op)]);
+
+    // The coordinator's placement, from an Explain of the variables or hash table parts (which also sends it any ops it lacks).
+    private Dictionary<string, int> ShardsOf(IReadOnlyList<Operation> ops)
+    {
+        if (ops.Count == 0) return [];
+        var plan = Explain([.. ops.Select(o => (Fetch)o)], []);
         var owners = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var v in variables)
+        foreach (var op in ops)
         {
-            var device = plan.Placement.GetValueOrDefault(v.VariableName)
-                ?? throw new InternalException($"The coordinator placed no parameter server for variable {v.VariableName}.");
+            var device = plan.Placement.GetValueOrDefault(op.Name)
+                ?? throw new InternalException($"The coordinator placed no parameter server for {op.Name}.");
             if (!DeviceSpec.TryParse(device, out var job, out var task) || job != "ps")
-                throw new InternalException($"Variable {v.VariableName} is placed on {device}, not on a ps task.");
-            owners[v.VariableName] = task;
+                throw new InternalException($"{op.Name} is placed on {device}, not on a ps task.");
+            owners[op.Name] = task;
         }
         return owners;
     }

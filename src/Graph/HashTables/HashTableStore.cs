@@ -12,6 +12,16 @@ public sealed class HashTableStore
 
     public IReadOnlyCollection<HashTablePart> Parts => [.. _parts.Values];
 
+    // Every part's rows as they are now, each copied under its lock.
+    public IReadOnlyList<HashPartContents> Contents() =>
+        [.. _parts.Values.OrderBy(p => p.Spec.PartName, StringComparer.Ordinal).Select(p => { lock (p) return p.Contents(); })];
+
+    // Puts restored parts in place of the ones of the same name (a checkpoint's restore, steps held meanwhile).
+    public void Replace(IEnumerable<HashPartContents> parts)
+    {
+        foreach (var part in parts) _parts[part.Spec.PartName] = HashTablePart.FromContents(part);
+    }
+
     public NDArray Lookup(HashTableSpec spec, NDArray ids, long stepId)
     {
         var part = PartOf(spec);

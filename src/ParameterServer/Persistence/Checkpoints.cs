@@ -43,7 +43,7 @@ public sealed class Checkpoints
         var saved = new List<ShardCheckpointSaved>();
         foreach (var reply in replies)
             saved.Add(reply as ShardCheckpointSaved ?? throw Failure(reply, $"saving checkpoint {id}"));
-        var covered = saved.SelectMany(s => s.Variables).Where(v => variables is null || variables.Contains(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal).ToArray();
+        var covered = saved.SelectMany(s => s.Variables).Where(v => variables is null || variables.Contains(v.Name) || HashTables.HashPartEntries.IsEntry(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal).ToArray();
         if (requireAll && variables is not null && variables.Except(covered.Select(v => v.Name)).Order(StringComparer.Ordinal).FirstOrDefault() is { } missing)
             throw new FailedPreconditionException($"Attempting to use uninitialized value {missing}: no parameter server holds it, so checkpoint {id} was not recorded.");
         var manifest = new CheckpointManifest(id, name, step, DateTimeOffset.UtcNow, job,

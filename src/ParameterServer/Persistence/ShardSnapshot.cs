@@ -20,7 +20,7 @@ public sealed record ShardSnapshot(
 
     public static ShardSnapshot Of(ShardState state, string checkpointId, long globalStep) =>
         new(state.Task, checkpointId, globalStep,
-            [.. state.Variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => SnapshotVariable.Of(v.Key, v.Value))]);
+            [.. state.Contents().OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => SnapshotVariable.Of(v.Key, v.Value))]);
 
     // The snapshot to store under (persistenceId, sequenceNr): large variables are written to the chunk table now,
     // straight from their arrays (which must not change meanwhile), and the snapshot keeps their checksums.

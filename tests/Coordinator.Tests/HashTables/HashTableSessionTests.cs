@@ -108,17 +108,4 @@ public class HashTableSessionTests
         Assert.Equal(executorOnly ? ["/job:ps/task:0"] : ["/job:ps/task:0", "/job:ps/task:1"], devices.Order().ToArray());
         Assert.Contains("hash table", plan.ToString());
     }
-
-    [Fact]
-    public void Saving_every_variable_of_a_graph_with_a_hash_table_is_refused_naming_it_and_saving_the_variables_works()
-    {
-        var m = Model("Adagrad");
-        var store = $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("actorgraph-hash-saver-").FullName, "store.db")}";
-        using var sess = new Session(m.Graph, new SessionOptions { ExecutorOnly = true, PrintOutput = TextWriter.Null, CheckpointStore = store });
-        sess.Run(m.Graph.GetOperation("init"));
-        var error = Assert.Throws<FailedPreconditionException>(() => new Saver().Save(sess));
-        Assert.Contains("emb", error.Message);
-        Assert.Contains("new Saver(graph.Variables)", error.Message);
-        Assert.False(string.IsNullOrEmpty(new Saver(m.Graph.Variables).Save(sess)));
-    }
 }
