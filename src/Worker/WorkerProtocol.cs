@@ -47,14 +47,16 @@ public sealed record PartitionStage(
 
 // A Gather along axis 0 of Table's value: the stage computes Ids, the table's shard returns their rows, which arrive
 // on Edges (as a TensorsSent's values would) and are the client's fetches at Fetches (indices in the step's fetch list).
-// Hash: Table is a hash table part, and the lookup creates the rows it misses.
+// Hash: Table is a hash table part, and the lookup creates the rows it misses. IdsUnique: the ids come from a
+// partition op that already keeps each id once (EmbeddingPartition, HashPartition), so the worker sends them as they are.
 [MessagePackObject]
 public sealed record StageLookup(
     [property: Key(0)] string Ids,
     [property: Key(1)] string Table,
     [property: Key(2)] int[] Edges,
     [property: Key(3)] int[]? Fetches = null,
-    [property: Key(4)] HashTables.HashTableSpec? Hash = null);
+    [property: Key(4)] HashTables.HashTableSpec? Hash = null,
+    [property: Key(5)] bool IdsUnique = false);
 
 // A client feed: the tensor whose value it is inside the stage, and its index in RunPartition.Feeds.
 [MessagePackObject]

@@ -24,8 +24,10 @@ internal sealed partial class WorkerStep
             var ids = values[stage.LookupFetchOffset + l]
                 ?? throw new InternalException($"{_around.WorkerName}: the ids of the lookup in {lookups[l].Table} were not computed.");
             if (_lookupIds.Length != program.Lookups.Count) _lookupIds = new UniqueIds?[program.Lookups.Count];
-            var unique = _lookupIds[request - 1] = UniqueIds.Of(ids);
-            _outbox.Send(program.Shards[program.Lookups[request - 1].Shard], new LookupRows(StepId, lookups[l].Table, unique.Ids, request, lookups[l].Hash));
+            // A copy either way: the ids are the stage's kernel buffer.
+            var unique = _lookupIds[request - 1] = lookups[l].IdsUnique ? null : UniqueIds.Of(ids);
+            _outbox.Send(program.Shards[program.Lookups[request - 1].Shard],
+                new LookupRows(StepId, lookups[l].Table, unique?.Ids ?? ids.Copy(), request, lookups[l].Hash));
             _lookupsPending++;
         }
     }

@@ -68,7 +68,8 @@ internal sealed class PartitionUnit(int task, int stage)
             FetchTensors.Select((t, i) => new StageFetch(t, FetchIndices[i])).ToArray(),
             LateReads.Count == 0 ? null : LateReads.Select(v => v.Name).ToArray(), AppliesUpdates,
             Lookups.Count == 0 ? null : Lookups.Select(l => new StageLookup(l.Ids, l.Table, [.. l.Edges], l.Fetches.Count == 0 ? null : [.. l.Fetches],
-                l.Gather.Type == "HashLookup" ? HashTables.HashTableSpec.Of(l.Gather.RefInput(0)) : null)).ToArray());
+                l.Gather.Type == "HashLookup" ? HashTables.HashTableSpec.Of(l.Gather.RefInput(0)) : null,
+                l.Gather.InputArray[1].Op.Type is "EmbeddingPartition" or "HashPartition")).ToArray());
     }
 
     // Inputs from outside the stage now come from its _Recv/_Feed endpoints; a control input
