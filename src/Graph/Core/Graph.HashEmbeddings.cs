@@ -4,26 +4,13 @@ namespace ActorGraph;
 // Saver to save their rows.
 public sealed partial class Graph
 {
-    private readonly Dictionary<string, HashEmbedding> _hashEmbeddings = new(StringComparer.Ordinal);
+    private readonly NamedWholes<HashEmbedding> _hashEmbeddings = new("Hash embedding", t => t.Name);
 
-    public IReadOnlyList<HashEmbedding> HashEmbeddings
-    {
-        get { lock (_lock) return _hashEmbeddings.Values.ToArray(); }
-    }
+    public IReadOnlyList<HashEmbedding> HashEmbeddings => _hashEmbeddings.All;
 
-    internal HashEmbedding? FindHashEmbedding(string name)
-    {
-        lock (_lock) return _hashEmbeddings.GetValueOrDefault(name);
-    }
+    internal HashEmbedding? FindHashEmbedding(string name) => _hashEmbeddings.Find(name);
 
-    internal void AddHashEmbedding(HashEmbedding table)
-    {
-        lock (_lock)
-        {
-            if (!_hashEmbeddings.TryAdd(table.Name, table))
-                throw new ArgumentException($"Hash embedding {table.Name} already exists.");
-        }
-    }
+    internal void AddHashEmbedding(HashEmbedding table) => _hashEmbeddings.Add(table);
 
     // A graph read back from a file knows its hash tables again from their parts' ops.
     internal void RegisterHashEmbeddings()
