@@ -79,6 +79,7 @@ public class InStepOrderPlanTests
         // Nothing else reads v: the step's start does not.
         Assert.All(plan.Shares.Single().Registration.Reads, r => Assert.Empty(r));
     }
+
     [Fact]
     public void A_write_ordered_after_a_write_on_another_worker_makes_the_earlier_one_apply_before_its_tensors_leave()
     {
@@ -115,6 +116,7 @@ public class InStepOrderPlanTests
         Assert.All(stages, s => Assert.Null(s.LateReads));
         Assert.All(stages, s => Assert.False(s.AppliesUpdates));
     }
+
     [Fact]
     public void An_AssignAdd_after_another_workers_write_reads_late_only_when_its_value_is_used()
     {
