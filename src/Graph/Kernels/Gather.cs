@@ -44,6 +44,16 @@ public static class Gather
             VectorRows(from, outer, size, rowBytes, indices, result);
             return;
         }
+        if (outer == 1 && rowBytes == sizeof(float))
+        {
+            ElementRows(MemoryMarshal.Cast<byte, int>(from), indices, MemoryMarshal.Cast<byte, int>(result));
+            return;
+        }
+        if (outer == 1 && rowBytes == sizeof(double))
+        {
+            ElementRows(MemoryMarshal.Cast<byte, long>(from), indices, MemoryMarshal.Cast<byte, long>(result));
+            return;
+        }
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < n; j++)
                 from.Slice((o * size + (int)indices[j]) * rowBytes, rowBytes).CopyTo(result.Slice((o * n + j) * rowBytes, rowBytes));
@@ -60,11 +70,23 @@ public static class Gather
             for (int j = 0; j < n; j++)
             {
                 if ((ulong)indices[j] >= (ulong)size) throw new ArgumentOutOfRangeException(nameof(indices), $"indices[{j}] = {indices[j]} is not in [0, {size}).");
+                RowPrefetch.Ahead(from.Slice(o * size * rowBytes), indices, j, rowBytes);
                 ref byte row = ref Unsafe.Add(ref source, (nint)(o * size + indices[j]) * rowBytes);
                 ref byte to = ref Unsafe.Add(ref target, (nint)(o * n + j) * rowBytes);
                 for (int b = 0; b < rowBytes; b += Vector256<byte>.Count)
                     Vector256.LoadUnsafe(ref row, (nuint)b).StoreUnsafe(ref to, (nuint)b);
             }
+    }
+
+    // Rows of one element (a wide model's per-id weights): a load and a store each, rather than a copy call.
+    private static void ElementRows<T>(ReadOnlySpan<T> from, ReadOnlySpan<long> indices, Span<T> result) where T : unmanaged
+    {
+        for (int j = 0; j < indices.Length; j++)
+        {
+            if ((ulong)indices[j] >= (ulong)from.Length) throw new ArgumentOutOfRangeException(nameof(indices), $"indices[{j}] = {indices[j]} is not in [0, {from.Length}).");
+            RowPrefetch.Ahead(from, indices, j, 1);
+            result[j] = from[(int)indices[j]];
+        }
     }
 
     // result = zeros of [outer, size, inner]; result[o, indices[j], :] += rows[o, j, :] (repeated indices add up).

@@ -116,7 +116,7 @@ internal static class EmbeddingOps
         var uniqueCounts = new int[partCount];
         // One map over all ids (an id lives in one part): its slot among its part's unique rows.
         var slotOf = scratch.SlotOf;
-        slotOf.Clear();
+        slotOf.Start(n);
         int distinct = 0;
         bool narrow = ids.DType == DType.Int32;
         ReadOnlySpan<int> narrowIds = narrow ? ids.Span<int>() : default;
@@ -126,7 +126,7 @@ internal static class EmbeddingOps
             long id = narrow ? narrowIds[i] : wideIds[i];
             if (id < 0 || id >= route.TotalRows)
                 throw new InvalidArgumentException($"embedding_lookup (op '{ctx.Op.Name}'): id {id} (ids[{i}]) is out of range for a table of {route.TotalRows} rows; ids must be in [0, {route.TotalRows}).");
-            ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(slotOf, id, out bool seen);
+            ref int slot = ref slotOf.SlotOf(id, out bool seen);
             int part = parts[i] = route.PartOf(id);
             if (!seen)
             {
@@ -215,7 +215,7 @@ internal sealed class PartitionScratch
     private int[] _parts = [], _slots = [];
     private long[] _firstSeen = [];
 
-    public Dictionary<long, int> SlotOf { get; } = [];
+    public IdSlotMap SlotOf { get; } = new();
 
     public (int[] Parts, int[] Slots, long[] FirstSeen) For(int ids)
     {

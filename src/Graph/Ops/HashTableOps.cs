@@ -92,36 +92,54 @@ internal static class HashTableOps
     {
         var ids = ctx.Input(0);
         int parts = ctx.Op.Attr<int>("parts");
-        var partOf = new int[ids.Length];
-        var slots = new int[ids.Length];
+        int n = ids.Length;
+        // Kept between steps, as EmbeddingPartition keeps its own: a batch's ids are many.
+        var scratch = ctx.State as PartitionScratch ?? (PartitionScratch)(ctx.State = new PartitionScratch());
+        var (partOf, slots, firstSeen) = scratch.For(n);
         var counts = new int[parts];
-        var slotOf = Enumerable.Range(0, parts).Select(_ => new Dictionary<long, int>()).ToArray();
-        var uniques = Enumerable.Range(0, parts).Select(_ => new List<long>()).ToArray();
-        for (int i = 0; i < ids.Length; i++)
+        var uniqueCounts = new int[parts];
+        // One map over all ids (an id hashes to one part): its slot among its part's unique ids.
+        var slotOf = scratch.SlotOf;
+        slotOf.Start(n);
+        int distinct = 0;
+        bool narrow = ids.DType == DType.Int32;
+        ReadOnlySpan<int> narrowIds = narrow ? ids.Span<int>() : default;
+        ReadOnlySpan<long> wideIds = narrow ? default : ids.Span<long>();
+        for (int i = 0; i < n; i++)
         {
-            long id = ids.DType == DType.Int32 ? ids.Span<int>()[i] : ids.Span<long>()[i];
+            long id = narrow ? narrowIds[i] : wideIds[i];
+            ref int slot = ref slotOf.SlotOf(id, out bool seen);
             int p = partOf[i] = IdHash.PartOf(id, parts);
-            if (!slotOf[p].TryGetValue(id, out slots[i]))
+            if (!seen)
             {
-                slotOf[p].Add(id, slots[i] = uniques[p].Count);
-                uniques[p].Add(id);
+                slot = uniqueCounts[p]++;
+                firstSeen[distinct++] = id;
             }
+            slots[i] = slot;
             counts[p]++;
         }
-        var positionOut = new NDArray[parts];
-        var slotOut = new NDArray[parts];
+        var uniqueOut = new long[parts][];
+        var positionOut = new int[parts][];
+        var slotOut = new int[parts][];
         for (int p = 0; p < parts; p++)
         {
-            uniques[p].ToArray().CopyTo(ctx.Allocate(p, DType.Int64, new Shape(uniques[p].Count)).Span<long>());
-            positionOut[p] = ctx.Allocate(parts + p, DType.Int32, new Shape(counts[p]));
-            slotOut[p] = ctx.Allocate(2 * parts + p, DType.Int32, new Shape(counts[p]));
+            uniqueOut[p] = (long[])ctx.Allocate(p, DType.Int64, new Shape(uniqueCounts[p])).RawArray;
+            positionOut[p] = (int[])ctx.Allocate(parts + p, DType.Int32, new Shape(counts[p])).RawArray;
+            slotOut[p] = (int[])ctx.Allocate(2 * parts + p, DType.Int32, new Shape(counts[p])).RawArray;
         }
+        // Each part's unique ids in order of first appearance: the order of their slots.
         var filled = new int[parts];
-        for (int i = 0; i < ids.Length; i++)
+        for (int u = 0; u < distinct; u++)
+        {
+            int p = IdHash.PartOf(firstSeen[u], parts);
+            uniqueOut[p][filled[p]++] = firstSeen[u];
+        }
+        Array.Clear(filled);
+        for (int i = 0; i < n; i++)
         {
             int p = partOf[i], at = filled[p]++;
-            positionOut[p].Span<int>()[at] = i;
-            slotOut[p].Span<int>()[at] = slots[i];
+            positionOut[p][at] = i;
+            slotOut[p][at] = slots[i];
         }
     }
 }

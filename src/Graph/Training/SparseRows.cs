@@ -9,9 +9,15 @@ public static class SparseRows
 {
     // Rewrites `rows` to its distinct indices in order of first appearance and returns how many there are; `merged`
     // holds one value per distinct index: the sum of its rows, or its last row when `sum` is false. Without repeated
-    // indices `merged` is `values` itself.
-    public static int Merge(Span<long> rows, NDArray values, int rowLength, bool sum, out NDArray merged)
+    // indices `merged` is `values` itself. `tableRows`, when known (rows then in [0, tableRows)), lets the common case
+    // of no repeats be found without a hash map.
+    public static int Merge(Span<long> rows, NDArray values, int rowLength, bool sum, out NDArray merged, long tableRows = -1)
     {
+        if (tableRows is > 0 and <= DistinctRows.MaxTableRows && DistinctRows.AreDistinct(rows, tableRows))
+        {
+            merged = values;
+            return rows.Length;
+        }
         var first = new Dictionary<long, int>(rows.Length);
         var slotOf = new int[rows.Length];
         int distinct = 0;

@@ -80,10 +80,20 @@ public static partial class UpdateKinds
     private static void SparseGradientDescent<T>(Span<T> value, SparseInputs x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T step = -x.Scalar<T>(0);
-        for (int i = 0; i < x.Rows.Length; i++)
+        ReadOnlySpan<long> rows = x.Rows;
+        ReadOnlySpan<T> grads = x.Values<T>();
+        int n = x.RowLength;
+        // Per-id weights (rows of one element) are most of a wide model's rows: no call per element for them.
+        if (n == 1)
         {
-            var row = x.Row(value, i);
-            TensorPrimitives.MultiplyAdd<T>(x.Value<T>(i), step, row, row);
+            for (int i = 0; i < rows.Length; i++) value[(int)rows[i]] += grads[i] * step;
+            return;
+        }
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Kernels.RowPrefetch.Ahead<T>(value, rows, i, n);
+            var row = value.Slice((int)rows[i] * n, n);
+            TensorPrimitives.MultiplyAdd<T>(grads.Slice(i * n, n), step, row, row);
         }
     }
 

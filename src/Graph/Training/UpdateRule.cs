@@ -103,6 +103,9 @@ public readonly ref struct SparseInputs(string variable, NDArray?[] slots, NDArr
     // The merged value for the i-th touched row.
     public ReadOnlySpan<T> Value<T>(int i) where T : unmanaged => _values.Span<T>().Slice(i * RowLength, RowLength);
 
+    // Every merged value, row after row: loops over many short rows read it once rather than per row.
+    public ReadOnlySpan<T> Values<T>() where T : unmanaged => _values.Span<T>();
+
     // The i-th touched row of the variable's (or a slot's) storage.
     public Span<T> Row<T>(Span<T> storage, int i) where T : unmanaged => storage.Slice((int)Rows[i] * RowLength, RowLength);
 }

@@ -18,7 +18,7 @@ public static partial class UpdateRules
             var rows = buffer.AsSpan(0, indices.Length);
             if (Kernels.Gather.ReadIndices(indices, current.Shape[0], rows) is var (position, index))
                 throw new InvalidArgumentException($"{what}: indices[{position}] = {index} is not in [0, {current.Shape[0]}); nothing was changed.");
-            int distinct = SparseRows.Merge(rows, values, rowLength, rule.SumsRepeatedIndices, out var merged);
+            int distinct = SparseRows.Merge(rows, values, rowLength, rule.SumsRepeatedIndices, out var merged, current.Shape[0]);
             var inputs = new SparseInputs(variable, slots, operands, rows[..distinct], merged, rowLength);
             switch (current.DType)
             {

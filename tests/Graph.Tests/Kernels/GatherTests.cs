@@ -12,6 +12,9 @@ public class GatherTests
     [InlineData(2, 5, 256)]
     [InlineData(2, 9, 12)]    // 3 floats: not a whole vector
     [InlineData(1, 4, 288)]   // 9 vectors: past the vector path's length
+    [InlineData(1, 6, 4)]     // one float or int32: an element at a time
+    [InlineData(1, 6, 8)]     // one double or int64
+    [InlineData(2, 6, 4)]     // one element, several blocks: the plain copy
     public void Rows_puts_each_indexed_row_of_each_block_in_order(int outer, int size, int rowBytes)
     {
         var from = new byte[outer * size * rowBytes];
@@ -31,6 +34,16 @@ public class GatherTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
             ActorGraph.Kernels.Gather.Rows(new byte[4 * 64], 1, 4, 64, [1, 4], new byte[2 * 64]));
         Assert.Contains("indices[1] = 4 is not in [0, 4)", e.Message);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void An_index_past_rows_of_one_element_is_refused_not_read(int rowBytes)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ActorGraph.Kernels.Gather.Rows(new byte[4 * rowBytes], 1, 4, rowBytes, [0, 3, 7], new byte[3 * rowBytes]));
+        Assert.Contains("indices[2] = 7 is not in [0, 4)", e.Message);
     }
 
     [Fact]

@@ -1,0 +1,46 @@
+using ActorGraph.Ops;
+using Xunit;
+
+namespace ActorGraph.GraphTests.Ops;
+
+// The id → slot map a lookup's routing keeps between steps: each batch starts empty without being cleared, and ids
+// that collide in the table still get slots of their own.
+public class IdSlotMapTests
+{
+    [Fact]
+    public void Each_distinct_id_gets_the_slot_of_its_first_time_and_a_new_batch_forgets_the_last()
+    {
+        var map = new IdSlotMap();
+        var random = new Random(3);
+        for (int batch = 0; batch < 5; batch++)
+        {
+            var ids = Enumerable.Range(0, 2000).Select(_ => (long)random.Next(500) * 1024 + batch).ToArray();
+            map.Start(ids.Length);
+            var expected = new Dictionary<long, int>();
+            foreach (long id in ids)
+            {
+                ref int slot = ref map.SlotOf(id, out bool seen);
+                Assert.Equal(expected.ContainsKey(id), seen);
+                if (!seen) slot = expected[id] = expected.Count;
+                Assert.Equal(expected[id], slot);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_larger_batch_after_a_smaller_one_grows_the_table()
+    {
+        var map = new IdSlotMap();
+        map.Start(4);
+        map.SlotOf(1, out _) = 0;
+        map.Start(10_000);
+        for (long id = 0; id < 10_000; id++)
+        {
+            ref int slot = ref map.SlotOf(-id, out bool seen);
+            Assert.False(seen);
+            slot = (int)id;
+        }
+        Assert.Equal(9_999, map.SlotOf(-9_999, out bool again));
+        Assert.True(again);
+    }
+}
