@@ -102,10 +102,15 @@ public static partial class UpdateKinds
     {
         var accum = x.Slot<T>(0);
         T lr = x.Scalar<T>(0), momentum = x.Scalar<T>(3);
-        for (int i = 0; i < x.Rows.Length; i++)
+        ReadOnlySpan<long> rows = x.Rows;
+        ReadOnlySpan<T> grads = x.Values<T>();
+        int n = x.RowLength;
+        for (int i = 0; i < rows.Length; i++)
         {
+            Kernels.RowPrefetch.Ahead<T>(value, rows, i, n);
+            Kernels.RowPrefetch.Ahead<T>(accum, rows, i, n);
             Span<T> row = x.Row(value, i), a = x.Row(accum, i);
-            TensorPrimitives.MultiplyAdd<T>(a, momentum, x.Value<T>(i), a);
+            TensorPrimitives.MultiplyAdd<T>(a, momentum, grads.Slice(i * n, n), a);
             TensorPrimitives.MultiplyAdd<T>(a, -lr, row, row);
         }
     }
@@ -118,17 +123,15 @@ public static partial class UpdateKinds
         T lr = x.Scalar<T>(0), beta1 = x.Scalar<T>(1), beta2 = x.Scalar<T>(2), epsilon = x.Scalar<T>(3);
         T one = T.One;
         T lrT = lr * T.Sqrt(one - beta2Power[0]) / (one - beta1Power[0]);
-        for (int i = 0; i < x.Rows.Length; i++)
+        ReadOnlySpan<long> rows = x.Rows;
+        ReadOnlySpan<T> grads = x.Values<T>();
+        int n = x.RowLength;
+        for (int i = 0; i < rows.Length; i++)
         {
-            Span<T> row = x.Row(value, i), mRow = x.Row(m, i), vRow = x.Row(v, i);
-            var grad = x.Value<T>(i);
-            for (int j = 0; j < row.Length; j++)
-            {
-                T g = grad[j];
-                mRow[j] += (g - mRow[j]) * (one - beta1);
-                vRow[j] += (g * g - vRow[j]) * (one - beta2);
-                row[j] -= lrT * mRow[j] / (T.Sqrt(vRow[j]) + epsilon);
-            }
+            Kernels.RowPrefetch.Ahead<T>(value, rows, i, n);
+            Kernels.RowPrefetch.Ahead<T>(m, rows, i, n);
+            Kernels.RowPrefetch.Ahead<T>(v, rows, i, n);
+            AdamStep.Apply(x.Row(value, i), x.Row(m, i), x.Row(v, i), grads.Slice(i * n, n), lrT, beta1, beta2, epsilon);
         }
         beta1Power[0] *= beta1;
         beta2Power[0] *= beta2;
@@ -138,6 +141,14 @@ public static partial class UpdateKinds
     {
         var accum = x.Slot<T>(0);
         T lr = x.Scalar<T>(0);
-        for (int i = 0; i < x.Rows.Length; i++) AdagradRow(x.Row(value, i), x.Row(accum, i), x.Value<T>(i), lr);
+        ReadOnlySpan<long> rows = x.Rows;
+        ReadOnlySpan<T> grads = x.Values<T>();
+        int n = x.RowLength;
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Kernels.RowPrefetch.Ahead<T>(value, rows, i, n);
+            Kernels.RowPrefetch.Ahead<T>(accum, rows, i, n);
+            AdagradStep.Apply(x.Row(value, i), x.Row(accum, i), grads.Slice(i * n, n), lr);
+        }
     }
 }

@@ -91,16 +91,6 @@ public static partial class UpdateKinds
     private static void Adagrad<T>(Span<T> value, UpdateInputs x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var accum = x.Slot<T>(0);
-        AdagradRow(value, accum, x.Tensor<T>(1), x.Scalar<T>(0));
-    }
-
-    private static void AdagradRow<T>(Span<T> value, Span<T> accum, ReadOnlySpan<T> grad, T lr) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < value.Length; i++)
-        {
-            T g = grad[i];
-            accum[i] += g * g;
-            value[i] -= lr * g / T.Sqrt(accum[i]);
-        }
+        AdagradStep.Apply(value, accum, x.Tensor<T>(1), x.Scalar<T>(0));
     }
 }
