@@ -62,7 +62,8 @@ public static partial class TF
             throw new ArgumentException($"EmbeddingLookup: hash embedding {table.Name} belongs to another graph than the default one.");
         using (G.NameScope(name ?? "embedding_lookup"))
         {
-            var route = G.AddOperation("HashPartition", [ids], new Dictionary<string, object> { ["parts"] = table.Count }, "partition").Outputs;
+            var route = G.AddShared($"HashPartition|{ids.Name}|{table.Count}",
+                () => G.AddOperation("HashPartition", [ids], new Dictionary<string, object> { ["parts"] = table.Count }, "partition")).Outputs;
             var rows = new Tensor[table.Count];
             for (int p = 0; p < table.Count; p++) rows[p] = Op("HashLookup", [table[p], route[p]]);
             return G.AddOperation("EmbeddingStitch", [ids, .. route.Skip(table.Count), .. rows],

@@ -25,10 +25,11 @@ public static partial class TF
     // them back at every id's position: shape ids.shape + a part's row shape.
     internal static Tensor LookupInParts(IReadOnlyList<Tensor> parts, int[] partRows, Tensor ids, string partitionStrategy)
     {
-        var route = G.AddOperation("EmbeddingPartition", [ids], new Dictionary<string, object>
-        {
-            ["strategy"] = partitionStrategy, ["part_rows"] = partRows,
-        }, "partition").Outputs;
+        var route = G.AddShared($"EmbeddingPartition|{ids.Name}|{partitionStrategy}|{string.Join(',', partRows)}",
+            () => G.AddOperation("EmbeddingPartition", [ids], new Dictionary<string, object>
+            {
+                ["strategy"] = partitionStrategy, ["part_rows"] = partRows,
+            }, "partition")).Outputs;
         var rows = new Tensor[parts.Count];
         for (int p = 0; p < parts.Count; p++) rows[p] = Gather(parts[p], route[p]);
         return G.AddOperation("EmbeddingStitch", [ids, .. route.Skip(parts.Count), .. rows],
