@@ -36,6 +36,14 @@ public sealed class Options
     public double Double(string name, double fallback) =>
         Has(name) ? double.Parse(_values[name], CultureInfo.InvariantCulture) : fallback;
 
+    // A bare --flag is true; --flag false turns a flag that defaults to true off.
+    public bool Bool(string name, bool fallback) => !Has(name) ? fallback : _values[name] switch
+    {
+        "true" => true,
+        "false" => false,
+        var other => throw new ArgumentException($"--{name} takes true or false, got '{other}'."),
+    };
+
     public int[] Ints(string name, params int[] fallback) =>
         Has(name) ? _values[name].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : fallback;
 
