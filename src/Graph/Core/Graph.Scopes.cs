@@ -109,6 +109,10 @@ public sealed partial class Graph
         });
     }
 
+    // Outside every variable scope: a variable named exactly as given (an optimizer's slot, whose variable's name
+    // already holds the scopes).
+    internal IDisposable RootVariableScope() => Push(Current with { VariableScope = VariableScopeState.Root });
+
     internal IDisposable DeviceScope(string spec) => Push(Current with { Device = spec });
 
     // A null list clears the enclosing dependencies, like tf.control_dependencies(None); ops

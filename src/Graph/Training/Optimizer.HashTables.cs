@@ -14,7 +14,7 @@ public abstract partial class Optimizer
         Graph.Default.AddOperation("HashSparseApply", [part, .. operands], new Dictionary<string, object>
         {
             ["kind"] = kind,
-            ["slot_names"] = string.Join(",", slots.Select(s => s.Name)),
+            ["slot_names"] = string.Join(",", HashTables.HashSlotNames.For(part, slots.Select(s => s.Name))),
             ["slot_inits"] = NDArray.FromArray(slots.Select(s => s.Init).ToArray(), new Shape(slots.Length)),
         }, "HashSparseApply");
 

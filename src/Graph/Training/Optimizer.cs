@@ -61,13 +61,15 @@ public abstract partial class Optimizer
     // without a sparse update applies its dense value.
     protected virtual Tensor ApplySparse(IndexedSlices grad, Variable variable) => ApplyDense(grad, variable);
 
-    // A non-trainable variable beside `variable` (same device), created and initialized like any variable.
+    // A non-trainable variable beside `variable` (same device), created and initialized like any variable, named
+    // `variable/slotName` whatever variable scope Minimize runs in.
     protected static Variable Slot(Variable variable, string slotName, double initialValue)
     {
         var graph = variable.Graph;
         string name = $"{variable.VariableName}/{slotName}";
         for (int i = 1; graph.FindVariable(name) is not null; i++) name = $"{variable.VariableName}/{slotName}_{i}";
         using (graph.NameScope(""))
+        using (graph.RootVariableScope())
         using (graph.DeviceScope(variable.Op.Device))
             return TF.GetVariable(name, variable.Shape, variable.DType, TF.ConstantInitializer(initialValue), trainable: false);
     }
@@ -78,6 +80,7 @@ public abstract partial class Optimizer
         string name = $"{variable.VariableName}/{slotName}";
         for (int i = 1; graph.FindVariable(name) is not null; i++) name = $"{variable.VariableName}/{slotName}_{i}";
         using (graph.NameScope(""))
+        using (graph.RootVariableScope())
         using (graph.DeviceScope(variable.Op.Device))
             return TF.GetVariable(name, [], variable.DType, TF.ConstantInitializer(initialValue), trainable: false);
     }
