@@ -1,3 +1,4 @@
+using System.Numerics;
 using ActorGraph.Execution;
 using ActorGraph.HashTables;
 
@@ -100,24 +101,11 @@ internal static class HashTableOps
         var uniqueCounts = new int[parts];
         // One map over all ids (an id hashes to one part): its slot among its part's unique ids.
         var slotOf = scratch.SlotOf;
-        slotOf.Start(n);
-        int distinct = 0;
-        bool narrow = ids.DType == DType.Int32;
-        ReadOnlySpan<int> narrowIds = narrow ? ids.Span<int>() : default;
-        ReadOnlySpan<long> wideIds = narrow ? default : ids.Span<long>();
-        for (int i = 0; i < n; i++)
-        {
-            long id = narrow ? narrowIds[i] : wideIds[i];
-            ref int slot = ref slotOf.SlotOf(id, out bool seen);
-            int p = partOf[i] = IdHash.PartOf(id, parts);
-            if (!seen)
-            {
-                slot = uniqueCounts[p]++;
-                firstSeen[distinct++] = id;
-            }
-            slots[i] = slot;
-            counts[p]++;
-        }
+        slotOf.Start(scratch.LastDistinct);
+        int distinct = ids.DType == DType.Int32
+            ? RouteIds<int>(ids.Span<int>(), parts, slotOf, partOf, slots, firstSeen, counts, uniqueCounts)
+            : RouteIds<long>(ids.Span<long>(), parts, slotOf, partOf, slots, firstSeen, counts, uniqueCounts);
+        scratch.LastDistinct = distinct;
         var uniqueOut = new long[parts][];
         var positionOut = new int[parts][];
         var slotOut = new int[parts][];
@@ -141,5 +129,27 @@ internal static class HashTableOps
             positionOut[p][at] = i;
             slotOut[p][at] = slots[i];
         }
+    }
+
+    // Each id's part and its slot among the part's unique ids; the unique ids in order of first appearance into
+    // firstSeen. Returns how many there are. Generic over the ids' width, as EmbeddingPartition's.
+    private static int RouteIds<T>(ReadOnlySpan<T> ids, int parts, IdSlotMap slotOf, int[] partOf, int[] slots, long[] firstSeen,
+        int[] counts, int[] uniqueCounts) where T : unmanaged, IBinaryInteger<T>
+    {
+        int distinct = 0;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            long id = long.CreateTruncating(ids[i]);
+            ref int slot = ref slotOf.SlotOf(id, out bool seen);
+            int p = partOf[i] = IdHash.PartOf(id, parts);
+            if (!seen)
+            {
+                slot = uniqueCounts[p]++;
+                firstSeen[distinct++] = id;
+            }
+            slots[i] = slot;
+            counts[p]++;
+        }
+        return distinct;
     }
 }

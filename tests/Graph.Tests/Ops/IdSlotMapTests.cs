@@ -3,8 +3,8 @@ using Xunit;
 
 namespace ActorGraph.GraphTests.Ops;
 
-// The id → slot map a lookup's routing keeps between steps: each batch starts empty without being cleared, and ids
-// that collide in the table still get slots of their own.
+// The id → slot map a lookup's routing keeps between steps: each batch starts empty without being cleared, ids that
+// collide in the table still get slots of their own, and a batch with more distinct ids than expected grows it.
 public class IdSlotMapTests
 {
     [Fact]
@@ -28,19 +28,24 @@ public class IdSlotMapTests
     }
 
     [Fact]
-    public void A_larger_batch_after_a_smaller_one_grows_the_table()
+    public void More_distinct_ids_than_expected_grow_the_table_and_keep_every_slot()
     {
         var map = new IdSlotMap();
         map.Start(4);
         map.SlotOf(1, out _) = 0;
-        map.Start(10_000);
+        map.Start(4);
         for (long id = 0; id < 10_000; id++)
         {
             ref int slot = ref map.SlotOf(-id, out bool seen);
             Assert.False(seen);
             slot = (int)id;
         }
-        Assert.Equal(9_999, map.SlotOf(-9_999, out bool again));
-        Assert.True(again);
+        for (long id = 0; id < 10_000; id++)
+        {
+            Assert.Equal((int)id, map.SlotOf(-id, out bool again));
+            Assert.True(again);
+        }
+        map.SlotOf(1, out bool fromTheBatchBefore);
+        Assert.False(fromTheBatchBefore);
     }
 }
