@@ -95,6 +95,12 @@ public static class Gather
     {
         result.Clear();
         int n = indices.Length;
+        // Rows of one element (a wide model's per-id weights): an add each, rather than a call.
+        if (inner == 1 && outer == 1)
+        {
+            for (int j = 0; j < n; j++) result[(int)indices[j]] += rows[j];
+            return;
+        }
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < n; j++)
             {

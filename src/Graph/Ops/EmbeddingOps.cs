@@ -211,15 +211,27 @@ internal static class EmbeddingOps
                 throw AxisRules.RunError(ctx, $"part {p} has {slots.Length} slots for {positions.Length} positions");
             ReadOnlySpan<int> at = positions.Span<int>(), slot = slots.Span<int>();
             int rowCount = rows.Shape[0];
-            ReadOnlySpan<byte> from = rows.Bytes;
-            var to = result.Bytes;
             for (int i = 0; i < at.Length; i++)
             {
                 if ((uint)at[i] >= (uint)ids.Length) throw AxisRules.RunError(ctx, $"positions[{p}][{i}] = {at[i]} is not in [0, {ids.Length})");
                 if ((uint)slot[i] >= (uint)rowCount) throw AxisRules.RunError(ctx, $"slots[{p}][{i}] = {slot[i]} is not in [0, {rowCount}): part {p} has {rowCount} rows");
-                from.Slice(slot[i] * rowBytes, rowBytes).CopyTo(to.Slice(at[i] * rowBytes, rowBytes));
+            }
+            // Rows of one 4-byte element (a wide model's per-id weights) are most of a click batch's: no copy call each.
+            if (rowBytes == sizeof(float)) Scatter(MemoryMarshal.Cast<byte, int>(rows.Bytes), slot, at, MemoryMarshal.Cast<byte, int>(result.Bytes));
+            else if (rowBytes == sizeof(double)) Scatter(MemoryMarshal.Cast<byte, long>(rows.Bytes), slot, at, MemoryMarshal.Cast<byte, long>(result.Bytes));
+            else
+            {
+                ReadOnlySpan<byte> from = rows.Bytes;
+                var to = result.Bytes;
+                for (int i = 0; i < at.Length; i++) from.Slice(slot[i] * rowBytes, rowBytes).CopyTo(to.Slice(at[i] * rowBytes, rowBytes));
             }
         }
+    }
+
+    // to[at[i]] = from[slot[i]], for indices checked already.
+    private static void Scatter<T>(ReadOnlySpan<T> from, ReadOnlySpan<int> slot, ReadOnlySpan<int> at, Span<T> to) where T : unmanaged
+    {
+        for (int i = 0; i < at.Length; i++) to[at[i]] = from[slot[i]];
     }
 }
 

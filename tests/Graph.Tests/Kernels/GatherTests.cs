@@ -46,6 +46,21 @@ public class GatherTests
         Assert.Contains("indices[2] = 7 is not in [0, 4)", e.Message);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void AddRows_sums_repeated_indices_into_zeros(int inner)
+    {
+        float[] rows = [.. Enumerable.Range(1, 4 * inner).Select(i => (float)i)];
+        long[] indices = [2, 0, 2, 4];
+        var result = Enumerable.Repeat(99f, 5 * inner).ToArray();
+        ActorGraph.Kernels.Gather.AddRows<float>(rows, 1, 5, inner, indices, result);
+        var expected = new float[5 * inner];
+        for (int j = 0; j < indices.Length; j++)
+            for (int k = 0; k < inner; k++) expected[indices[j] * inner + k] += rows[j * inner + k];
+        Assert.Equal(expected, result);
+    }
+
     [Fact]
     public void ReadIndices_names_the_first_index_out_of_range_of_either_width()
     {
