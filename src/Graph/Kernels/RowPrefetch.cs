@@ -8,7 +8,9 @@ namespace ActorGraph.Kernels;
 // a few iterations ahead lets those misses overlap instead.
 public static unsafe class RowPrefetch
 {
-    private const int Distance = 8;
+    // 16 rows ahead: a sparse update of 2,400 random rows of a 5M × 16 table, caches cold, took 317 µs with none,
+    // 395 µs at 8 and 250 µs at 16 or 32.
+    private const int Distance = 16;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Ahead<T>(ReadOnlySpan<T> storage, ReadOnlySpan<long> rows, int i, int rowLength) where T : unmanaged
