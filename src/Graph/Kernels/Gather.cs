@@ -8,8 +8,12 @@ namespace ActorGraph.Kernels;
 
 // Row gathers along one axis, and their reverse (a scatter-add into zeros), with arrays seen as
 // [outer, size, inner]: a "row" is the `inner` elements at one position of the axis.
-public static class Gather
+public static unsafe class Gather
 {
+    // Rows a gather must have before it is split over the compute threads: each row of a large table is a cache miss,
+    // and two cores wait on two at once; below this the fork and join would cost more than they save.
+    private const int ParallelRows = 1024;
+
     // Indices as int64, whatever integer type holds them; null when every one is in [0, size),
     // else the position and value of the first that is not.
     public static (int Position, long Value)? ReadIndices(NDArray indices, int size, Span<long> result)
@@ -37,6 +41,34 @@ public static class Gather
     // vectors (an embedding's 16 floats) are copied a vector at a time: a call to memmove per short row costs more
     // than the copy.
     public static void Rows(ReadOnlySpan<byte> from, int outer, int size, int rowBytes, ReadOnlySpan<long> indices, Span<byte> result)
+    {
+        int n = indices.Length;
+        if (outer != 1 || n < ParallelRows || ComputeThreads.Helpers == 0)
+        {
+            RowsOnOneThread(from, outer, size, rowBytes, indices, result);
+            return;
+        }
+        // Checked here so that an error names the index's own position, not its position in a half.
+        for (int j = 0; j < n; j++)
+            if ((ulong)indices[j] >= (ulong)size) throw new ArgumentOutOfRangeException(nameof(indices), $"indices[{j}] = {indices[j]} is not in [0, {size}).");
+        if ((long)size * rowBytes > from.Length || (long)n * rowBytes > result.Length)
+            throw new ArgumentException($"Gather of {size} rows of {rowBytes} bytes needs {(long)size * rowBytes} bytes in and {(long)n * rowBytes} out; got {from.Length} and {result.Length}.");
+        int half = n / 2, fromLength = from.Length;
+        fixed (byte* source = from)
+        fixed (long* ids = indices)
+        fixed (byte* target = result)
+        {
+            nint s = (nint)source, i = (nint)ids, t = (nint)target;
+            ComputeThreads.For(2, part =>
+            {
+                int start = part == 0 ? 0 : half, count = part == 0 ? half : n - half;
+                RowsOnOneThread(new ReadOnlySpan<byte>((void*)s, fromLength), 1, size, rowBytes, new ReadOnlySpan<long>((long*)i + start, count),
+                    new Span<byte>((byte*)t + (long)start * rowBytes, count * rowBytes));
+            });
+        }
+    }
+
+    private static void RowsOnOneThread(ReadOnlySpan<byte> from, int outer, int size, int rowBytes, ReadOnlySpan<long> indices, Span<byte> result)
     {
         int n = indices.Length;
         if (rowBytes > 0 && rowBytes % Vector256<byte>.Count == 0 && rowBytes <= 8 * Vector256<byte>.Count)

@@ -89,7 +89,9 @@ public readonly struct UpdateInputs(string variable, NDArray?[] slots, NDArray[]
 
 // A sparse update as its arithmetic reads it: the distinct rows it touches, each one's merged value (the i-th goes
 // to row Rows[i] of the variable), each RowLength elements long, the scalar operands and the slots' whole storage.
-public readonly ref struct SparseInputs(string variable, NDArray?[] slots, NDArray[] operands, ReadOnlySpan<long> rows, NDArray values, int rowLength)
+// FirstValue: the merged value of Rows[0] is the FirstValue-th of `values` (a share of an update's rows).
+public readonly ref struct SparseInputs(string variable, NDArray?[] slots, NDArray[] operands, ReadOnlySpan<long> rows, NDArray values, int rowLength,
+    int firstValue = 0)
 {
     private readonly NDArray _values = values;
 
@@ -101,10 +103,10 @@ public readonly ref struct SparseInputs(string variable, NDArray?[] slots, NDArr
     public Span<T> Slot<T>(int slot) where T : unmanaged => UpdateSlots.Of<T>(variable, slots, slot);
 
     // The merged value for the i-th touched row.
-    public ReadOnlySpan<T> Value<T>(int i) where T : unmanaged => _values.Span<T>().Slice(i * RowLength, RowLength);
+    public ReadOnlySpan<T> Value<T>(int i) where T : unmanaged => _values.Span<T>().Slice((firstValue + i) * RowLength, RowLength);
 
-    // Every merged value, row after row: loops over many short rows read it once rather than per row.
-    public ReadOnlySpan<T> Values<T>() where T : unmanaged => _values.Span<T>();
+    // The merged values of every row, row after row: loops over many short rows read it once rather than per row.
+    public ReadOnlySpan<T> Values<T>() where T : unmanaged => _values.Span<T>().Slice(firstValue * RowLength, Rows.Length * RowLength);
 
     // The i-th touched row of the variable's (or a slot's) storage.
     public Span<T> Row<T>(Span<T> storage, int i) where T : unmanaged => storage.Slice((int)Rows[i] * RowLength, RowLength);

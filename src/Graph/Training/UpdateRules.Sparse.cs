@@ -19,20 +19,50 @@ public static partial class UpdateRules
             if (Kernels.Gather.ReadIndices(indices, current.Shape[0], rows) is var (position, index))
                 throw new InvalidArgumentException($"{what}: indices[{position}] = {index} is not in [0, {current.Shape[0]}); nothing was changed.");
             int distinct = SparseRows.Merge(rows, values, rowLength, rule.SumsRepeatedIndices, out var merged, current.Shape[0]);
-            var inputs = new SparseInputs(variable, slots, operands, rows[..distinct], merged, rowLength);
-            switch (current.DType)
+            if (!HasSparseArithmetic(rule, current.DType))
+                throw new InvalidArgumentException($"{what}: {current.DType.PythonName()} variables cannot take this update.");
+            // Distinct rows share no memory, so halves of them can change at once; a scalar slot (Adam's beta powers)
+            // advances once per update, so such a kind runs whole.
+            if (distinct < ParallelRows || Kernels.ComputeThreads.Helpers == 0 || Array.Exists(rule.Slots, s => s.Scalar))
             {
-                case DType.Float32 when rule.SparseFloat32 is { } arithmetic: arithmetic(current.Span<float>(), inputs); break;
-                case DType.Float64 when rule.SparseFloat64 is { } arithmetic: arithmetic(current.Span<double>(), inputs); break;
-                case DType.Int32 when rule.SparseInt32 is { } arithmetic: arithmetic(current.Span<int>(), inputs); break;
-                case DType.Int64 when rule.SparseInt64 is { } arithmetic: arithmetic(current.Span<long>(), inputs); break;
-                default: throw new InvalidArgumentException($"{what}: {current.DType.PythonName()} variables cannot take this update.");
+                ApplyRows(rule, variable, current, slots, operands, buffer, 0, distinct, merged, rowLength);
+                return current;
             }
+            int half = distinct / 2;
+            Kernels.ComputeThreads.For(2, part => ApplyRows(rule, variable, current, slots, operands, buffer,
+                part == 0 ? 0 : half, part == 0 ? half : distinct - half, merged, rowLength));
             return current;
         }
         finally
         {
             ArrayPool<long>.Shared.Return(buffer);
+        }
+    }
+
+    // Rows a sparse update must touch before its arithmetic is split over the compute threads: each row of a large
+    // table is a cache miss, and two cores wait on two at once.
+    private const int ParallelRows = 1024;
+
+    private static bool HasSparseArithmetic(UpdateRule rule, DType dtype) => dtype switch
+    {
+        DType.Float32 => rule.SparseFloat32 is not null,
+        DType.Float64 => rule.SparseFloat64 is not null,
+        DType.Int32 => rule.SparseInt32 is not null,
+        DType.Int64 => rule.SparseInt64 is not null,
+        _ => false,
+    };
+
+    // The kind's arithmetic over `count` of the distinct rows from `first` (rows and their merged values alike).
+    private static void ApplyRows(UpdateRule rule, string variable, NDArray current, NDArray?[] slots, NDArray[] operands, long[] rows,
+        int first, int count, NDArray merged, int rowLength)
+    {
+        var inputs = new SparseInputs(variable, slots, operands, rows.AsSpan(first, count), merged, rowLength, first);
+        switch (current.DType)
+        {
+            case DType.Float32: rule.SparseFloat32!(current.Span<float>(), inputs); break;
+            case DType.Float64: rule.SparseFloat64!(current.Span<double>(), inputs); break;
+            case DType.Int32: rule.SparseInt32!(current.Span<int>(), inputs); break;
+            case DType.Int64: rule.SparseInt64!(current.Span<long>(), inputs); break;
         }
     }
 

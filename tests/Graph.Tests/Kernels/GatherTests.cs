@@ -37,6 +37,24 @@ public class GatherTests
     }
 
     [Theory]
+    [InlineData(64)]
+    [InlineData(4)]
+    public void A_gather_of_many_rows_split_over_threads_puts_each_in_order_and_names_a_bad_index_by_its_position(int rowBytes)
+    {
+        const int size = 50_000, n = 5_000;
+        var from = new byte[size * rowBytes];
+        new Random(1).NextBytes(from);
+        var indices = Enumerable.Range(0, n).Select(j => (long)(j * 7919 % size)).ToArray();
+        var result = new byte[n * rowBytes];
+        ActorGraph.Kernels.Gather.Rows(from, 1, size, rowBytes, indices, result);
+        for (int j = 0; j < n; j++)
+            Assert.True(from.AsSpan((int)indices[j] * rowBytes, rowBytes).SequenceEqual(result.AsSpan(j * rowBytes, rowBytes)), $"row {j}");
+        indices[4_321] = size;
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ActorGraph.Kernels.Gather.Rows(from, 1, size, rowBytes, indices, result));
+        Assert.Contains($"indices[4321] = {size} is not in [0, {size})", e.Message);
+    }
+
+    [Theory]
     [InlineData(4)]
     [InlineData(8)]
     public void An_index_past_rows_of_one_element_is_refused_not_read(int rowBytes)
