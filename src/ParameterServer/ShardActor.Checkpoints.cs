@@ -9,7 +9,8 @@ namespace ActorGraph.ParameterServer;
 // Snapshots on request: a checkpoint's, or the anchor after a restore. Answered on SaveSnapshotSuccess only.
 public sealed partial class ShardActor
 {
-    private sealed record PendingSave(IActorRef ReplyTo, string CheckpointId, VariableInfo[] Variables, bool Restore, string PluginId = "");
+    // Reply: what to answer once stored, when not the usual ShardRestored or ShardCheckpointSaved.
+    private sealed record PendingSave(IActorRef ReplyTo, string CheckpointId, VariableInfo[] Variables, bool Restore, string PluginId = "", IShardReply? Reply = null);
 
     private sealed record SnapshotKey(string PersistenceId, long SequenceNr, string PluginId);
 
@@ -32,6 +33,7 @@ public sealed partial class ShardActor
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(f => _log.Warning("Parameter server {0} could not trim its journal: {1}", _state.Device, f.Cause.Message));
         Leftovers();
+        Resets();
     }
 
     private void Handle(SaveShardCheckpoint command)
@@ -133,7 +135,9 @@ public sealed partial class ShardActor
         var key = (success.Metadata.PersistenceId, success.Metadata.SequenceNr);
         if (!_pendingSaves.Remove(key, out var pending)) return;
         if (key.PersistenceId == PersistenceId) RemoveLeftoverChunks(PersistenceId, pending.PluginId);
-        if (pending.Restore)
+        if (pending.Reply is { } reply)
+            pending.ReplyTo.Tell(reply);
+        else if (pending.Restore)
             pending.ReplyTo.Tell(new ShardRestored(pending.CheckpointId, _task));
         else
             pending.ReplyTo.Tell(new ShardCheckpointSaved(pending.CheckpointId, _task, key.PersistenceId, key.SequenceNr, pending.Variables));
