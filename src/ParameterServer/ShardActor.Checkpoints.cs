@@ -96,6 +96,7 @@ public sealed partial class ShardActor
             pending = pending with { Variables = [.. pending.Variables.Concat(hash.Select(v => new VariableInfo(v.Key, v.Value.DType, v.Value.Shape.Span.ToArray(), _task))).OrderBy(v => v.Name, StringComparer.Ordinal)] };
         var key = new SnapshotKey(persistenceId, sequenceNr, pluginId);
         _pendingSaves[(persistenceId, sequenceNr)] = pending with { PluginId = pluginId };
+        Writing[(persistenceId, sequenceNr)] = true;
         if (large.Count == 0 && hashLarge.Count == 0)
         {
             Handle(new ChunksWritten(key, 0, Snapshot(small, pending.CheckpointId, globalStep), null));
@@ -115,9 +116,10 @@ public sealed partial class ShardActor
     {
         if (written.Lease != 0) _leases.Release(Self, written.Lease);
         var (persistenceId, sequenceNr, pluginId) = written.Key;
-        // A save of this shard before it restarted: nobody waits for it, and its chunks may be half removed already.
+        // A save of this shard before it restarted: nobody waits for it, so its row is never written.
         if (!_pendingSaves.ContainsKey((persistenceId, sequenceNr)))
         {
+            Writing.TryRemove((persistenceId, sequenceNr), out _);
             RemoveLeftoverChunks(persistenceId, pluginId);
             return;
         }
@@ -133,6 +135,7 @@ public sealed partial class ShardActor
     private void Handle(SaveSnapshotSuccess success)
     {
         var key = (success.Metadata.PersistenceId, success.Metadata.SequenceNr);
+        Writing.TryRemove(key, out _);
         if (!_pendingSaves.Remove(key, out var pending)) return;
         if (key.PersistenceId == PersistenceId) RemoveLeftoverChunks(PersistenceId, pending.PluginId);
         if (pending.Reply is { } reply)
@@ -148,6 +151,7 @@ public sealed partial class ShardActor
     private void Handle(SaveSnapshotFailure failure)
     {
         var key = (failure.Metadata.PersistenceId, failure.Metadata.SequenceNr);
+        Writing.TryRemove(key, out _);
         if (!_pendingSaves.Remove(key, out var pending)) return;
         RemoveLeftoverChunks(key.PersistenceId, pending.PluginId);
         _log.Error(failure.Cause, "Parameter server {0} could not store its snapshot for checkpoint {1}", _state.Device, pending.CheckpointId);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ActorGraph.ParameterServer.Persistence;
 using Akka.Actor;
 using Akka.Event;
@@ -6,10 +7,14 @@ namespace ActorGraph.ParameterServer;
 
 // Chunks a save left without its snapshot row (the process died, or the store refused the row) are never read again:
 // the shard removes them when it has recovered and after each of its saves ends (LeftoverChunks says which are safe).
-// It is the only writer under its persistence id, so its own saves still running are all it must spare.
+// It is the only writer under its persistence id, so the saves of this process still running are all it must spare.
 public sealed partial class ShardActor
 {
     private sealed record LeftoverChunksRemoved(string PersistenceId, IReadOnlyList<long> SequenceNrs, Exception? Failure);
+
+    // Saves from their first chunk until the store answers for their snapshot row. Process-wide, not per actor: an
+    // incarnation that crashed may have left a chunk writer or a row write in flight, which its successor must spare.
+    private static readonly ConcurrentDictionary<(string PersistenceId, long SequenceNr), bool> Writing = new();
 
     private void Leftovers() => Command<LeftoverChunksRemoved>(Handle);
 
@@ -17,7 +22,7 @@ public sealed partial class ShardActor
     private void RemoveLeftoverChunks(string persistenceId, string pluginId)
     {
         if (StorePlugins.StoreOf(pluginId) is not { } store) return;
-        var inProgress = _pendingSaves.Keys.Where(k => k.PersistenceId == persistenceId).Select(k => k.SequenceNr).ToHashSet();
+        var inProgress = Writing.Keys.Where(k => k.PersistenceId == persistenceId).Select(k => k.SequenceNr).ToHashSet();
         // A save that starts after this look takes a higher sequence number than any it sees.
         long upTo = persistenceId == PersistenceId ? LastSequenceNr : long.MaxValue;
         Task.Run(() => LeftoverChunks.Remove(new ChunkTable(store), persistenceId, inProgress, upTo))
