@@ -56,6 +56,7 @@ public sealed partial class CoordinatorActor : ReceiveActor
         Receive<Terminated>(Handle);
         Checkpoints();
         IteratorCheckpoints();
+        Receive<Cluster.CountStepsInFlight>(m => _stepTracker.Forward(m with { Besides = Context.GetChildren().Count(c => c.Path.Name.StartsWith("step-")) }));
         if (cluster is not null) Membership();
     }
 

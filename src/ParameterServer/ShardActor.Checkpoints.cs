@@ -9,7 +9,8 @@ namespace ActorGraph.ParameterServer;
 // Snapshots on request: a checkpoint's, or the anchor after a restore. Answered on SaveSnapshotSuccess only.
 public sealed partial class ShardActor
 {
-    private sealed record PendingSave(IActorRef ReplyTo, string CheckpointId, VariableInfo[] Variables, bool Restore);
+    // Reply: what to answer once stored, when not the usual ShardRestored or ShardCheckpointSaved.
+    private sealed record PendingSave(IActorRef ReplyTo, string CheckpointId, VariableInfo[] Variables, bool Restore, string PluginId = "", IShardReply? Reply = null);
 
     private sealed record SnapshotKey(string PersistenceId, long SequenceNr, string PluginId);
 
@@ -31,6 +32,8 @@ public sealed partial class ShardActor
         Command<SaveSnapshotFailure>(Handle);
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(f => _log.Warning("Parameter server {0} could not trim its journal: {1}", _state.Device, f.Cause.Message));
+        Leftovers();
+        Resets();
     }
 
     private void Handle(SaveShardCheckpoint command)
@@ -92,7 +95,8 @@ public sealed partial class ShardActor
         if (!pending.Restore)
             pending = pending with { Variables = [.. pending.Variables.Concat(hash.Select(v => new VariableInfo(v.Key, v.Value.DType, v.Value.Shape.Span.ToArray(), _task))).OrderBy(v => v.Name, StringComparer.Ordinal)] };
         var key = new SnapshotKey(persistenceId, sequenceNr, pluginId);
-        _pendingSaves[(persistenceId, sequenceNr)] = pending;
+        _pendingSaves[(persistenceId, sequenceNr)] = pending with { PluginId = pluginId };
+        Writing[(persistenceId, sequenceNr)] = true;
         if (large.Count == 0 && hashLarge.Count == 0)
         {
             Handle(new ChunksWritten(key, 0, Snapshot(small, pending.CheckpointId, globalStep), null));
@@ -112,6 +116,13 @@ public sealed partial class ShardActor
     {
         if (written.Lease != 0) _leases.Release(Self, written.Lease);
         var (persistenceId, sequenceNr, pluginId) = written.Key;
+        // A save of this shard before it restarted: nobody waits for it, so its row is never written.
+        if (!_pendingSaves.ContainsKey((persistenceId, sequenceNr)))
+        {
+            Writing.TryRemove((persistenceId, sequenceNr), out _);
+            RemoveLeftoverChunks(persistenceId, pluginId);
+            return;
+        }
         if (written.Snapshot is { } snapshot)
         {
             Akka.Persistence.Persistence.Instance.Apply(Context.System).SnapshotStoreFor(pluginId)
@@ -124,8 +135,12 @@ public sealed partial class ShardActor
     private void Handle(SaveSnapshotSuccess success)
     {
         var key = (success.Metadata.PersistenceId, success.Metadata.SequenceNr);
+        Writing.TryRemove(key, out _);
         if (!_pendingSaves.Remove(key, out var pending)) return;
-        if (pending.Restore)
+        if (key.PersistenceId == PersistenceId) RemoveLeftoverChunks(PersistenceId, pending.PluginId);
+        if (pending.Reply is { } reply)
+            pending.ReplyTo.Tell(reply);
+        else if (pending.Restore)
             pending.ReplyTo.Tell(new ShardRestored(pending.CheckpointId, _task));
         else
             pending.ReplyTo.Tell(new ShardCheckpointSaved(pending.CheckpointId, _task, key.PersistenceId, key.SequenceNr, pending.Variables));
@@ -136,7 +151,9 @@ public sealed partial class ShardActor
     private void Handle(SaveSnapshotFailure failure)
     {
         var key = (failure.Metadata.PersistenceId, failure.Metadata.SequenceNr);
+        Writing.TryRemove(key, out _);
         if (!_pendingSaves.Remove(key, out var pending)) return;
+        RemoveLeftoverChunks(key.PersistenceId, pending.PluginId);
         _log.Error(failure.Cause, "Parameter server {0} could not store its snapshot for checkpoint {1}", _state.Device, pending.CheckpointId);
         pending.ReplyTo.Tell(new ShardRequestFailed(0, ErrorCodes.Unavailable,
             $"Parameter server {_state.Device} could not store its snapshot for checkpoint {pending.CheckpointId}: {failure.Cause.Message}"));

@@ -30,6 +30,7 @@ public sealed partial class ShardActor
         {
             if (ChoosesItsSnapshot) LoadCountedSnapshot();
             Recovered();
+            RemoveLeftoverChunks(PersistenceId, _persistence.SnapshotPluginId);
         });
     }
 

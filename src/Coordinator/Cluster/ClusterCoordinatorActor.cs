@@ -35,6 +35,7 @@ public sealed partial class ClusterCoordinatorActor : ReceiveActor, IWithUnbound
             if (Ready) Stash.UnstashAll();
         });
         Members();
+        Resets();
     }
 
     public IStash Stash { get; set; } = null!;

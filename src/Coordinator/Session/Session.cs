@@ -30,6 +30,11 @@ public sealed class Session : IDisposable
     public Graph Graph { get; }
     public SessionOptions Options { get; }
 
+    // TensorFlow 1's tf.Session.reset(target): every variable and hash table on every ps of the cluster at `cluster` (a
+    // node's address, as SessionOptions.Cluster) is dropped; checkpoints stay. Refused while a Run of the cluster is in flight.
+    public static void Reset(string cluster, string? secret = null) =>
+        Coordinator.Cluster.ClusterResetRequest.ResetAsync(cluster, secret: secret).GetAwaiter().GetResult();
+
     // For tests of the executor's plan cache (an executor-only session's).
     internal long ClientRequestBytes => (_runtime as ClusterRuntime)?.RequestBytes ?? 0;
 

@@ -36,6 +36,8 @@ internal sealed class StepTracker : ReceiveActor, IWithTimers
             foreach (var step in _steps.Values.ToArray()) Finish(step, step.Unavailable(m.Reason), abort: true);
         });
         Receive<WorkerJoined>(m => _stopped.Remove(m.Worker));
+        // Answered as the session's coordinator, which the asker knows.
+        Receive<Cluster.CountStepsInFlight>(m => Sender.Tell(new Cluster.StepsInFlight(_steps.Count + m.Besides), Context.Parent));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

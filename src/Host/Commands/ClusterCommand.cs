@@ -35,6 +35,7 @@ internal static class ClusterCommand
             return ExitCodes.Ok;
         });
         cluster.Subcommands.Add(status);
+        cluster.Subcommands.Add(ClusterResetCommand.Create());
         return cluster;
     }
 

@@ -24,9 +24,15 @@ internal static class TrainDemoCommand
         var every = new Option<int>("--checkpoint-every") { Description = "Saver.Save every N steps (0: never)", DefaultValueFactory = _ => 50, HelpName = "N" };
         var keep = CommonOptions.Positive("--keep", 5, "Checkpoints the store keeps");
         var steps = new Option<int>("--steps") { Description = "Stop after N steps (0: run until killed)", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var large = new Option<int>("--large")
+        {
+            Description = "N variables of 4.5 MB beside the count, so each checkpoint writes chunks (kill tests of their cleanup)",
+            DefaultValueFactory = _ => 0,
+            HelpName = "N",
+        };
         var command = new Command("train-demo", "Count up on a persistent parameter server until killed, printing every acknowledged update (for kill tests)")
         {
-            store, job, durability, every, keep, steps,
+            store, job, durability, every, keep, steps, large,
         };
         command.SetAction(parsed => Run(new SessionOptions
         {
@@ -34,20 +40,24 @@ internal static class TrainDemoCommand
             CheckpointJob = parsed.GetValue(job),
             Durability = parsed.GetValue(durability) == "journal" ? Durability.Journal : Durability.Checkpoint,
             CheckpointsToKeep = parsed.GetValue(keep),
-        }, Math.Max(0, parsed.GetValue(every)), Math.Max(0, parsed.GetValue(steps))));
+        }, Math.Max(0, parsed.GetValue(every)), Math.Max(0, parsed.GetValue(steps)), Math.Max(0, parsed.GetValue(large))));
         return command;
     }
 
-    private static int Run(SessionOptions options, int every, int steps)
+    private static int Run(SessionOptions options, int every, int steps, int large)
     {
         var output = Console.Out;
         var graph = new Graph();
         Variable count;
         Tensor add;
+        Operation init;
         using (graph.AsDefault())
         {
             count = TF.GetVariable("count", [], DType.Int64, TF.ZerosInitializer());
             add = TF.AssignAdd(count, TF.Constant(1L));
+            // Just above one chunk (ChunkTable.ChunkBytes), so each is written as two.
+            for (int i = 0; i < large; i++) TF.GetVariable($"large_{i}", [1_125_000], DType.Float32, TF.ZerosInitializer());
+            init = TF.GlobalVariablesInitializer();
         }
         using var session = new Session(graph, options);
         var saver = new Saver([count]);
@@ -60,7 +70,7 @@ internal static class TrainDemoCommand
         }
         catch (FailedPreconditionException)
         {
-            session.Run(count.Initializer);
+            session.Run(init);
             output.WriteLine("started");
         }
         output.Flush();

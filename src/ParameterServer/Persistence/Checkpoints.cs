@@ -71,13 +71,21 @@ public sealed class Checkpoints
         var entries = await Task.WhenAll(snapshots.Select(async snapshot =>
         {
             var persistenceId = $"actorgraph/checkpoint/{id}/ps-{snapshot.Task}";
-            // Large variables to the chunk table first: the snapshot row, written after, holds their checksums.
-            var stored = await Task.Run(() => snapshot.Chunked(Chunks, persistenceId, 1));
-            var metadata = new SnapshotMetadata(persistenceId, 1, DateTime.UtcNow);
-            var reply = await AskStore(new SaveSnapshot(metadata, stored), $"saving checkpoint {id}");
-            if (reply is SaveSnapshotFailure f)
-                throw new UnavailableException($"Checkpoint {id}: store {Store.Description} refused the snapshot of /job:ps/task:{snapshot.Task}: {f.Cause.Message}", f.Cause);
-            return (Entry: new ShardEntry(snapshot.Task, persistenceId, 1), Variables: snapshot.Describe());
+            try
+            {
+                // Large variables to the chunk table first: the snapshot row, written after, holds their checksums.
+                var stored = await Task.Run(() => snapshot.Chunked(Chunks, persistenceId, 1));
+                var metadata = new SnapshotMetadata(persistenceId, 1, DateTime.UtcNow);
+                var reply = await AskStore(new SaveSnapshot(metadata, stored), $"saving checkpoint {id}");
+                if (reply is SaveSnapshotFailure f)
+                    throw new UnavailableException($"Checkpoint {id}: store {Store.Description} refused the snapshot of /job:ps/task:{snapshot.Task}: {f.Cause.Message}", f.Cause);
+                return (Entry: new ShardEntry(snapshot.Task, persistenceId, 1), Variables: snapshot.Describe());
+            }
+            catch (ActorGraphException)
+            {
+                await Task.Run(() => RemoveLeftovers(persistenceId));
+                throw;
+            }
         }));
         var manifest = new CheckpointManifest(id, name, step, DateTimeOffset.UtcNow, job,
             [.. entries.Select(e => e.Entry).OrderBy(e => e.Task)],
@@ -168,6 +176,18 @@ public sealed class Checkpoints
             if (reply is DeleteSnapshotFailure f)
                 throw new UnavailableException($"Checkpoint {manifest.Id}: could not delete the snapshot of /job:ps/task:{shard.Task}: {f.Cause.Message}");
             Chunks.Delete(shard.PersistenceId, shard.SequenceNr);
+        }
+    }
+
+    // The chunks of a save that failed under a key only it writes; a store too broken to take the delete keeps them.
+    private void RemoveLeftovers(string persistenceId)
+    {
+        try
+        {
+            LeftoverChunks.Remove(Chunks, persistenceId, new HashSet<long>(), long.MaxValue);
+        }
+        catch (UnavailableException)
+        {
         }
     }
 

@@ -9,7 +9,7 @@ namespace ActorGraph.ParameterServer.Persistence;
 // the snapshot they belong to (persistence id, sequence nr) and the variable. One blob of 640 MB made every layer
 // (serializer, linq2db, the SQLite page chain) copy it whole; rows of a few MB are written straight from the
 // variable's array and read straight into the restored one. The snapshot row holds each chunk's SHA-256.
-public sealed class ChunkTable(CheckpointStore store)
+public sealed partial class ChunkTable(CheckpointStore store)
 {
     public const string Table = "actorgraph_snapshot_chunks";
 
