@@ -115,6 +115,7 @@ public sealed record EndStep([property: Key(0)] long StepId) : IWorkerCommand;
 // AwaitsEnd: the worker lent kernel buffers to other workers (TensorsSent) and reuses them only after EndStep.
 // ShardAcks: the worker answered once its updates were sent; as many shards tell the gatherer (UpdatesApplied,
 // or ShardRequestFailed) that they applied them, and the step succeeds only then.
+// PrintedAt: the UTC ticks at which each line of Printed was finished (PrintLog), to merge the workers' lines.
 [MessagePackObject]
 public sealed record PartitionSucceeded(
     [property: Key(0)] long StepId,
@@ -122,11 +123,13 @@ public sealed record PartitionSucceeded(
     [property: Key(2)] NDArray?[] Values,
     [property: Key(3)] string? Printed,
     [property: Key(4)] bool AwaitsEnd = false,
-    [property: Key(5)] int ShardAcks = 0) : IWorkerReply, IBulkMessage;
+    [property: Key(5)] int ShardAcks = 0,
+    [property: Key(6)] long[]? PrintedAt = null) : IWorkerReply, IBulkMessage;
 
 [MessagePackObject]
 public sealed record PartitionFailed(
     [property: Key(0)] long StepId,
     [property: Key(1)] string ErrorCode,
     [property: Key(2)] string Message,
-    [property: Key(3)] string? Printed) : IWorkerReply;
+    [property: Key(3)] string? Printed,
+    [property: Key(4)] long[]? PrintedAt = null) : IWorkerReply;

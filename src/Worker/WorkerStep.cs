@@ -48,7 +48,7 @@ internal sealed partial class WorkerStep
     private int _updatesPending;
     // PartitionSucceeded went out before the shards' UpdatesApplied came back (they tell the gatherer too).
     private bool _answered;
-    private StringWriter? _printed;
+    private PrintLog? _printed;
     private readonly List<int> _fetchIndices = [];
     private readonly List<NDArray?> _fetchValues = [];
 
@@ -97,7 +97,7 @@ internal sealed partial class WorkerStep
         _updatedIndices = new List<int>?[program.Shards.Length];
         _wanted = new int[]?[program.Shards.Length];
         StartMidStep(program);
-        if (program.HasPrint) _printed = new StringWriter();
+        if (program.HasPrint) _printed = new PrintLog();
         foreach (var (shard, read) in _earlyReads ?? []) Absorb(shard, read);
         foreach (var sent in _earlyTensors ?? []) Absorb(sent);
         _earlyReads = null;
@@ -171,7 +171,11 @@ internal sealed partial class WorkerStep
         ReleaseLentReads();
         if (_answered) return;
         if (Program is null) EarlyFailure = (code, message);
-        else _outbox.Send(_replyTo, new PartitionFailed(StepId, code, message, Printed()));
+        else
+        {
+            var (printed, printedAt) = Printed();
+            _outbox.Send(_replyTo, new PartitionFailed(StepId, code, message, printed, printedAt));
+        }
     }
 
     // Dropped by its worker (aborted, or failed): the lent reads go back, and its plan instances serve later steps
@@ -205,12 +209,9 @@ internal sealed partial class WorkerStep
     private void Answer(int shardAcks)
     {
         _answered = true;
-        _outbox.Send(_replyTo, new PartitionSucceeded(StepId, _fetchIndices.ToArray(), _fetchValues.ToArray(), Printed(), LentTensors, shardAcks));
+        var (printed, printedAt) = Printed();
+        _outbox.Send(_replyTo, new PartitionSucceeded(StepId, _fetchIndices.ToArray(), _fetchValues.ToArray(), printed, LentTensors, shardAcks, printedAt));
     }
 
-    private string? Printed()
-    {
-        var text = _printed?.ToString();
-        return string.IsNullOrEmpty(text) ? null : text;
-    }
+    private (string? Text, long[]? LineTimes) Printed() => _printed?.Take() ?? (null, null);
 }

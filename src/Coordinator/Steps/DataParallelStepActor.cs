@@ -20,7 +20,7 @@ internal sealed class DataParallelStepActor : ReceiveActor, IWithTimers
     // On the tensor channel, as the step's reads: the next step's reads must not overtake the close.
     private readonly BulkChannel _bulk = BulkChannel.Get(Context.System);
     private readonly DataParallelism _settings;
-    private readonly List<string> _printed = [];
+    private readonly PrintedLines _printed = new();
     private bool _backupPassed;
 
     public DataParallelStepActor(PendingStep step, int[] rows, IReadOnlyList<IActorRef> shards, DataParallelism settings)
@@ -57,7 +57,7 @@ internal sealed class DataParallelStepActor : ReceiveActor, IWithTimers
     {
         if (!_pending.Remove(Sender, out int replica)) return;
         _replicas.Add(replica, m);
-        if (m.Printed is not null) _printed.Add(m.Printed);
+        _printed.Add(m.Printed, m.PrintedAt);
         // Async: past the backup time, the first answer makes the step.
         if (_backupPassed && !_settings.Synchronous) LeaveOutPending();
         else TryFinish();
@@ -66,7 +66,7 @@ internal sealed class DataParallelStepActor : ReceiveActor, IWithTimers
     private void Failed(PartitionFailed m)
     {
         if (!_pending.Remove(Sender, out int replica)) return;
-        if (m.Printed is not null) _printed.Add(m.Printed);
+        _printed.Add(m.Printed, m.PrintedAt);
         // A replica whose updates came after the shards applied the others' was left out, not a failure.
         if (_backupPassed && m.ErrorCode == ErrorCodes.Aborted)
         {
@@ -131,5 +131,5 @@ internal sealed class DataParallelStepActor : ReceiveActor, IWithTimers
     private string Devices(IEnumerable<int> replicas) =>
         string.Join(", ", replicas.Order().Select(r => Placement.WorkerDevice(_step.Workers[r].Task)));
 
-    private string? Printed() => _printed.Count == 0 ? null : string.Concat(_printed);
+    private string? Printed() => _printed.Text();
 }

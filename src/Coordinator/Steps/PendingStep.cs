@@ -15,7 +15,7 @@ internal sealed class PendingStep
     private int _acks;
     // All of the step's shard acknowledgements, which a client told by the shards too counts itself (ClientAcked).
     private int _acksTotal;
-    private List<string>? _printed;
+    private readonly PrintedLines _printed = new();
 
     // clientAcked: the shards tell the client as well (RunPartition.AnswerTo), so it may be answered before them.
     public PendingStep(long stepId, IActorRef client, (int Task, IActorRef Worker)[] workers, int fetchCount, TimeSpan timeout, bool clientAcked = false)
@@ -52,7 +52,7 @@ internal sealed class PendingStep
         if (!_pending.Remove(worker)) return null;
         if (m.AwaitsEnd) (AwaitingEnd ??= []).Add(worker);
         for (int i = 0; i < m.FetchIndices.Length; i++) _values[m.FetchIndices[i]] = m.Values[i];
-        Keep(m.Printed);
+        _printed.Add(m.Printed, m.PrintedAt);
         _acks += m.ShardAcks;
         _acksTotal += m.ShardAcks;
         return Done();
@@ -77,7 +77,7 @@ internal sealed class PendingStep
     public StepFailed? Failed(IActorRef worker, PartitionFailed m)
     {
         if (!_pending.Remove(worker)) return null;
-        Keep(m.Printed);
+        _printed.Add(m.Printed, m.PrintedAt);
         return Failure(m.ErrorCode, m.Message);
     }
 
@@ -98,11 +98,5 @@ internal sealed class PendingStep
 
     private StepFailed Failure(string code, string message) => new(StepId, code, message, Printed());
 
-    // In the order the workers answered, which is the order their Prints ran where one feeds another.
-    private void Keep(string? printed)
-    {
-        if (printed is not null) (_printed ??= []).Add(printed);
-    }
-
-    private string? Printed() => _printed is null ? null : string.Concat(_printed);
+    private string? Printed() => _printed.Text();
 }
