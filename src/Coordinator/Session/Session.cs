@@ -122,7 +122,12 @@ public sealed class Session : IDisposable
         if (Graph.HashEmbeddings.Count == 0) return plan;
         return new ExecutionPlan(plan.Operations, plan.Placement, plan.Frames)
         {
-            HashTables = HashTablePartInfo.Of(Graph, _runtime as ExecutorRuntime, _runtime.Actors),
+            HashTables = HashTablePartInfo.Of(Graph, _runtime as ExecutorRuntime, _runtime switch
+            {
+                ClusterRuntime cluster => cluster.ShardStatuses(),
+                { Actors: { } actors } => HashTablePartInfo.Ask(actors),
+                _ => [],
+            }),
         };
     }
 

@@ -49,5 +49,11 @@ public class ClusterHashDataParallelTests
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 5);
         var (_, shards) = await ClusterStatusQuery.WaitWithShardsAsync(cluster.Seed, _ => true, TimeSpan.FromSeconds(20), cluster.Tls, cluster.Secret);
         Assert.Equal(Every.Length, shards.SelectMany(s => s?.HashTables ?? []).Sum(p => p.Rows));
+        // Explain shows the remote parts as local mode's: each on its ps task, with its rows.
+        var parts = sess.Explain([rows], [ids]).HashTables;
+        Assert.Equal(2, parts.Count);
+        Assert.Equal(Every.Length, parts.Sum(p => p.Rows));
+        Assert.All(parts.Where(p => p.Rows > 0), p => Assert.Matches(@"^/job:ps/task:[01]$", p.Device));
+        Assert.All(parts.Where(p => p.Rows > 0), p => Assert.True(p.Bytes > 0));
     }
 }
