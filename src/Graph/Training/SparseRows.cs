@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -18,33 +19,47 @@ public static class SparseRows
             merged = values;
             return rows.Length;
         }
-        var first = new Dictionary<long, int>(rows.Length);
-        var slotOf = new int[rows.Length];
-        int distinct = 0;
-        for (int i = 0; i < rows.Length; i++)
+        // The slots of a thread's last merge are kept: a hash table's updates come here every step.
+        var first = t_firstSlot ??= new Ops.IdSlotMap();
+        first.Start(rows.Length);
+        var pooled = ArrayPool<int>.Shared.Rent(Math.Max(1, rows.Length));
+        try
         {
-            if (!first.TryGetValue(rows[i], out int slot)) first[rows[i]] = slot = distinct++;
-            slotOf[i] = slot;
-        }
-        if (distinct == rows.Length)
-        {
-            merged = values;
+            var slotOf = pooled.AsSpan(0, rows.Length);
+            int distinct = 0;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                ref int slot = ref first.SlotOf(rows[i], out bool seen);
+                if (!seen) slot = distinct++;
+                slotOf[i] = slot;
+            }
+            if (distinct == rows.Length)
+            {
+                merged = values;
+                return distinct;
+            }
+            merged = NDArray.Zeros(values.DType, Shape.Own([distinct, rowLength]));
+            switch (values.DType)
+            {
+                case DType.Float32: Into<float>(values.Span<float>(), slotOf, rowLength, sum, merged.Span<float>()); break;
+                case DType.Float64: Into<double>(values.Span<double>(), slotOf, rowLength, sum, merged.Span<double>()); break;
+                case DType.Int32: Into<int>(values.Span<int>(), slotOf, rowLength, sum, merged.Span<int>()); break;
+                case DType.Int64: Into<long>(values.Span<long>(), slotOf, rowLength, sum, merged.Span<long>()); break;
+                default: throw new ArgumentException($"Sparse rows of {values.DType.PythonName()} cannot be merged.", nameof(values));
+            }
+            // A slot is never past its row's position, so the rows before position i are written only once read.
+            for (int i = 0; i < rows.Length; i++) rows[slotOf[i]] = rows[i];
             return distinct;
         }
-        merged = NDArray.Zeros(values.DType, Shape.Own([distinct, rowLength]));
-        switch (values.DType)
+        finally
         {
-            case DType.Float32: Into<float>(values.Span<float>(), slotOf, rowLength, sum, merged.Span<float>()); break;
-            case DType.Float64: Into<double>(values.Span<double>(), slotOf, rowLength, sum, merged.Span<double>()); break;
-            case DType.Int32: Into<int>(values.Span<int>(), slotOf, rowLength, sum, merged.Span<int>()); break;
-            case DType.Int64: Into<long>(values.Span<long>(), slotOf, rowLength, sum, merged.Span<long>()); break;
-            default: throw new ArgumentException($"Sparse rows of {values.DType.PythonName()} cannot be merged.", nameof(values));
+            ArrayPool<int>.Shared.Return(pooled);
         }
-        for (int i = 0; i < rows.Length; i++) rows[slotOf[i]] = rows[i];
-        return distinct;
     }
 
-    private static void Into<T>(ReadOnlySpan<T> values, int[] slotOf, int rowLength, bool sum, Span<T> merged) where T : unmanaged, INumber<T>
+    [ThreadStatic] private static Ops.IdSlotMap? t_firstSlot;
+
+    private static void Into<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> slotOf, int rowLength, bool sum, Span<T> merged) where T : unmanaged, INumber<T>
     {
         for (int i = 0; i < slotOf.Length; i++)
         {
