@@ -48,9 +48,6 @@ public static unsafe class Gather
             RowsOnOneThread(from, outer, size, rowBytes, indices, result);
             return;
         }
-        // Checked here so that an error names the index's own position, not its position in a half.
-        for (int j = 0; j < n; j++)
-            if ((ulong)indices[j] >= (ulong)size) throw new ArgumentOutOfRangeException(nameof(indices), $"indices[{j}] = {indices[j]} is not in [0, {size}).");
         if ((long)size * rowBytes > from.Length || (long)n * rowBytes > result.Length)
             throw new ArgumentException($"Gather of {size} rows of {rowBytes} bytes needs {(long)size * rowBytes} bytes in and {(long)n * rowBytes} out; got {from.Length} and {result.Length}.");
         int half = n / 2, fromLength = from.Length;
@@ -63,27 +60,29 @@ public static unsafe class Gather
             {
                 int start = part == 0 ? 0 : half, count = part == 0 ? half : n - half;
                 RowsOnOneThread(new ReadOnlySpan<byte>((void*)s, fromLength), 1, size, rowBytes, new ReadOnlySpan<long>((long*)i + start, count),
-                    new Span<byte>((byte*)t + (long)start * rowBytes, count * rowBytes));
+                    new Span<byte>((byte*)t + (long)start * rowBytes, count * rowBytes), firstPosition: start);
             });
         }
     }
 
-    private static void RowsOnOneThread(ReadOnlySpan<byte> from, int outer, int size, int rowBytes, ReadOnlySpan<long> indices, Span<byte> result)
+    // firstPosition: where indices[0] stands in the whole gather, so that an error names an index's own position.
+    private static void RowsOnOneThread(ReadOnlySpan<byte> from, int outer, int size, int rowBytes, ReadOnlySpan<long> indices, Span<byte> result,
+        int firstPosition = 0)
     {
         int n = indices.Length;
         if (rowBytes > 0 && rowBytes % Vector256<byte>.Count == 0 && rowBytes <= 8 * Vector256<byte>.Count)
         {
-            VectorRows(from, outer, size, rowBytes, indices, result);
+            VectorRows(from, outer, size, rowBytes, indices, result, firstPosition);
             return;
         }
         if (outer == 1 && rowBytes == sizeof(float))
         {
-            ElementRows(MemoryMarshal.Cast<byte, int>(from), indices, MemoryMarshal.Cast<byte, int>(result));
+            ElementRows(MemoryMarshal.Cast<byte, int>(from), indices, MemoryMarshal.Cast<byte, int>(result), firstPosition);
             return;
         }
         if (outer == 1 && rowBytes == sizeof(double))
         {
-            ElementRows(MemoryMarshal.Cast<byte, long>(from), indices, MemoryMarshal.Cast<byte, long>(result));
+            ElementRows(MemoryMarshal.Cast<byte, long>(from), indices, MemoryMarshal.Cast<byte, long>(result), firstPosition);
             return;
         }
         for (int o = 0; o < outer; o++)
@@ -91,7 +90,8 @@ public static unsafe class Gather
                 from.Slice((o * size + (int)indices[j]) * rowBytes, rowBytes).CopyTo(result.Slice((o * n + j) * rowBytes, rowBytes));
     }
 
-    private static void VectorRows(ReadOnlySpan<byte> from, int outer, int size, int rowBytes, ReadOnlySpan<long> indices, Span<byte> result)
+    private static void VectorRows(ReadOnlySpan<byte> from, int outer, int size, int rowBytes, ReadOnlySpan<long> indices, Span<byte> result,
+        int firstPosition)
     {
         int n = indices.Length;
         if ((long)outer * size * rowBytes > from.Length || (long)outer * n * rowBytes > result.Length)
@@ -101,7 +101,7 @@ public static unsafe class Gather
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < n; j++)
             {
-                if ((ulong)indices[j] >= (ulong)size) throw new ArgumentOutOfRangeException(nameof(indices), $"indices[{j}] = {indices[j]} is not in [0, {size}).");
+                if ((ulong)indices[j] >= (ulong)size) throw OutOfRange(firstPosition + j, indices[j], size);
                 RowPrefetch.Ahead(from.Slice(o * size * rowBytes), indices, j, rowBytes);
                 ref byte row = ref Unsafe.Add(ref source, (nint)(o * size + indices[j]) * rowBytes);
                 ref byte to = ref Unsafe.Add(ref target, (nint)(o * n + j) * rowBytes);
@@ -111,15 +111,18 @@ public static unsafe class Gather
     }
 
     // Rows of one element (a wide model's per-id weights): a load and a store each, rather than a copy call.
-    private static void ElementRows<T>(ReadOnlySpan<T> from, ReadOnlySpan<long> indices, Span<T> result) where T : unmanaged
+    private static void ElementRows<T>(ReadOnlySpan<T> from, ReadOnlySpan<long> indices, Span<T> result, int firstPosition) where T : unmanaged
     {
         for (int j = 0; j < indices.Length; j++)
         {
-            if ((ulong)indices[j] >= (ulong)from.Length) throw new ArgumentOutOfRangeException(nameof(indices), $"indices[{j}] = {indices[j]} is not in [0, {from.Length}).");
+            if ((ulong)indices[j] >= (ulong)from.Length) throw OutOfRange(firstPosition + j, indices[j], from.Length);
             RowPrefetch.Ahead(from, indices, j, 1);
             result[j] = from[(int)indices[j]];
         }
     }
+
+    private static ArgumentOutOfRangeException OutOfRange(int position, long index, int size) =>
+        new("indices", $"indices[{position}] = {index} is not in [0, {size}).");
 
     // result = zeros of [outer, size, inner]; result[o, indices[j], :] += rows[o, j, :] (repeated indices add up).
     public static void AddRows<T>(ReadOnlySpan<T> rows, int outer, int size, int inner, ReadOnlySpan<long> indices, Span<T> result)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.InteropServices;
 using ActorGraph.Kernels;
 
@@ -108,71 +107,39 @@ internal static class EmbeddingOps
         var partRows = ctx.Op.Attr<int[]>("part_rows");
         var route = EmbeddingRoutes.Of(ctx.Op.Attr<string>("strategy"), partRows);
         int partCount = partRows.Length;
-        int n = ids.Length;
-        // Kept between steps: a batch's ids are many (26 fields × 512), and new arrays for them each step would
-        // be garbage each step.
-        var scratch = ctx.State as PartitionScratch ?? (PartitionScratch)(ctx.State = new PartitionScratch());
-        var (parts, slots, firstSeen) = scratch.For(n);
-        var counts = new int[partCount];
-        var uniqueCounts = new int[partCount];
-        // One map over all ids (an id lives in one part): its slot among its part's unique rows.
-        var slotOf = scratch.SlotOf;
-        slotOf.Start(scratch.LastDistinct);
-        int distinct = ids.DType == DType.Int32
-            ? RouteIds<int>(ctx, ids.Span<int>(), route, slotOf, parts, slots, firstSeen, counts, uniqueCounts)
-            : RouteIds<long>(ctx, ids.Span<long>(), route, slotOf, parts, slots, firstSeen, counts, uniqueCounts);
-        scratch.LastDistinct = distinct;
+        var scratch = PartitionScratch.Of(ctx);
+        var router = new TableRouter(ctx, route);
+        var (counts, uniqueCounts) = ids.DType == DType.Int32
+            ? scratch.Route(ids.Span<int>(), router, partCount)
+            : scratch.Route(ids.Span<long>(), router, partCount);
         var localOut = new NDArray[partCount];
-        var positionOut = new NDArray[partCount];
-        var slotOut = new NDArray[partCount];
+        var positionOut = new int[partCount][];
+        var slotOut = new int[partCount][];
         for (int p = 0; p < partCount; p++)
         {
             localOut[p] = ctx.Allocate(p, ids.DType, new Shape(uniqueCounts[p]));
-            positionOut[p] = ctx.Allocate(partCount + p, DType.Int32, new Shape(counts[p]));
-            slotOut[p] = ctx.Allocate(2 * partCount + p, DType.Int32, new Shape(counts[p]));
+            positionOut[p] = (int[])ctx.Allocate(partCount + p, DType.Int32, new Shape(counts[p])).RawArray;
+            slotOut[p] = (int[])ctx.Allocate(2 * partCount + p, DType.Int32, new Shape(counts[p])).RawArray;
         }
-        // The unique ids in order of first appearance: each part's in its slots' order.
+        // The unique ids in order of first appearance: each part's in its slots' order, as the part's local rows.
         var filled = new int[partCount];
         bool narrow = ids.DType == DType.Int32;
-        for (int u = 0; u < distinct; u++)
+        foreach (long id in scratch.FirstSeen)
         {
-            var (part, local) = route.Locate(firstSeen[u]);
+            var (part, local) = route.Locate(id);
             if (narrow) localOut[part].Span<int>()[filled[part]++] = (int)local;
             else localOut[part].Span<long>()[filled[part]++] = local;
         }
-        Array.Clear(filled);
-        var positionSpans = Array.ConvertAll(positionOut, a => a.RawArray as int[]);
-        var slotSpans = Array.ConvertAll(slotOut, a => a.RawArray as int[]);
-        for (int i = 0; i < n; i++)
-        {
-            int p = parts[i], at = filled[p]++;
-            positionSpans[p]![at] = i;
-            slotSpans[p]![at] = slots[i];
-        }
+        scratch.WritePositions(ids.Length, positionOut, slotOut);
     }
 
-    // Each id's part and its slot among the part's unique ids; the unique ids in order of first appearance into
-    // firstSeen. Returns how many there are. Generic over the ids' width: a width test per id made the loop 1.6x slower.
-    private static int RouteIds<T>(KernelContext ctx, ReadOnlySpan<T> ids, EmbeddingRoutes route, IdSlotMap slotOf, int[] parts, int[] slots,
-        long[] firstSeen, int[] counts, int[] uniqueCounts) where T : unmanaged, IBinaryInteger<T>
+    // A partitioned table's routing ("mod" or "div"), refusing an id outside the table.
+    private readonly struct TableRouter(KernelContext ctx, EmbeddingRoutes route) : IPartRouter
     {
-        long totalRows = route.TotalRows;
-        int distinct = 0;
-        for (int i = 0; i < ids.Length; i++)
-        {
-            long id = long.CreateTruncating(ids[i]);
-            if ((ulong)id >= (ulong)totalRows) throw OutOfRange(ctx, id, i, totalRows);
-            ref int slot = ref slotOf.SlotOf(id, out bool seen);
-            int part = parts[i] = route.PartOf(id);
-            if (!seen)
-            {
-                slot = uniqueCounts[part]++;
-                firstSeen[distinct++] = id;
-            }
-            slots[i] = slot;
-            counts[part]++;
-        }
-        return distinct;
+        private readonly long _totalRows = route.TotalRows;
+
+        public int PartOf(long id, int position) =>
+            (ulong)id < (ulong)_totalRows ? route.PartOf(id) : throw OutOfRange(ctx, id, position, _totalRows);
     }
 
     private static InvalidArgumentException OutOfRange(KernelContext ctx, long id, int position, long totalRows) =>
@@ -232,24 +199,6 @@ internal static class EmbeddingOps
     private static void Scatter<T>(ReadOnlySpan<T> from, ReadOnlySpan<int> slot, ReadOnlySpan<int> at, Span<T> to) where T : unmanaged
     {
         for (int i = 0; i < at.Length; i++) to[at[i]] = from[slot[i]];
-    }
-}
-
-// EmbeddingPartition's working arrays, sized for the most ids a step has had.
-internal sealed class PartitionScratch
-{
-    private int[] _parts = [], _slots = [];
-    private long[] _firstSeen = [];
-
-    public IdSlotMap SlotOf { get; } = new();
-
-    // The last batch's distinct ids: the next batch's are likely as many.
-    public int LastDistinct { get; set; }
-
-    public (int[] Parts, int[] Slots, long[] FirstSeen) For(int ids)
-    {
-        if (_parts.Length < ids) (_parts, _slots, _firstSeen) = (new int[ids], new int[ids], new long[ids]);
-        return (_parts, _slots, _firstSeen);
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Numerics;
 using ActorGraph.Execution;
 using ActorGraph.HashTables;
 
@@ -93,19 +92,11 @@ internal static class HashTableOps
     {
         var ids = ctx.Input(0);
         int parts = ctx.Op.Attr<int>("parts");
-        int n = ids.Length;
-        // Kept between steps, as EmbeddingPartition keeps its own: a batch's ids are many.
-        var scratch = ctx.State as PartitionScratch ?? (PartitionScratch)(ctx.State = new PartitionScratch());
-        var (partOf, slots, firstSeen) = scratch.For(n);
-        var counts = new int[parts];
-        var uniqueCounts = new int[parts];
-        // One map over all ids (an id hashes to one part): its slot among its part's unique ids.
-        var slotOf = scratch.SlotOf;
-        slotOf.Start(scratch.LastDistinct);
-        int distinct = ids.DType == DType.Int32
-            ? RouteIds<int>(ids.Span<int>(), parts, slotOf, partOf, slots, firstSeen, counts, uniqueCounts)
-            : RouteIds<long>(ids.Span<long>(), parts, slotOf, partOf, slots, firstSeen, counts, uniqueCounts);
-        scratch.LastDistinct = distinct;
+        var scratch = PartitionScratch.Of(ctx);
+        var router = new HashRouter(parts);
+        var (counts, uniqueCounts) = ids.DType == DType.Int32
+            ? scratch.Route(ids.Span<int>(), router, parts)
+            : scratch.Route(ids.Span<long>(), router, parts);
         var uniqueOut = new long[parts][];
         var positionOut = new int[parts][];
         var slotOut = new int[parts][];
@@ -117,39 +108,16 @@ internal static class HashTableOps
         }
         // Each part's unique ids in order of first appearance: the order of their slots.
         var filled = new int[parts];
-        for (int u = 0; u < distinct; u++)
+        foreach (long id in scratch.FirstSeen)
         {
-            int p = IdHash.PartOf(firstSeen[u], parts);
-            uniqueOut[p][filled[p]++] = firstSeen[u];
+            int p = IdHash.PartOf(id, parts);
+            uniqueOut[p][filled[p]++] = id;
         }
-        Array.Clear(filled);
-        for (int i = 0; i < n; i++)
-        {
-            int p = partOf[i], at = filled[p]++;
-            positionOut[p][at] = i;
-            slotOut[p][at] = slots[i];
-        }
+        scratch.WritePositions(ids.Length, positionOut, slotOut);
     }
 
-    // Each id's part and its slot among the part's unique ids; the unique ids in order of first appearance into
-    // firstSeen. Returns how many there are. Generic over the ids' width, as EmbeddingPartition's.
-    private static int RouteIds<T>(ReadOnlySpan<T> ids, int parts, IdSlotMap slotOf, int[] partOf, int[] slots, long[] firstSeen,
-        int[] counts, int[] uniqueCounts) where T : unmanaged, IBinaryInteger<T>
+    private readonly struct HashRouter(int parts) : IPartRouter
     {
-        int distinct = 0;
-        for (int i = 0; i < ids.Length; i++)
-        {
-            long id = long.CreateTruncating(ids[i]);
-            ref int slot = ref slotOf.SlotOf(id, out bool seen);
-            int p = partOf[i] = IdHash.PartOf(id, parts);
-            if (!seen)
-            {
-                slot = uniqueCounts[p]++;
-                firstSeen[distinct++] = id;
-            }
-            slots[i] = slot;
-            counts[p]++;
-        }
-        return distinct;
+        public int PartOf(long id, int position) => IdHash.PartOf(id, parts);
     }
 }

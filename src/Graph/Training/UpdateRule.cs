@@ -63,6 +63,10 @@ public sealed record UpdateRule(
     public SparseArithmetic<int>? SparseInt32 { get; init; }
     public SparseArithmetic<long>? SparseInt64 { get; init; }
 
+    // A slot that is one scalar per variable (Adam's beta powers): it advances once per update, so the update's rows
+    // cannot be split between threads.
+    public bool HasScalarSlot { get; } = Array.Exists(Slots, s => s.Scalar);
+
     // Repeated indices add up before the update (every sparse kind but ScatterUpdate, where the last one wins).
     public bool SumsRepeatedIndices { get; init; } = true;
 

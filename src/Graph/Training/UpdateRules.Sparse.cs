@@ -23,7 +23,7 @@ public static partial class UpdateRules
                 throw new InvalidArgumentException($"{what}: {current.DType.PythonName()} variables cannot take this update.");
             // Distinct rows share no memory, so halves of them can change at once; a scalar slot (Adam's beta powers)
             // advances once per update, so such a kind runs whole.
-            if (distinct < ParallelRows || Kernels.ComputeThreads.Helpers == 0 || Array.Exists(rule.Slots, s => s.Scalar))
+            if (distinct < ParallelRows || Kernels.ComputeThreads.Helpers == 0 || rule.HasScalarSlot)
             {
                 ApplyRows(rule, variable, current, slots, operands, buffer, 0, distinct, merged, rowLength);
                 return current;
